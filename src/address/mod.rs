@@ -1,0 +1,1 @@
+//! Chinese addresses and historical place names to county-level units (in progress).
