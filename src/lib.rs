@@ -4,5 +4,6 @@
 //! `src/ARCHITECTURE.md` for the map of the crate.
 
 pub mod address;
+pub mod cli;
 pub mod diagnostics;
 pub mod spatial;

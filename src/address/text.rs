@@ -1,0 +1,162 @@
+//! Text normalisation and the character trie used by the address scanner.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// One character of the normalised text, with where it came from in the input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NChar {
+    /// The normalised character.
+    pub c: char,
+    /// Offset in characters of the original character.
+    pub pos: u32,
+    /// Byte offset of the original character.
+    pub byte: u32,
+    /// Byte offset just past the original character.
+    pub byte_end: u32,
+}
+
+/// Whether a (half-width) character is noise between the parts of an address: whitespace
+/// and punctuation of every script.
+fn is_noise(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_ascii_punctuation()
+        || c.is_control()
+        || matches!(c,
+            '\u{00B7}' | '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{30FB}'
+            | '\u{FE10}'..='\u{FE1F}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF5F}'..='\u{FF65}'
+            | '\u{FEFF}')
+}
+
+/// Full-width ASCII (U+FF01..U+FF5E) to half-width; everything else unchanged.
+fn half_width(c: char) -> char {
+    if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+        char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+    } else {
+        c
+    }
+}
+
+/// Normalises `text` into `out` (cleared first): full-width to half-width, whitespace and
+/// punctuation dropped, every kept character remembering its original position.
+pub(crate) fn normalize_into(text: &str, out: &mut Vec<NChar>) {
+    out.clear();
+    for (pos, (byte, orig)) in text.char_indices().enumerate() {
+        let c = half_width(orig);
+        if is_noise(c) {
+            continue;
+        }
+        let byte_end = byte + orig.len_utf8();
+        out.push(NChar {
+            c,
+            pos: u32::try_from(pos).unwrap_or(u32::MAX),
+            byte: u32::try_from(byte).unwrap_or(u32::MAX),
+            byte_end: u32::try_from(byte_end).unwrap_or(u32::MAX),
+        });
+    }
+}
+
+/// Whether the text that follows a short-form match makes it part of a street, water or
+/// landmark name (南京路, 南京东路, 黄浦江, 普陀山, 宝山公园) rather than a place name.
+pub(crate) fn street_follows(rest: &[NChar]) -> bool {
+    let c0 = match rest.first() {
+        Some(n) => n.c,
+        None => return false,
+    };
+    let c1 = rest.get(1).map(|n| n.c);
+    if "路街巷弄桥江河湖湾港岛山".contains(c0) {
+        return true;
+    }
+    let Some(c1) = c1 else { return false };
+    if "东西南北中".contains(c0) && "路街".contains(c1) {
+        return true;
+    }
+    const PAIRS: &[[char; 2]] = &[
+        ['大', '道'],
+        ['大', '街'],
+        ['大', '桥'],
+        ['大', '厦'],
+        ['公', '园'],
+        ['广', '场'],
+        ['花', '园'],
+        ['小', '区'],
+        ['新', '村'],
+        ['银', '行'],
+        ['饭', '店'],
+        ['宾', '馆'],
+        ['酒', '店'],
+    ];
+    PAIRS.contains(&[c0, c1])
+}
+
+/// A multiplicative hasher for the trie's `u64` edge keys (the std SipHash is several times
+/// slower and these keys are not attacker-chosen in any way that matters).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct EdgeHasher(u64);
+
+impl Hasher for EdgeHasher {
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8)) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A trie over characters: every node may carry a value (an index into the key table).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Trie {
+    edges: HashMap<u64, u32, BuildHasherDefault<EdgeHasher>>,
+    /// The value of each node (`u32::MAX` for none); node 0 is the root.
+    values: Vec<u32>,
+}
+
+impl Trie {
+    pub(crate) fn new() -> Self {
+        Trie { edges: HashMap::default(), values: vec![u32::MAX] }
+    }
+
+    fn edge(node: u32, c: char) -> u64 {
+        (u64::from(node) << 32) | u64::from(c as u32)
+    }
+
+    /// Inserts `key` with `value` (replacing any previous value).
+    pub(crate) fn insert(&mut self, key: &str, value: u32) {
+        let mut node = 0u32;
+        for c in key.chars() {
+            let next = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
+            let e = self.edges.entry(Self::edge(node, c)).or_insert(next);
+            if *e == next {
+                self.values.push(u32::MAX);
+            }
+            node = *e;
+        }
+        if let Some(v) = self.values.get_mut(node as usize) {
+            *v = value;
+        }
+    }
+
+    /// The longest key that is a prefix of `text`: (length in chars, value).
+    pub(crate) fn longest(&self, text: &[NChar]) -> Option<(usize, u32)> {
+        let mut node = 0u32;
+        let mut best = None;
+        for (i, n) in text.iter().enumerate() {
+            match self.edges.get(&Self::edge(node, n.c)) {
+                Some(&next) => node = next,
+                None => break,
+            }
+            if let Some(&v) = self.values.get(node as usize) {
+                if v != u32::MAX {
+                    best = Some((i + 1, v));
+                }
+            }
+        }
+        best
+    }
+}

@@ -1,0 +1,450 @@
+//! `ecojuris locate`: a point, a code, an address or a CSV file of points.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use super::args::{Format, Lang, LocateArgs};
+use super::{Cli, CliError, Outcome, load_geodata, note, out, to_json};
+use crate::spatial::{CodeLocation, Crs, Geodata, Location};
+
+pub(super) fn run(cli: &Cli, a: &LocateArgs) -> Result<Outcome, CliError> {
+    let crs = parse_crs(&a.crs)?;
+    if let Some(input) = &a.input {
+        let geo = load_geodata(cli)?;
+        return run_file(&geo, input, a.output.as_deref(), crs);
+    }
+    if let Some(at) = &a.at {
+        let (lon, lat) = parse_lonlat(at)?;
+        let geo = load_geodata(cli)?;
+        let loc = geo
+            .locate(lon, lat, crs)
+            .map_err(|e| CliError::Msg(e.to_string()))?;
+        match cli.format {
+            Format::Json => out(&to_json(&loc))?,
+            Format::Text => out(&render_location(&loc, cli.lang))?,
+        }
+        if loc.outside {
+            let nearest = loc
+                .nearest
+                .as_ref()
+                .map(|n| format!("; nearest unit {} {} at {:.1} km", n.adcode, n.name, n.distance_m / 1000.0))
+                .unwrap_or_default();
+            note(&format!(
+                "point `{lon}, {lat}` is outside the covered area (Shanghai, Jiangsu, Zhejiang, Anhui and their coastal waters){nearest}"
+            ));
+            return Ok(Outcome::Negative);
+        }
+        return Ok(Outcome::Ok);
+    }
+    if let Some(code) = &a.code {
+        let geo = load_geodata(cli)?;
+        let loc = geo
+            .locate_code(code)
+            .map_err(|e| CliError::Msg(e.to_string()))?;
+        match cli.format {
+            Format::Json => out(&to_json(&loc))?,
+            Format::Text => out(&render_code(&loc, cli.lang))?,
+        }
+        return Ok(Outcome::Ok);
+    }
+    if let Some(addr) = &a.address {
+        let geo = load_geodata(cli)?;
+        return super::address::run_one(cli, &geo, addr);
+    }
+    Err(CliError::Msg("give one of `--at`, `--code`, `--address` or `--input`".to_string()))
+}
+
+pub(crate) fn parse_crs(s: &str) -> Result<Crs, CliError> {
+    Crs::parse(s).ok_or_else(|| {
+        CliError::Msg(format!(
+            "unknown coordinate system `{s}`{} (expected wgs84, gcj02 or bd09)",
+            crate::diagnostics::hint(s, Crs::ALL.iter().map(|c| c.name()))
+        ))
+    })
+}
+
+/// Parses `LON,LAT` (spaces and a full-width comma allowed).
+pub(crate) fn parse_lonlat(s: &str) -> Result<(f64, f64), CliError> {
+    let norm = s.replace('，', ",");
+    let parts: Vec<&str> = norm.split(',').map(str::trim).collect();
+    let [lon, lat] = parts.as_slice() else {
+        return Err(CliError::Msg(format!(
+            "invalid point `{s}`: expected `LON,LAT`, e.g. `121.12,31.15`"
+        )));
+    };
+    let num = |v: &str, what: &str| {
+        v.parse::<f64>()
+            .map_err(|_| CliError::Msg(format!("invalid {what} `{v}` in point `{s}`: not a number")))
+    };
+    Ok((num(lon, "longitude")?, num(lat, "latitude")?))
+}
+
+fn label(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+pub(crate) fn render_location(loc: &Location, lang: Lang) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<8} {:.6}, {:.6} ({}){}",
+        label(lang, "point", "坐标"),
+        loc.input[0],
+        loc.input[1],
+        loc.crs_in,
+        if loc.crs_in == Crs::Wgs84 {
+            String::new()
+        } else {
+            format!(" = {:.6}, {:.6} (wgs84)", loc.wgs84[0], loc.wgs84[1])
+        }
+    );
+    match &loc.unit {
+        Some(u) => {
+            let en = u.name_en.as_deref().map(|e| format!(" {e}")).unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "{:<8} {} {}{} — {} {}, {} {}",
+                label(lang, "unit", "区县"),
+                u.adcode,
+                u.name,
+                if lang == Lang::En { en } else { String::new() },
+                u.city_name,
+                u.city_adcode,
+                u.province_name,
+                u.province_adcode
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "{:<8} {}",
+                label(lang, "unit", "区县"),
+                label(lang, "none (not in any county-level unit)", "无（不在任何县级行政区内）")
+            );
+        }
+    }
+    if loc.demo_zone {
+        let _ = writeln!(
+            s,
+            "{:<8} {}",
+            label(lang, "zone", "示范区"),
+            label(
+                lang,
+                "in the Demonstration Zone (长三角生态绿色一体化发展示范区)",
+                "位于长三角生态绿色一体化发展示范区"
+            )
+        );
+    }
+    for f in &loc.features {
+        if f.id == "demo-zone" {
+            continue;
+        }
+        let approx = if f.approximate {
+            label(lang, " (approximate polygon)", "（近似范围）")
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "{:<8} {} `{}`{}", label(lang, "water", "水域"), f.name, f.id, approx);
+    }
+    if loc.near_border {
+        let list: Vec<String> = loc
+            .candidates
+            .iter()
+            .map(|c| format!("{} {} {:.1} m", c.adcode, c.name, c.distance_m))
+            .collect();
+        let _ = writeln!(s, "{:<8} {}", label(lang, "border", "边界"), list.join("; "));
+    }
+    if let Some(n) = &loc.nearest {
+        let _ = writeln!(
+            s,
+            "{:<8} {} {} {:.1} km",
+            label(lang, "nearest", "最近区县"),
+            n.adcode,
+            n.name,
+            n.distance_m / 1000.0
+        );
+    }
+    if loc.outside {
+        let _ = writeln!(
+            s,
+            "{:<8} {}",
+            label(lang, "note", "说明"),
+            label(lang, "outside the covered area", "超出覆盖范围")
+        );
+    }
+    for n in &loc.notes {
+        let _ = writeln!(s, "{:<8} {}", label(lang, "note", "说明"), n);
+    }
+    let _ = writeln!(s, "{:<8} {}", label(lang, "geodata", "地理数据"), loc.geodata_version);
+    s
+}
+
+fn render_code(c: &CodeLocation, lang: Lang) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{:<8} {} {} ({:?})", label(lang, "code", "代码"), c.code, c.name, c.level);
+    match &c.unit {
+        Some(u) => {
+            let _ = writeln!(
+                s,
+                "{:<8} {} {} — {} {}, {} {}",
+                label(lang, "unit", "区县"),
+                u.adcode,
+                u.name,
+                u.city_name,
+                u.city_adcode,
+                u.province_name,
+                u.province_adcode
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "{:<8} {} ({} {})",
+                label(lang, "unit", "区县"),
+                label(lang, "none: the code names an area, not a single unit", "无：该代码为地区而非单一区县"),
+                c.units_inside,
+                label(lang, "units inside", "个区县")
+            );
+        }
+    }
+    if let Some(t) = &c.town {
+        let _ = writeln!(
+            s,
+            "{:<8} {} {} ({:?} numbering){}",
+            label(lang, "town", "乡镇"),
+            t.code,
+            t.name,
+            t.system,
+            if t.pilot { ", pilot town of the Demonstration Zone" } else { "" }
+        );
+    }
+    if !c.town_candidates.is_empty() {
+        let list: Vec<String> = c
+            .town_candidates
+            .iter()
+            .map(|t| format!("{} in {:?} numbering", t.name, t.system))
+            .collect();
+        let _ = writeln!(
+            s,
+            "{:<8} {}: {}",
+            label(lang, "town", "乡镇"),
+            label(lang, "ambiguous code", "代码有歧义"),
+            list.join(", ")
+        );
+    }
+    if c.demo_zone {
+        let _ = writeln!(s, "{:<8} {}", label(lang, "zone", "示范区"), label(lang, "in the Demonstration Zone", "位于示范区"));
+    }
+    let _ = writeln!(s, "{:<8} {}", label(lang, "geodata", "地理数据"), c.geodata_version);
+    s
+}
+
+/// Counters of a file run.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    read: u64,
+    located: u64,
+    near_border: u64,
+    at_sea: u64,
+    outside: u64,
+    failed: u64,
+}
+
+/// One parsed input row: the id and either a point or the reason it is bad.
+struct Row {
+    id: String,
+    point: Result<(f64, f64, Crs), String>,
+}
+
+fn run_file(
+    geo: &Geodata,
+    input: &std::path::Path,
+    output: Option<&std::path::Path>,
+    default_crs: Crs,
+) -> Result<Outcome, CliError> {
+    let reader: Box<dyn std::io::Read> = if input.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(input)
+                .map_err(|e| CliError::Io(input.display().to_string(), e))?,
+        )
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(reader);
+    let headers = rdr
+        .byte_headers()
+        .map_err(|e| CliError::Msg(format!("in `{}`: cannot read the header row: {e}", input.display())))?
+        .clone();
+    let col = |n: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(n.as_bytes()));
+    let (c_id, c_lon, c_lat, c_crs) = (col("id"), col("lon"), col("lat"), col("crs"));
+    let (Some(c_lon), Some(c_lat)) = (c_lon, c_lat) else {
+        return Err(CliError::Msg(format!(
+            "in `{}`: the header must have columns `id,lon,lat` (optional `crs`); found `{}`",
+            input.display(),
+            String::from_utf8_lossy(&headers.as_slice().to_vec())
+        )));
+    };
+    let mut sink: Box<dyn std::io::Write> = match output {
+        Some(p) => Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(p).map_err(|e| CliError::Io(p.display().to_string(), e))?,
+        )),
+        None => Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock())),
+    };
+    let write_err = |e: std::io::Error| CliError::Io("output".to_string(), e);
+    sink.write_all(b"id,adcode,name,province_adcode,near_border,candidates,status,features\n")
+        .map_err(write_err)?;
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    const CHUNK: usize = 1 << 15;
+    let mut counts = Counts::default();
+    let mut rec = csv::ByteRecord::new();
+    let mut line: u64 = 1;
+    loop {
+        let mut rows: Vec<Row> = Vec::with_capacity(CHUNK);
+        while rows.len() < CHUNK {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {
+                    line += 1;
+                    let field = |c: usize| std::str::from_utf8(rec.get(c).unwrap_or(b"")).unwrap_or("").trim();
+                    let id = c_id.map(|c| field(c).to_string()).unwrap_or_else(|| line.to_string());
+                    let point = parse_row(field(c_lon), field(c_lat), c_crs.map(field), default_crs);
+                    rows.push(Row { id, point });
+                }
+                Err(e) => {
+                    line += 1;
+                    rows.push(Row {
+                        id: format!("line-{line}"),
+                        point: Err(format!("malformed CSV row: {e}")),
+                    });
+                }
+            }
+        }
+        if rows.is_empty() {
+            break;
+        }
+        let per = rows.len().div_ceil(threads);
+        let parts: Vec<(String, Counts)> = std::thread::scope(|s| {
+            let handles: Vec<_> = rows
+                .chunks(per.max(1))
+                .map(|chunk| s.spawn(move || format_rows(geo, chunk)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| (String::new(), Counts::default())))
+                .collect()
+        });
+        for (text, c) in parts {
+            sink.write_all(text.as_bytes()).map_err(write_err)?;
+            counts.read += c.read;
+            counts.located += c.located;
+            counts.near_border += c.near_border;
+            counts.at_sea += c.at_sea;
+            counts.outside += c.outside;
+            counts.failed += c.failed;
+        }
+    }
+    sink.flush().map_err(write_err)?;
+    note(&format!(
+        "rows read {}, located {}, near-border {}, at sea (no unit) {}, outside {}, failed {}",
+        counts.read, counts.located, counts.near_border, counts.at_sea, counts.outside, counts.failed
+    ));
+    Ok(if counts.failed > 0 || counts.outside > 0 {
+        Outcome::Negative
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn parse_row(lon: &str, lat: &str, crs: Option<&str>, default_crs: Crs) -> Result<(f64, f64, Crs), String> {
+    let lonv: f64 = lon
+        .parse()
+        .map_err(|_| format!("invalid longitude `{lon}` in column `lon`"))?;
+    let latv: f64 = lat
+        .parse()
+        .map_err(|_| format!("invalid latitude `{lat}` in column `lat`"))?;
+    let crs = match crs {
+        None | Some("") => default_crs,
+        Some(c) => Crs::parse(c).ok_or_else(|| format!("unknown crs `{c}` (expected wgs84, gcj02 or bd09)"))?,
+    };
+    Ok((lonv, latv, crs))
+}
+
+fn csv_field(s: &str, out: &mut String) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
+fn format_rows(geo: &Geodata, rows: &[Row]) -> (String, Counts) {
+    let mut s = String::with_capacity(rows.len() * 48);
+    let mut c = Counts::default();
+    for row in rows {
+        c.read += 1;
+        csv_field(&row.id, &mut s);
+        let located = row
+            .point
+            .clone()
+            .and_then(|(lon, lat, crs)| geo.locate(lon, lat, crs).map_err(|e| e.to_string()));
+        match located {
+            Err(msg) => {
+                c.failed += 1;
+                s.push_str(",,,,,,");
+                csv_field(&format!("error: {msg}"), &mut s);
+                s.push_str(",\n");
+            }
+            Ok(loc) => {
+                s.push(',');
+                if let Some(u) = &loc.unit {
+                    c.located += 1;
+                    let _ = write!(s, "{},{},{}", u.adcode, u.name, u.province_adcode);
+                } else {
+                    s.push_str(",,");
+                }
+                if loc.near_border {
+                    c.near_border += 1;
+                }
+                let _ = write!(s, ",{},", loc.near_border);
+                for (i, cand) in loc.candidates.iter().enumerate() {
+                    if i > 0 {
+                        s.push('|');
+                    }
+                    let _ = write!(s, "{}:{:.1}", cand.adcode, cand.distance_m);
+                }
+                let status = if loc.outside {
+                    c.outside += 1;
+                    match &loc.nearest {
+                        Some(n) => format!("outside the covered area; nearest unit {} {} at {:.1} km", n.adcode, n.name, n.distance_m / 1000.0),
+                        None => "outside the covered area".to_string(),
+                    }
+                } else if loc.unit.is_none() {
+                    c.at_sea += 1;
+                    "ok".to_string()
+                } else {
+                    "ok".to_string()
+                };
+                s.push(',');
+                csv_field(&status, &mut s);
+                s.push(',');
+                for (i, f) in loc.features.iter().enumerate() {
+                    if i > 0 {
+                        s.push('|');
+                    }
+                    s.push_str(&f.id);
+                }
+                s.push('\n');
+            }
+        }
+    }
+    (s, c)
+}

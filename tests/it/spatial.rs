@@ -1,0 +1,1 @@
+//! Point and code location over the embedded geodata.
