@@ -41,6 +41,10 @@ pub struct Cli {
     /// Language of text output.
     #[arg(long, global = true, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
+    /// Load the rule set from this directory (`courts.yaml`, `sources.yaml` and rule files)
+    /// instead of the embedded one.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
     /// Border tolerance in metres: units whose border is this close are reported.
     #[arg(long, global = true, default_value_t = 100.0, value_name = "METRES")]
     pub tolerance: f64,
@@ -55,6 +59,12 @@ pub enum Command {
     /// Locate a point, a code or a file of points: county-level unit, water and sea features,
     /// Demonstration Zone, units near the border.
     Locate(LocateArgs),
+    /// Route a case to every competent first-instance court, with the grounds.
+    Route(RouteArgs),
+    /// List the court registry.
+    Courts(CourtsArgs),
+    /// Run golden routing cases (`jurisdiction-rules/tests` by default).
+    Test(TestArgs),
     /// Geodata maintenance.
     Geodata {
         /// What to do.
@@ -103,4 +113,71 @@ pub struct LocateArgs {
     /// Where to write the CSV results of `--input` (stdout by default).
     #[arg(long, value_name = "OUT.csv")]
     pub output: Option<PathBuf>,
+}
+
+/// `ecojuris route`.
+#[derive(Debug, clap::Args)]
+pub struct RouteArgs {
+    /// A case file (YAML or JSON), `-` for stdin. Without it, use the flags below.
+    pub case: Option<PathBuf>,
+    /// Case kind (flag form).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Filing date `YYYY-MM-DD` (default today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Place of the act: `LON,LAT`, a code, or an address. Repeatable.
+    #[arg(long, allow_hyphen_values = true)]
+    pub conduct: Vec<String>,
+    /// Place of the result.
+    #[arg(long, allow_hyphen_values = true)]
+    pub result: Vec<String>,
+    /// Defendant's domicile.
+    #[arg(long, allow_hyphen_values = true)]
+    pub domicile: Vec<String>,
+    /// Seat of the agency that first acted.
+    #[arg(long, allow_hyphen_values = true)]
+    pub agency: Vec<String>,
+    /// Seat of the reconsideration agency.
+    #[arg(long, allow_hyphen_values = true)]
+    pub reconsideration_agency: Vec<String>,
+    /// Landing place (crimes at sea).
+    #[arg(long, allow_hyphen_values = true)]
+    pub landing: Vec<String>,
+    /// Coordinate system of point places.
+    #[arg(long, default_value = "wgs84")]
+    pub crs: String,
+    /// Administrative cases: `department`, `county_government`, … .
+    #[arg(long)]
+    pub agency_level: Option<String>,
+    /// Pollution from ships or operations at sea.
+    #[arg(long)]
+    pub ship_source: bool,
+    /// Criminal: possible life imprisonment or death.
+    #[arg(long)]
+    pub life_or_death: bool,
+    /// Criminal: investigated by the coast guard.
+    #[arg(long)]
+    pub coast_guard: bool,
+}
+
+/// `ecojuris courts`.
+#[derive(Debug, clap::Args)]
+pub struct CourtsArgs {
+    /// Only courts of this province code (`310000`, `320000`, `330000`, `340000`).
+    #[arg(long)]
+    pub province: Option<String>,
+    /// Only courts of this level (`basic`, `intermediate`, `high`, `supreme`).
+    #[arg(long)]
+    pub level: Option<String>,
+}
+
+/// `ecojuris test`.
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Directory of case files.
+    pub dir: Option<PathBuf>,
+    /// Date used for cases without `filed_on` (default today).
+    #[arg(long)]
+    pub today: Option<String>,
 }

@@ -5,6 +5,7 @@
 mod address;
 mod args;
 mod locate;
+mod route;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -65,6 +66,9 @@ pub fn run(cli: Cli) -> ExitCode {
 fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
     match &cli.command {
         Command::Locate(a) => locate::run(cli, a),
+        Command::Route(a) => route::run_route(cli, a),
+        Command::Courts(a) => route::run_courts(cli, a),
+        Command::Test(a) => route::run_test(cli, a),
         Command::Geodata {
             command: GeodataCommand::Compile { source, out, name },
         } => {

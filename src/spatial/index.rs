@@ -389,8 +389,9 @@ impl GridIndex {
     }
 
     fn cell_of(&self, p: [i64; 2]) -> Option<usize> {
-        let dx = p[0] - self.x0;
-        let dy = p[1] - self.y0;
+        // Checked: `snap` saturates, so far-away points reach i64::MIN / i64::MAX here.
+        let dx = p[0].checked_sub(self.x0)?;
+        let dy = p[1].checked_sub(self.y0)?;
         if dx < 0 || dy < 0 {
             return None;
         }

@@ -1,0 +1,194 @@
+//! `ecojuris route`, `ecojuris courts`, `ecojuris test`.
+
+use std::fmt::Write as _;
+use std::io::Read as _;
+
+use super::args::{CourtsArgs, Format, Lang, RouteArgs, TestArgs};
+use super::{Cli, CliError, Outcome, load_geodata, note, out, to_json};
+use crate::eval::Engine;
+use crate::explain::{self, render_text};
+use crate::model::{Case, CaseKind, Date, Place, PlaceSpec, Role, Status};
+use crate::rules::RuleFiles;
+
+/// Today's date from the system clock (UTC).
+pub(crate) fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::from_days(i32::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// Loads geodata and rules as selected on the command line.
+pub(crate) fn load_engine(cli: &Cli) -> Result<Engine, CliError> {
+    let geo = load_geodata(cli)?;
+    let files = match &cli.rules {
+        Some(dir) => RuleFiles::from_dir(dir).map_err(|e| CliError::Msg(e.to_string()))?,
+        None => RuleFiles::embedded(),
+    };
+    Engine::load(geo, &files).map_err(|e| CliError::Msg(e.to_string()))
+}
+
+fn explain_lang(l: Lang) -> explain::Lang {
+    match l {
+        Lang::En => explain::Lang::En,
+        Lang::Zh => explain::Lang::Zh,
+    }
+}
+
+fn flag_place(role: Role, v: &str, crs: crate::spatial::Crs) -> Result<Place, CliError> {
+    let looks_point = v.contains(',') || v.contains('，');
+    let spec = if looks_point {
+        let (lon, lat) = super::locate::parse_lonlat(v)?;
+        PlaceSpec::At { lon, lat, crs }
+    } else if v.bytes().all(|b| b.is_ascii_digit()) {
+        PlaceSpec::Code(v.to_string())
+    } else {
+        PlaceSpec::Address(v.to_string())
+    };
+    Ok(Place { role, spec })
+}
+
+fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
+    let kind_s = a.kind.as_deref().unwrap_or("");
+    let kind = CaseKind::parse(kind_s).ok_or_else(|| {
+        CliError::Msg(format!(
+            "unknown case kind `{kind_s}`{} (expected one of {})",
+            crate::diagnostics::hint(kind_s, CaseKind::names()),
+            CaseKind::names().collect::<Vec<_>>().join(", ")
+        ))
+    })?;
+    let filed_on = match &a.date {
+        Some(d) => Some(Date::parse(d).ok_or_else(|| CliError::Msg(format!("invalid `--date {d}` (expected YYYY-MM-DD)")))?),
+        None => None,
+    };
+    let crs = super::locate::parse_crs(&a.crs)?;
+    let mut places = Vec::new();
+    for (role, vals) in [
+        (Role::Conduct, &a.conduct),
+        (Role::Result, &a.result),
+        (Role::DefendantDomicile, &a.domicile),
+        (Role::Agency, &a.agency),
+        (Role::ReconsiderationAgency, &a.reconsideration_agency),
+        (Role::Landing, &a.landing),
+    ] {
+        for v in vals {
+            places.push(flag_place(role, v, crs)?);
+        }
+    }
+    if places.is_empty() {
+        return Err(CliError::Msg(
+            "give a case file, or `--kind` with at least one place (`--conduct`, `--result`, `--domicile`, `--agency`, …)".to_string(),
+        ));
+    }
+    let mut case = Case::simple(kind, Role::Conduct, PlaceSpec::Code(String::new()), filed_on);
+    case.places = places;
+    case.ship_source = a.ship_source;
+    if let Some(l) = &a.agency_level {
+        case.defendant_agency_level = Some(crate::model::AgencyLevel::parse(l).ok_or_else(|| {
+            CliError::Msg(format!("unknown agency level `{l}`{}", crate::diagnostics::hint(l, crate::model::AgencyLevel::names())))
+        })?);
+    }
+    if a.life_or_death {
+        case.max_penalty = Some(crate::model::MaxPenalty::LifeOrDeath);
+    }
+    if a.coast_guard {
+        case.investigated_by = Some(crate::model::Investigator::CoastGuard);
+    }
+    Ok(case)
+}
+
+pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
+    let (case, origin) = match &a.case {
+        Some(path) => {
+            let origin = path.display().to_string();
+            let text = if origin == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Io("stdin".into(), e))?;
+                s
+            } else {
+                std::fs::read_to_string(path).map_err(|e| CliError::Io(origin.clone(), e))?
+            };
+            let case = crate::input::parse_case(&text, &origin).map_err(|e| {
+                CliError::Msg(match e.snippet() {
+                    Some(s) => format!("{e}\n{s}"),
+                    None => e.to_string(),
+                })
+            })?;
+            (case, origin)
+        }
+        None => (case_from_flags(a)?, "command line".to_string()),
+    };
+    let engine = load_engine(cli)?;
+    let today = today();
+    engine
+        .check_case(&case, today, &origin)
+        .map_err(|e| CliError::Msg(e.to_string()))?;
+    let d = engine.route(&case, today);
+    match cli.format {
+        Format::Json => out(&to_json(&d))?,
+        Format::Text => out(&render_text(&d, explain_lang(cli.lang)))?,
+    }
+    Ok(if d.status == Status::Routed { Outcome::Ok } else { Outcome::Negative })
+}
+
+pub(super) fn run_courts(cli: &Cli, a: &CourtsArgs) -> Result<Outcome, CliError> {
+    let engine = load_engine(cli)?;
+    let courts: Vec<&crate::rules::Court> = engine
+        .rules()
+        .courts
+        .all()
+        .iter()
+        .filter(|c| a.province.as_deref().is_none_or(|p| c.province == p))
+        .filter(|c| a.level.as_deref().is_none_or(|l| c.level.name() == l))
+        .collect();
+    if courts.is_empty() {
+        return Err(CliError::Msg("no court matches the filters".to_string()));
+    }
+    match cli.format {
+        Format::Json => out(&to_json(&courts))?,
+        Format::Text => {
+            let mut s = String::new();
+            for c in &courts {
+                let _ = writeln!(
+                    s,
+                    "{:<14} {:<12} {} {}{}",
+                    c.id,
+                    c.level.name(),
+                    c.name_zh,
+                    if cli.lang == Lang::En { c.name_en.as_str() } else { "" },
+                    c.appeal.as_deref().map(|a| format!("  → {a}")).unwrap_or_default()
+                );
+                for t in &c.tribunals {
+                    let _ = writeln!(s, "{:<27} · {} {}", "", t.name_zh, if cli.lang == Lang::En { t.name_en.as_str() } else { "" });
+                }
+            }
+            let _ = writeln!(s, "{} court(s)", courts.len());
+            out(&s)?;
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+pub(super) fn run_test(cli: &Cli, a: &TestArgs) -> Result<Outcome, CliError> {
+    let engine = load_engine(cli)?;
+    let dir = a.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("jurisdiction-rules/tests"));
+    let today = match &a.today {
+        Some(d) => Date::parse(d).ok_or_else(|| CliError::Msg(format!("invalid `--today {d}`")))?,
+        None => today(),
+    };
+    let results = crate::cases::run_dir(&engine, &dir, today);
+    let passed = results.iter().filter(|r| r.passed).count();
+    let failed = results.len() - passed;
+    let mut s = String::new();
+    for r in results.iter().filter(|r| !r.passed) {
+        let _ = writeln!(s, "FAIL {} :: {}: {}", r.file, r.name, r.failure.as_deref().unwrap_or(""));
+    }
+    if results.is_empty() {
+        note(&format!("no cases found in `{}`", dir.display()));
+        return Ok(Outcome::Negative);
+    }
+    let _ = writeln!(s, "{passed} passed, {failed} failed");
+    out(&s)?;
+    Ok(if failed == 0 { Outcome::Ok } else { Outcome::Negative })
+}

@@ -1,0 +1,220 @@
+//! The routing result: every competent court with its grounds, the relation between them and
+//! the warnings. This is the API boundary (and, serialized, the versioned JSON contract).
+
+use serde::Serialize;
+
+use super::{CaseKind, Date, Level, Role};
+
+/// A text in English and Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Text {
+    /// English.
+    pub en: String,
+    /// Chinese.
+    pub zh: String,
+}
+
+impl Text {
+    /// A text from both languages.
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Text {
+        Text {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+}
+
+/// How sure the facts behind a rule are (as marked in legal-facts.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Seen in the cited source.
+    Confirmed,
+    /// Inferred or only partly supported.
+    Uncertain,
+}
+
+/// A court as named in a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CourtRef {
+    /// Registry id (`basic-310118`, `sh-railway`, …).
+    pub id: String,
+    /// Official Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// `basic`, `intermediate`, `high` or `supreme`.
+    pub level: String,
+}
+
+/// An internal tribunal of a court.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TribunalRef {
+    /// Id.
+    pub id: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+}
+
+/// A legal source cited by a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    /// Key (as in `jurisdiction-rules/sources.yaml`).
+    pub key: String,
+    /// Title of the document.
+    pub title: String,
+    /// Where to find it.
+    pub url: Option<String>,
+}
+
+/// One reason why a court is competent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ground {
+    /// The connecting factor (place role).
+    pub factor: Role,
+    /// Whether the factor only applies "if more suitable" (e.g. a criminal defendant's residence).
+    pub subsidiary: bool,
+    /// 1-based index of the place in the case.
+    pub place: usize,
+    /// The place as given (`[121.1, 31.1]`, `310118`, an address).
+    pub place_text: String,
+    /// The county-level unit of the place, if any.
+    pub unit: Option<UnitBrief>,
+    /// The water/sea feature that decided, if the place is at sea.
+    pub feature: Option<String>,
+    /// The level the place was routed at.
+    pub level: Level,
+    /// The rule that assigned the court.
+    pub rule: String,
+    /// Every rule that contributed (connecting factor, level, assignment), in that order.
+    pub rules: Vec<String>,
+    /// Summary of the assigning rule.
+    pub summary: Text,
+    /// Sources of the assigning rule.
+    pub sources: Vec<SourceRef>,
+    /// The weakest confidence among the contributing rules.
+    pub confidence: Confidence,
+}
+
+/// A county-level unit, briefly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitBrief {
+    /// Code.
+    pub adcode: String,
+    /// Chinese name.
+    pub name: String,
+}
+
+/// A competent first-instance court.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Competent {
+    /// The court.
+    pub court: CourtRef,
+    /// The tribunal that hears the case, if the rule names one.
+    pub tribunal: Option<TribunalRef>,
+    /// The appeal court.
+    pub appeal_court: Option<CourtRef>,
+    /// The court seat (approximate: a point in its seat unit), for travel estimates.
+    pub seat_at: Option<[f64; 2]>,
+    /// Why it is competent.
+    pub grounds: Vec<Ground>,
+}
+
+/// The relation between the competent courts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// No competent court.
+    None,
+    /// Exactly one court.
+    Exclusive,
+    /// Several courts of one province: the plaintiff or prosecutor chooses; the first to
+    /// register (accept) keeps the case; disputes go to the common superior court.
+    Concurrent,
+    /// Several courts in different provinces: as concurrent, but a dispute must be designated
+    /// by the Supreme People's Court after the high courts fail to agree.
+    CrossProvince,
+}
+
+/// The relation with its legal basis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Relation {
+    /// Kind.
+    pub kind: RelationKind,
+    /// Rules that govern it.
+    pub rules: Vec<String>,
+    /// Explanation.
+    pub text: Text,
+}
+
+/// A warning attached to a decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    /// Stable machine code: `uncertain_rule`, `approximate_polygon`, `near_border`,
+    /// `place_skipped`, `alternative_reading`, `advisory`, `area_not_unit`, `role_ignored`.
+    pub code: &'static str,
+    /// Message.
+    pub message: Text,
+    /// The rule concerned.
+    pub rule: Option<String>,
+    /// The place concerned (1-based).
+    pub place: Option<usize>,
+}
+
+/// Whether the case was routed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// At least one competent court.
+    Routed,
+    /// No competent court (see `no_court_reason`).
+    NoCourt,
+}
+
+/// The decision for one case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// The case id, if given.
+    pub case_id: Option<String>,
+    /// The case kind.
+    pub kind: CaseKind,
+    /// The date whose rules applied.
+    pub filed_on: Date,
+    /// Routed or not.
+    pub status: Status,
+    /// Every competent first-instance court, ordered by first place, then court id.
+    pub competent: Vec<Competent>,
+    /// The relation between them.
+    pub relation: Relation,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+    /// Why there is no court (when `status` is `no_court`).
+    pub no_court_reason: Option<Text>,
+    /// Version of the rule set.
+    pub rules_version: String,
+    /// Version of the geodata.
+    pub geodata_version: String,
+}
+
+impl Decision {
+    /// Ids of the competent courts.
+    pub fn court_ids(&self) -> Vec<&str> {
+        self.competent.iter().map(|c| c.court.id.as_str()).collect()
+    }
+
+    /// Every rule id that fired (grounds, relation, warnings), deduplicated and sorted.
+    pub fn fired_rules(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .competent
+            .iter()
+            .flat_map(|c| c.grounds.iter().flat_map(|g| g.rules.iter().map(String::as_str)))
+            .chain(self.relation.rules.iter().map(String::as_str))
+            .chain(self.warnings.iter().filter_map(|w| w.rule.as_deref()))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}

@@ -1,0 +1,650 @@
+//! Reading rule, court and source files; collecting every diagnostic; resolving ids against
+//! the geodata. Keeps file texts so that errors point at the line with a caret.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use super::raw::{self, RawRulesFile, Stage};
+use super::{Assign, Court, CourtLevel, CourtPick, Courts, Rule, RuleSet, Source, Territory, Tribunal, When};
+use crate::diagnostics::{did_you_mean, hint, line_col, snippet};
+use crate::input::improve_serde_message;
+use crate::model::Text;
+use crate::spatial::{AreaLevel, Geodata};
+
+/// The rule files of the embedded default set: `(name, text)`.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("sources.yaml", include_str!("../../jurisdiction-rules/sources.yaml")),
+    ("courts.yaml", include_str!("../../jurisdiction-rules/courts.yaml")),
+    ("national.yaml", include_str!("../../jurisdiction-rules/national.yaml")),
+    ("shanghai.yaml", include_str!("../../jurisdiction-rules/shanghai.yaml")),
+    ("jiangsu.yaml", include_str!("../../jurisdiction-rules/jiangsu.yaml")),
+    ("zhejiang.yaml", include_str!("../../jurisdiction-rules/zhejiang.yaml")),
+    ("anhui.yaml", include_str!("../../jurisdiction-rules/anhui.yaml")),
+];
+
+/// A set of rule files to load.
+#[derive(Debug, Clone)]
+pub struct RuleFiles {
+    /// `(path, text)` pairs.
+    pub files: Vec<(String, String)>,
+}
+
+impl RuleFiles {
+    /// The embedded default files (named `jurisdiction-rules/<file>`).
+    pub fn embedded() -> RuleFiles {
+        RuleFiles {
+            files: EMBEDDED
+                .iter()
+                .map(|(n, t)| (format!("jurisdiction-rules/{n}"), (*t).to_string()))
+                .collect(),
+        }
+    }
+
+    /// Every `*.yaml` file directly inside `dir` (not `tests/` or `scenarios/`).
+    pub fn from_dir(dir: &std::path::Path) -> Result<RuleFiles, LoadError> {
+        let rd = std::fs::read_dir(dir).map_err(|e| LoadError {
+            diagnostics: vec![Diagnostic::plain(&dir.display().to_string(), format!("cannot read directory: {e}"))],
+        })?;
+        let mut paths: Vec<std::path::PathBuf> = rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        paths.sort();
+        let mut files = Vec::new();
+        let mut diags = Vec::new();
+        for p in paths {
+            match std::fs::read_to_string(&p) {
+                Ok(t) => files.push((p.display().to_string(), t)),
+                Err(e) => diags.push(Diagnostic::plain(&p.display().to_string(), format!("cannot read: {e}"))),
+            }
+        }
+        if !diags.is_empty() {
+            return Err(LoadError { diagnostics: diags });
+        }
+        Ok(RuleFiles { files })
+    }
+
+    /// Loads and validates the files against `geo`.
+    pub fn load(&self, geo: &Geodata) -> Result<RuleSet, LoadError> {
+        load(self, geo)
+    }
+}
+
+/// One problem in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// File path.
+    pub file: String,
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column.
+    pub column: Option<usize>,
+    /// Message (lowercase, no final period, values in backticks).
+    pub message: String,
+    /// Source snippet with a caret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+}
+
+impl Diagnostic {
+    fn plain(file: &str, message: String) -> Diagnostic {
+        Diagnostic {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            message,
+            snippet: None,
+        }
+    }
+
+    fn at(file: &str, text: &str, line: usize, column: usize, message: String) -> Diagnostic {
+        Diagnostic {
+            file: file.to_string(),
+            line: Some(line),
+            column: Some(column),
+            message,
+            snippet: Some(snippet(text, line, column)),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "in `{}` line {l} column {c}: {}", self.file, self.message)?,
+            _ => write!(f, "in `{}`: {}", self.file, self.message)?,
+        }
+        if let Some(s) = &self.snippet {
+            write!(f, "\n{s}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found while loading.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct LoadError {
+    /// The diagnostics, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the rule set has {} problem(s)", self.diagnostics.len())?;
+        for d in &self.diagnostics {
+            write!(f, "\n{d}")?;
+        }
+        Ok(())
+    }
+}
+
+fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<T> {
+    match serde_yaml::from_str::<T>(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let msg = improve_serde_message(&e.to_string());
+            diags.push(match e.location() {
+                Some(l) => Diagnostic::at(file, text, l.line(), l.column(), msg),
+                None => Diagnostic::plain(file, msg),
+            });
+            None
+        }
+    }
+}
+
+/// Line and column of `- id: <id>` (or `id: <id>`) in `text`.
+fn id_position(text: &str, id: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(rest) = t.strip_prefix("id:") {
+            let v = rest.trim().trim_matches('"').trim_matches('\'');
+            if v == id {
+                let col = line.find("id:").map(|c| c + 1).unwrap_or(1);
+                return Some((i + 1, col));
+            }
+        }
+    }
+    None
+}
+
+/// Line and column of the first occurrence of `needle` at or after `from_line` (1-based).
+fn find_after(text: &str, from_line: usize, needle: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate().skip(from_line.saturating_sub(1)) {
+        if let Some(c) = line.find(needle) {
+            let col = line.get(..c).map(|s| s.chars().count()).unwrap_or(0) + 1;
+            return Some((i + 1, col));
+        }
+    }
+    None
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, id: &str, needle: Option<&str>, message: String) {
+        let pos = id_position(self.text, id);
+        let pos = match (pos, needle) {
+            (Some((l, _)), Some(n)) => find_after(self.text, l, n).or(pos),
+            _ => pos,
+        };
+        self.diags.push(match pos {
+            Some((l, c)) => Diagnostic::at(self.file, self.text, l, c, message),
+            None => Diagnostic::plain(self.file, message),
+        });
+    }
+}
+
+fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
+    let mut diags = Vec::new();
+    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
+    let mut courts_raw: Option<(String, String, raw::RawCourtsFile)> = None;
+    let mut rule_files: Vec<(String, String, RawRulesFile)> = Vec::new();
+    let mut hasher_input = Vec::new();
+    for (path, text) in &files.files {
+        hasher_input.extend_from_slice(path.rsplit('/').next().unwrap_or(path).as_bytes());
+        hasher_input.extend_from_slice(text.as_bytes());
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        if name == "sources.yaml" {
+            if let Some(f) = parse_yaml::<raw::RawSourcesFile>(path, text, &mut diags) {
+                check_version(path, f.schema_version, &mut diags);
+                for s in f.sources {
+                    if sources.contains_key(&s.key) {
+                        let mut cx = Ctx { file: path, text, diags: &mut diags };
+                        cx.err(&s.key, None, format!("duplicate source key `{}`", s.key));
+                    }
+                    sources.insert(
+                        s.key.clone(),
+                        Source {
+                            key: s.key,
+                            title: s.title,
+                            url: s.url,
+                            kind: s.kind,
+                        },
+                    );
+                }
+            }
+        } else if name == "courts.yaml" {
+            if let Some(f) = parse_yaml::<raw::RawCourtsFile>(path, text, &mut diags) {
+                check_version(path, f.schema_version, &mut diags);
+                courts_raw = Some((path.clone(), text.clone(), f));
+            }
+        } else if let Some(f) = parse_yaml::<RawRulesFile>(path, text, &mut diags) {
+            check_version(path, f.schema_version, &mut diags);
+            rule_files.push((path.clone(), text.clone(), f));
+        }
+    }
+    if sources.is_empty() {
+        diags.push(Diagnostic::plain("sources.yaml", "missing or empty: every rule must cite its sources".to_string()));
+    }
+    let Some((cpath, ctext, craw)) = courts_raw else {
+        diags.push(Diagnostic::plain("courts.yaml", "missing: the court registry is required".to_string()));
+        return Err(LoadError { diagnostics: diags });
+    };
+    let courts = build_courts(&cpath, &ctext, craw, &sources, geo, &mut diags);
+    let mut rules = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (path, text, f) in &rule_files {
+        let jurisdiction = f.jurisdiction.clone();
+        if jurisdiction != "national" && geo.codes().get(&jurisdiction).is_none_or(|a| a.level != AreaLevel::Province) {
+            diags.push(Diagnostic::plain(
+                path,
+                format!("`jurisdiction: {jurisdiction}` is neither `national` nor a province code"),
+            ));
+            continue;
+        }
+        for r in &f.rules {
+            let mut cx = Ctx { file: path, text, diags: &mut diags };
+            if let Some(prev) = seen.get(&r.id) {
+                cx.err(&r.id, None, format!("rule `{}`: duplicate id (also in `{prev}`)", r.id));
+                continue;
+            }
+            seen.insert(r.id.clone(), path.clone());
+            if let Some(rule) = build_rule(r, &jurisdiction, &courts, &sources, geo, &mut cx) {
+                rules.push(rule);
+            }
+        }
+    }
+    // Cross-rule references.
+    let ids: HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    let mut extra = Vec::new();
+    for r in &rules {
+        for other in r.alternative_to.iter().chain(r.concurrent_with.iter()) {
+            if !ids.contains(other.as_str()) {
+                let text = rule_files.iter().find(|f| f.0 == r.file).map(|f| f.1.as_str()).unwrap_or("");
+                let mut cx = Ctx { file: &r.file, text, diags: &mut extra };
+                cx.err(&r.id, Some(other.as_str()), format!(
+                    "rule `{}`: unknown rule `{other}`{}",
+                    r.id,
+                    hint(other, ids.iter().copied())
+                ));
+            }
+        }
+    }
+    diags.extend(extra);
+    if !diags.is_empty() {
+        return Err(LoadError { diagnostics: diags });
+    }
+    let revised = rule_files
+        .iter()
+        .map(|f| f.2.revised)
+        .chain(courts.revised)
+        .max();
+    let version = format!(
+        "{}@{:08x}",
+        revised.map(|d| d.to_string()).unwrap_or_default(),
+        crate::spatial::store::fnv1a(&hasher_input) & 0xffff_ffff
+    );
+    Ok(RuleSet::new(rules, courts, sources, version))
+}
+
+fn check_version(path: &str, v: u32, diags: &mut Vec<Diagnostic>) {
+    if v != raw::SCHEMA_VERSION {
+        diags.push(Diagnostic::plain(
+            path,
+            format!("unsupported `schema_version: {v}` (this build reads version {})", raw::SCHEMA_VERSION),
+        ));
+    }
+}
+
+fn check_sources(id: &str, keys: &[String], sources: &BTreeMap<String, Source>, cx: &mut Ctx<'_>, what: &str) {
+    if keys.is_empty() {
+        cx.err(id, None, format!("{what} `{id}`: no sources (every {what} must cite its legal basis)"));
+    }
+    for k in keys {
+        if !sources.contains_key(k) {
+            cx.err(id, Some(k.as_str()), format!(
+                "{what} `{id}`: unknown source `{k}`{}",
+                hint(k, sources.keys().map(String::as_str))
+            ));
+        }
+    }
+}
+
+fn build_courts(
+    path: &str,
+    text: &str,
+    f: raw::RawCourtsFile,
+    sources: &BTreeMap<String, Source>,
+    geo: &Geodata,
+    diags: &mut Vec<Diagnostic>,
+) -> Courts {
+    let ids: HashSet<String> = f.courts.iter().map(|c| c.id.clone()).collect();
+    let mut list = Vec::with_capacity(f.courts.len());
+    let mut seen = HashSet::new();
+    for c in f.courts {
+        let mut cx = Ctx { file: path, text, diags };
+        if !seen.insert(c.id.clone()) {
+            cx.err(&c.id, None, format!("court `{}`: duplicate id", c.id));
+            continue;
+        }
+        let level = match c.level.as_str() {
+            "basic" => CourtLevel::Basic,
+            "intermediate" => CourtLevel::Intermediate,
+            "high" => CourtLevel::High,
+            "supreme" => CourtLevel::Supreme,
+            other => {
+                cx.err(&c.id, Some("level:"), format!("court `{}`: unknown level `{other}`", c.id));
+                continue;
+            }
+        };
+        if let Some(a) = &c.appeal {
+            if !ids.contains(a) {
+                cx.err(&c.id, Some("appeal:"), format!(
+                    "court `{}`: unknown appeal court `{a}`{}",
+                    c.id,
+                    hint(a, ids.iter().map(String::as_str))
+                ));
+            }
+        }
+        if let Some(u) = &c.seat_unit {
+            if geo.codes().get(u).is_none() {
+                cx.err(&c.id, Some("seat_unit:"), format!("court `{}`: unknown seat unit `{u}`", c.id));
+            }
+        }
+        if let (Some(a), Some(b)) = (c.valid_from, c.valid_to) {
+            if b <= a {
+                cx.err(&c.id, Some("valid_to:"), format!("court `{}`: `valid_to` {b} is not after `valid_from` {a}", c.id));
+            }
+        }
+        check_sources(&c.id, &c.sources, sources, &mut cx, "court");
+        list.push(Court {
+            id: c.id,
+            name_zh: c.name_zh,
+            name_en: c.name_en,
+            level,
+            special: c.special,
+            province: c.province,
+            seat_unit: c.seat_unit,
+            seat_at: c.seat_at,
+            serves: c.serves,
+            appeal: c.appeal,
+            tribunals: c
+                .tribunals
+                .into_iter()
+                .map(|t| Tribunal {
+                    id: t.id,
+                    name_zh: t.name_zh,
+                    name_en: t.name_en,
+                    from: t.from,
+                    to: t.to,
+                })
+                .collect(),
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+            confidence: c.confidence,
+            sources: c.sources,
+            note: c.note,
+        });
+    }
+    Courts::new(list, Some(f.revised))
+}
+
+fn resolve_territory(
+    id: &str,
+    t: Option<&raw::RawTerritory>,
+    jurisdiction: &str,
+    geo: &Geodata,
+    cx: &mut Ctx<'_>,
+) -> Territory {
+    let n = geo.units().len();
+    let mut units = vec![false; n];
+    let mut features: Vec<String> = Vec::new();
+    let Some(t) = t else {
+        if jurisdiction == "national" {
+            units.iter_mut().for_each(|u| *u = true);
+            features = geo.features().iter().map(|f| f.id.clone()).collect();
+        } else {
+            for (i, u) in geo.units().iter().enumerate() {
+                if u.province_adcode == jurisdiction {
+                    if let Some(slot) = units.get_mut(i) {
+                        *slot = true;
+                    }
+                }
+            }
+        }
+        return Territory {
+            units,
+            features,
+            include: vec![if jurisdiction == "national" { "everywhere".to_string() } else { jurisdiction.to_string() }],
+            exclude: Vec::new(),
+        };
+    };
+    let apply = |code: &str, on: bool, units: &mut Vec<bool>, features: &mut Vec<String>, cx: &mut Ctx<'_>| {
+        if geo.feature(code).is_some() {
+            if on {
+                if !features.iter().any(|f| f == code) {
+                    features.push(code.to_string());
+                }
+            } else {
+                features.retain(|f| f != code);
+            }
+            return;
+        }
+        match geo.codes().get(code) {
+            Some(a) if a.level != AreaLevel::Town => {
+                let mut any = false;
+                for (i, u) in geo.units().iter().enumerate() {
+                    if u.adcode == code || u.city_adcode == code || u.province_adcode == code {
+                        if let Some(slot) = units.get_mut(i) {
+                            *slot = on;
+                            any = true;
+                        }
+                    }
+                }
+                if !any {
+                    cx.err(id, Some(code), format!("rule `{id}`: territory code `{code}` {} has no county-level unit in the geodata", a.name));
+                }
+            }
+            _ => {
+                let feature_ids: Vec<&str> = geo.features().iter().map(|f| f.id.as_str()).collect();
+                let near = geo.codes().nearest_codes(code, 1);
+                let h = match did_you_mean(code, feature_ids.iter().copied()) {
+                    Some(f) => format!(" (did you mean `{f}`?)"),
+                    None => near
+                        .first()
+                        .filter(|a| crate::diagnostics::levenshtein(code, &a.code) <= 2)
+                        .map(|a| format!(" (did you mean `{}` {}?)", a.code, a.name))
+                        .unwrap_or_default(),
+                };
+                cx.err(id, Some(code), format!("rule `{id}`: unknown unit code or feature `{code}`{h}"));
+            }
+        }
+    };
+    for c in &t.include {
+        apply(c, true, &mut units, &mut features, cx);
+    }
+    for c in &t.exclude {
+        apply(c, false, &mut units, &mut features, cx);
+    }
+    Territory {
+        units,
+        features,
+        include: t.include.clone(),
+        exclude: t.exclude.clone(),
+    }
+}
+
+fn build_rule(
+    r: &raw::RawRule,
+    jurisdiction: &str,
+    courts: &Courts,
+    sources: &BTreeMap<String, Source>,
+    geo: &Geodata,
+    cx: &mut Ctx<'_>,
+) -> Option<Rule> {
+    let id = r.id.as_str();
+    let before = cx.diags.len();
+    check_sources(id, &r.sources, sources, cx, "rule");
+    if r.legal_basis.trim().is_empty() {
+        cx.err(id, None, format!("rule `{id}`: empty `legal_basis`"));
+    }
+    if let (Some(a), Some(b)) = (r.valid_from, r.valid_to) {
+        if b <= a {
+            cx.err(id, Some("valid_to:"), format!("rule `{id}`: `valid_to` {b} is not after `valid_from` {a}"));
+        }
+    }
+    let territory = resolve_territory(id, r.territory.as_ref(), jurisdiction, geo, cx);
+    let assign = match (&r.stage, &r.assign) {
+        (Stage::Venue, None) => {
+            cx.err(id, None, format!("rule `{id}`: a venue rule needs `assign`"));
+            None
+        }
+        (Stage::Venue, Some(a)) => {
+            let court = match (&a.court, a.court_of_unit) {
+                (Some(c), None) => {
+                    match courts.get(c) {
+                        None => cx.err(id, Some(c.as_str()), format!(
+                            "rule `{id}`: unknown court `{c}`{}",
+                            hint(c, courts.all().iter().map(|c| c.id.as_str()))
+                        )),
+                        Some(court) => {
+                            if let Some(t) = &a.tribunal {
+                                if court.tribunal(t).is_none() {
+                                    cx.err(id, Some(t.as_str()), format!(
+                                        "rule `{id}`: court `{c}` has no tribunal `{t}`{}",
+                                        hint(t, court.tribunals.iter().map(|t| t.id.as_str()))
+                                    ));
+                                }
+                            }
+                            // A court used outside its own validity dates.
+                            let starts_before = match (court.valid_from, r.valid_from) {
+                                (Some(cf), Some(rf)) => rf < cf,
+                                (Some(_), None) => true,
+                                _ => false,
+                            };
+                            let ends_after = match (court.valid_to, r.valid_to) {
+                                (Some(ct), Some(rt)) => rt > ct,
+                                (Some(_), None) => true,
+                                _ => false,
+                            };
+                            if starts_before || ends_after {
+                                cx.err(id, Some(c.as_str()), format!(
+                                    "rule `{id}`: court `{c}` exists only {}–{} but the rule runs {}–{}",
+                                    court.valid_from.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
+                                    court.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
+                                    r.valid_from.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
+                                    r.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
+                                ));
+                            }
+                        }
+                    }
+                    CourtPick::Named(c.clone())
+                }
+                (None, Some(p)) => {
+                    if a.tribunal.is_some() {
+                        cx.err(id, Some("tribunal:"), format!("rule `{id}`: a tribunal needs a named `court`"));
+                    }
+                    CourtPick::OfUnit(p)
+                }
+                _ => {
+                    cx.err(id, Some("assign:"), format!("rule `{id}`: `assign` needs exactly one of `court` or `court_of_unit`"));
+                    CourtPick::OfUnit(raw::UnitCourt::Basic)
+                }
+            };
+            if let Some(ap) = &a.appeal {
+                if courts.get(ap).is_none() {
+                    cx.err(id, Some(ap.as_str()), format!(
+                        "rule `{id}`: unknown appeal court `{ap}`{}",
+                        hint(ap, courts.all().iter().map(|c| c.id.as_str()))
+                    ));
+                }
+            }
+            Some(Assign {
+                court,
+                tribunal: a.tribunal.clone(),
+                appeal: a.appeal.clone(),
+                appeal_of_unit: a.appeal_of_unit,
+            })
+        }
+        (_, Some(_)) => {
+            cx.err(id, Some("assign:"), format!("rule `{id}`: only venue rules take `assign`"));
+            None
+        }
+        (_, None) => None,
+    };
+    if r.stage == Stage::Scope && r.roles.is_none() && r.level.is_none() {
+        cx.err(id, None, format!("rule `{id}`: a scope rule needs `roles` or `level`"));
+    }
+    if matches!(r.stage, Stage::Advisory | Stage::Relation) && r.warning.is_none() {
+        cx.err(id, None, format!("rule `{id}`: an advisory or relation rule needs `warning`"));
+    }
+    if r.stage == Stage::Relation && r.applies_to.as_ref().is_none_or(Vec::is_empty) {
+        cx.err(id, None, format!("rule `{id}`: a relation rule needs `applies_to`"));
+    }
+    if r.status == raw::RuleStatus::Alternative && r.alternative_to.as_ref().is_none_or(Vec::is_empty) {
+        cx.err(id, None, format!("rule `{id}`: an alternative rule needs `alternative_to`"));
+    }
+    if cx.diags.len() > before {
+        return None;
+    }
+    let w = r.when.clone().unwrap_or_default();
+    let line = id_position(cx.text, id).map(|p| p.0).unwrap_or(0);
+    Some(Rule {
+        id: r.id.clone(),
+        stage: r.stage,
+        summary: Text::new(r.summary.en.clone(), r.summary.zh.clone()),
+        kinds: r.kinds.clone().unwrap_or_default(),
+        levels: r.levels.clone().unwrap_or_default(),
+        territory,
+        when: When {
+            marine: w.marine,
+            ship_source: w.ship_source,
+            investigated_by: w.investigated_by,
+            brought_by: w.brought_by,
+            agency_level: w.agency_level,
+            admin_subject: w.admin_subject,
+            max_penalty: w.max_penalty,
+            claim_at_least_cny: w.claim_at_least_cny,
+            parties_cross_province: w.parties_cross_province,
+        },
+        roles: r.roles.clone().unwrap_or_default(),
+        subsidiary_roles: r.subsidiary_roles.clone().unwrap_or_default(),
+        level: r.level,
+        assign,
+        warning: r.warning.as_ref().map(|t| Text::new(t.en.clone(), t.zh.clone())),
+        applies_to: r.applies_to.clone().unwrap_or_default(),
+        status: r.status,
+        alternative_to: r.alternative_to.clone().unwrap_or_default(),
+        priority: r.priority,
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        confidence: r.confidence,
+        legal_basis: r.legal_basis.clone(),
+        sources: r.sources.clone(),
+        note: r.note.clone(),
+        concurrent_with: r.concurrent_with.clone().unwrap_or_default(),
+        jurisdiction: jurisdiction.to_string(),
+        file: cx.file.to_string(),
+        line,
+    })
+}
+
+/// Byte offset → (line, column), re-exported for callers that render spans.
+pub fn position(text: &str, offset: usize) -> (usize, usize) {
+    line_col(text, offset)
+}

@@ -1,0 +1,425 @@
+//! The rule set: courts, legal sources and dated, cited allocation rules, loaded from
+//! `jurisdiction-rules/` (embedded by default) and validated against the geodata.
+//!
+//! Loading is the only stage that can fail, and it reports every problem it finds, not only
+//! the first. After loading, every id is resolved.
+
+pub mod load;
+pub mod raw;
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{
+    AdminSubject, AgencyLevel, CaseKind, Confidence, Date, Investigator, Level, MaxPenalty,
+    Plaintiff, Role, SourceRef, Text,
+};
+
+pub use load::{Diagnostic, LoadError, RuleFiles};
+pub use raw::{AppealPattern, RelationApplies, RuleStatus, Stage, UnitCourt};
+
+/// The level of a court in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CourtLevel {
+    /// Basic people's court.
+    Basic,
+    /// Intermediate people's court (maritime courts too).
+    Intermediate,
+    /// High people's court.
+    High,
+    /// Supreme People's Court.
+    Supreme,
+}
+
+impl CourtLevel {
+    /// Lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CourtLevel::Basic => "basic",
+            CourtLevel::Intermediate => "intermediate",
+            CourtLevel::High => "high",
+            CourtLevel::Supreme => "supreme",
+        }
+    }
+}
+
+/// An internal tribunal.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Tribunal {
+    /// Id.
+    pub id: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// From.
+    pub from: Option<Date>,
+    /// To (exclusive).
+    pub to: Option<Date>,
+}
+
+/// A court of the registry.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Court {
+    /// Id.
+    pub id: String,
+    /// Official Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Level.
+    pub level: CourtLevel,
+    /// `railway`, `maritime`, `development_zone`.
+    pub special: Option<String>,
+    /// Province code.
+    pub province: String,
+    /// Seat unit.
+    pub seat_unit: Option<String>,
+    /// Seat point (approximate).
+    pub seat_at: Option<[f64; 2]>,
+    /// Ordinary territory.
+    pub serves: Vec<String>,
+    /// Ordinary appeal court.
+    pub appeal: Option<String>,
+    /// Tribunals.
+    pub tribunals: Vec<Tribunal>,
+    /// Created.
+    pub valid_from: Option<Date>,
+    /// Abolished (exclusive).
+    pub valid_to: Option<Date>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Source keys.
+    pub sources: Vec<String>,
+    /// Note.
+    pub note: Option<String>,
+}
+
+impl Court {
+    /// Whether the court exists on `d`.
+    pub fn exists_on(&self, d: Date) -> bool {
+        self.valid_from.is_none_or(|f| d >= f) && self.valid_to.is_none_or(|t| d < t)
+    }
+
+    /// A tribunal by id.
+    pub fn tribunal(&self, id: &str) -> Option<&Tribunal> {
+        self.tribunals.iter().find(|t| t.id == id)
+    }
+}
+
+/// The court registry.
+#[derive(Debug, Clone, Default)]
+pub struct Courts {
+    list: Vec<Court>,
+    by_id: HashMap<String, usize>,
+    basic_of: HashMap<String, usize>,
+    inter_of: HashMap<String, usize>,
+    /// `revised` date of courts.yaml.
+    pub revised: Option<Date>,
+}
+
+impl Courts {
+    /// Builds the registry and its lookups.
+    pub fn new(list: Vec<Court>, revised: Option<Date>) -> Courts {
+        let mut c = Courts {
+            revised,
+            ..Courts::default()
+        };
+        for (i, court) in list.iter().enumerate() {
+            c.by_id.insert(court.id.clone(), i);
+            if court.special.is_none() {
+                for s in &court.serves {
+                    match court.level {
+                        CourtLevel::Basic => {
+                            c.basic_of.insert(s.clone(), i);
+                        }
+                        CourtLevel::Intermediate => {
+                            c.inter_of.insert(s.clone(), i);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        c.list = list;
+        c
+    }
+
+    /// All courts in file order.
+    pub fn all(&self) -> &[Court] {
+        &self.list
+    }
+
+    /// A court by id.
+    pub fn get(&self, id: &str) -> Option<&Court> {
+        self.by_id.get(id).and_then(|&i| self.list.get(i))
+    }
+
+    /// The ordinary basic court of a county-level unit.
+    pub fn basic_of(&self, unit: &str) -> Option<&Court> {
+        self.basic_of.get(unit).and_then(|&i| self.list.get(i))
+    }
+
+    /// The ordinary intermediate court of a unit (looked up by unit, then by its city).
+    pub fn intermediate_of(&self, unit: &str, city: &str) -> Option<&Court> {
+        self.inter_of
+            .get(unit)
+            .or_else(|| self.inter_of.get(city))
+            .and_then(|&i| self.list.get(i))
+    }
+}
+
+/// A legal source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Source {
+    /// Key.
+    pub key: String,
+    /// Title.
+    pub title: String,
+    /// Where.
+    pub url: Option<String>,
+    /// Kind of document.
+    pub kind: String,
+}
+
+/// Conditions on case attributes.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct When {
+    /// Marine case.
+    pub marine: Option<bool>,
+    /// Ship source.
+    pub ship_source: Option<bool>,
+    /// Investigating body.
+    pub investigated_by: Option<Vec<Investigator>>,
+    /// Plaintiff.
+    pub brought_by: Option<Vec<Plaintiff>>,
+    /// Agency level.
+    pub agency_level: Option<Vec<AgencyLevel>>,
+    /// Admin subject.
+    pub admin_subject: Option<Vec<AdminSubject>>,
+    /// Max penalty.
+    pub max_penalty: Option<Vec<MaxPenalty>>,
+    /// Claim threshold.
+    pub claim_at_least_cny: Option<f64>,
+    /// Cross-province parties.
+    pub parties_cross_province: Option<bool>,
+}
+
+/// A resolved territory over the loaded geodata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Territory {
+    /// Per unit index (geodata order): inside or not.
+    pub units: Vec<bool>,
+    /// Feature ids inside.
+    pub features: Vec<String>,
+    /// The codes and ids as written (for display).
+    pub include: Vec<String>,
+    /// Exclusions as written.
+    pub exclude: Vec<String>,
+}
+
+impl Territory {
+    /// Whether the unit with this index is inside.
+    pub fn has_unit(&self, i: usize) -> bool {
+        self.units.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether the feature is inside.
+    pub fn has_feature(&self, id: &str) -> bool {
+        self.features.iter().any(|f| f == id)
+    }
+}
+
+/// What a venue rule assigns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CourtPick {
+    /// A named court.
+    Named(String),
+    /// The ordinary court of the place's unit at this level.
+    OfUnit(UnitCourt),
+}
+
+/// A venue assignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assign {
+    /// The court.
+    pub court: CourtPick,
+    /// The tribunal.
+    pub tribunal: Option<String>,
+    /// The appeal court, when not the court's ordinary one.
+    pub appeal: Option<String>,
+    /// Appeal pattern.
+    pub appeal_of_unit: Option<AppealPattern>,
+}
+
+/// A compiled rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Id.
+    pub id: String,
+    /// Stage.
+    pub stage: Stage,
+    /// Summary.
+    pub summary: Text,
+    /// Kinds (empty = all).
+    pub kinds: Vec<CaseKind>,
+    /// Levels (empty = all).
+    pub levels: Vec<Level>,
+    /// Territory.
+    pub territory: Territory,
+    /// Conditions.
+    pub when: When,
+    /// Scope: roles.
+    pub roles: Vec<Role>,
+    /// Scope: subsidiary roles.
+    pub subsidiary_roles: Vec<Role>,
+    /// Scope: level.
+    pub level: Option<Level>,
+    /// Venue: assignment.
+    pub assign: Option<Assign>,
+    /// Advisory: warning; relation: explanation.
+    pub warning: Option<Text>,
+    /// Relation: which relations it governs.
+    pub applies_to: Vec<RelationApplies>,
+    /// Baseline or alternative.
+    pub status: RuleStatus,
+    /// Alternatives: to which baseline rules.
+    pub alternative_to: Vec<String>,
+    /// Priority.
+    pub priority: i32,
+    /// From.
+    pub valid_from: Option<Date>,
+    /// To (exclusive).
+    pub valid_to: Option<Date>,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// Legal basis in words.
+    pub legal_basis: String,
+    /// Source keys.
+    pub sources: Vec<String>,
+    /// Note.
+    pub note: Option<String>,
+    /// Declared concurrency.
+    pub concurrent_with: Vec<String>,
+    /// `national` or a province code.
+    pub jurisdiction: String,
+    /// File the rule came from.
+    pub file: String,
+    /// 1-based line of the rule in its file.
+    pub line: usize,
+}
+
+impl Rule {
+    /// Whether the rule is in force on `d`.
+    pub fn in_force(&self, d: Date) -> bool {
+        self.valid_from.is_none_or(|f| d >= f) && self.valid_to.is_none_or(|t| d < t)
+    }
+
+    /// Whether the rule covers `kind`.
+    pub fn covers_kind(&self, kind: CaseKind) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&kind)
+    }
+
+    /// Whether the rule covers `level`.
+    pub fn covers_level(&self, level: Level) -> bool {
+        self.levels.is_empty() || self.levels.contains(&level)
+    }
+}
+
+/// The loaded rule set.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Rules in load order.
+    pub rules: Vec<Rule>,
+    /// Courts.
+    pub courts: Courts,
+    /// Sources by key.
+    pub sources: BTreeMap<String, Source>,
+    /// `newest revised date @ content hash`.
+    pub version: String,
+    /// Rule indices per case kind, sorted by descending priority then id.
+    by_kind: HashMap<CaseKind, Vec<usize>>,
+}
+
+impl RuleSet {
+    /// Builds the per-kind lookups.
+    pub fn new(rules: Vec<Rule>, courts: Courts, sources: BTreeMap<String, Source>, version: String) -> RuleSet {
+        let mut by_kind: HashMap<CaseKind, Vec<usize>> = HashMap::new();
+        for &k in CaseKind::ALL {
+            let mut ix: Vec<usize> = rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.covers_kind(k))
+                .map(|(i, _)| i)
+                .collect();
+            ix.sort_by(|&a, &b| {
+                let (ra, rb) = (&rules[a], &rules[b]);
+                rb.priority.cmp(&ra.priority).then(ra.id.cmp(&rb.id))
+            });
+            by_kind.insert(k, ix);
+        }
+        RuleSet {
+            rules,
+            courts,
+            sources,
+            version,
+            by_kind,
+        }
+    }
+
+    /// Rules that cover `kind`, highest priority first.
+    pub fn for_kind(&self, kind: CaseKind) -> impl Iterator<Item = &Rule> {
+        self.by_kind
+            .get(&kind)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|&i| self.rules.get(i))
+    }
+
+    /// A rule by id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The sources of a rule, resolved.
+    pub fn source_refs(&self, keys: &[String]) -> Vec<SourceRef> {
+        keys.iter()
+            .map(|k| match self.sources.get(k) {
+                Some(s) => SourceRef {
+                    key: s.key.clone(),
+                    title: s.title.clone(),
+                    url: s.url.clone(),
+                },
+                None => SourceRef {
+                    key: k.clone(),
+                    title: String::new(),
+                    url: None,
+                },
+            })
+            .collect()
+    }
+
+    /// Every date at which some rule or court starts or ends, sorted and deduplicated.
+    pub fn boundary_dates(&self) -> Vec<Date> {
+        let mut v: Vec<Date> = self
+            .rules
+            .iter()
+            .flat_map(|r| [r.valid_from, r.valid_to])
+            .chain(self.courts.all().iter().flat_map(|c| [c.valid_from, c.valid_to]))
+            .flatten()
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The earliest date any rule is in force.
+    pub fn earliest(&self) -> Option<Date> {
+        self.rules
+            .iter()
+            .filter(|r| r.stage == Stage::Scope)
+            .filter_map(|r| r.valid_from)
+            .min()
+    }
+}
