@@ -127,6 +127,7 @@ pub struct AddressMatch {
 /// A place in the index: a province, city, county-level unit or town of the code table.
 #[derive(Debug, Clone)]
 struct Ent {
+    num: u32,
     code: String,
     name: String,
     level: AreaLevel,
@@ -171,6 +172,7 @@ struct Entry {
 pub struct AddressIndex {
     ents: Vec<Ent>,
     ent_by_code: HashMap<String, u32>,
+    by_num: HashMap<u32, u32>,
     hists: Vec<Hist>,
     hist_by_code: HashMap<String, u32>,
     /// Entries of each key, sorted by tier.
@@ -206,7 +208,10 @@ struct State {
     prov: Option<u32>,
     city: Option<u32>,
     units: Vec<Cand>,
+    /// The units were read from a full name or inside a named province or city.
     strong: bool,
+    /// The units were read from at least one full name.
+    full: bool,
     town: Option<Cand>,
     rejected: Vec<Cand>,
     accepted: Vec<Accepted>,
@@ -218,12 +223,11 @@ impl AddressIndex {
     /// Rows of the embedded table whose successors are not in `codes` are skipped, so that
     /// a reduced code table still works.
     pub fn new(codes: &CodeTable) -> Self {
-        build::build(codes, HISTORICAL_NAMES_CSV, false).unwrap_or_else(|_| {
-            // Unreachable in lenient mode except for a malformed embedded file, which the
-            // tests check; fall back to current names only.
-            build::build(codes, "old_code,old_name,province_adcode,city_adcode,valid_from,valid_to,successor_codes,source\n", false)
-                .unwrap_or_else(|_| build::empty())
-        })
+        // Lenient mode fails only on a malformed embedded file (the tests load it strictly);
+        // fall back to current names only.
+        build::build(codes, HISTORICAL_NAMES_CSV, false)
+            .or_else(|_| build::build(codes, build::EMPTY_HISTORY, false))
+            .unwrap_or_else(|_| build::empty())
     }
 
     /// Builds the index from the code table and a historical-names CSV
@@ -283,17 +287,28 @@ impl AddressIndex {
         let street = text::street_follows(chars.get(end..).unwrap_or(&[]));
         let whole = hit.start == 0 && end == chars.len();
         let have_context = st.prov.is_some() || st.city.is_some() || !st.units.is_empty();
-        let usable = |e: &Entry| !(e.short && street) && !(e.generic && !have_context && !whole);
+        let usable = |e: &Entry| !((e.short && street) || (e.generic && !have_context && !whole));
         if self.try_apply(st, entries, hi, &usable) {
             return;
         }
-        // A unit read from a short form without any context gives way to a later name in
-        // full that contradicts it (宝山钢铁… 南京市鼓楼区…).
-        if !st.units.is_empty()
-            && !st.strong
-            && entries.iter().any(|e| usable(e) && !e.short && !e.generic)
-        {
+        // A unit read from a short form gives way to a later full name that contradicts it
+        // (上海浦东发展银行… 上海市黄浦区…); without any context, also to a later province
+        // or city (宝山钢铁… 南京市鼓楼区…).
+        let overrides = |e: &Entry| {
+            usable(e)
+                && !e.short
+                && !e.generic
+                && match e.target {
+                    Target::Hist(_) => !st.full,
+                    Target::Ent(i) => self.ent(i).is_some_and(|x| match x.level {
+                        AreaLevel::Province | AreaLevel::City => !st.strong,
+                        AreaLevel::County | AreaLevel::Town => !st.full,
+                    }),
+                }
+        };
+        if !st.units.is_empty() && entries.iter().any(overrides) {
             st.units.clear();
+            st.full = false;
             st.town = None;
             st.accepted.retain(|a| {
                 self.ent(a.ent)
@@ -321,10 +336,10 @@ impl AddressIndex {
     fn for_each_unit(&self, target: Target, mut f: impl FnMut(u32, Option<u32>)) {
         match target {
             Target::Ent(i) => {
-                if let Some(e) = self.ent(i) {
-                    if matches!(e.level, AreaLevel::County | AreaLevel::Town) {
-                        f(e.county, None);
-                    }
+                if let Some(e) = self.ent(i)
+                    && matches!(e.level, AreaLevel::County | AreaLevel::Town)
+                {
+                    f(e.county, None);
                 }
             }
             Target::Hist(h) => {
@@ -392,7 +407,7 @@ impl AddressIndex {
         for e in group.iter().filter(|e| usable(e)) {
             let Some((ai, hist)) = self.area_of(e.target) else { continue };
             let Some(a) = self.ent(ai) else { continue };
-            let code = self.ent_code_num(ai);
+            let code = a.num;
             if st.units.is_empty() {
                 let ok = match a.level {
                     AreaLevel::Province => {
@@ -460,6 +475,7 @@ impl AddressIndex {
             }
             if found {
                 st.strong = full || had_context;
+                st.full = full;
                 st.rejected.clear();
             }
         } else {
@@ -481,6 +497,7 @@ impl AddressIndex {
             if found {
                 st.units.retain(|c| keep.contains(&c.ent));
                 st.strong |= full;
+                st.full |= full;
             }
         }
         found
@@ -507,12 +524,8 @@ impl AddressIndex {
         }
     }
 
-    fn ent_code_num(&self, i: u32) -> u32 {
-        self.ent(i).map_or(0, |e| e.code.parse().unwrap_or(0))
-    }
-
     fn ent_by_num(&self, code: u32) -> Option<&Ent> {
-        let i = self.ent_by_code.get(&code.to_string())?;
+        let i = self.by_num.get(&code)?;
         self.ent(*i)
     }
 
@@ -547,10 +560,7 @@ impl AddressIndex {
                 "`{text}` is the former {} ({}, until {}), now {} ({}) in {}",
                 h.old_name, h.old_code, h.valid_to, u.name, u.code, place
             ),
-            None if u.code.len() == 6 || c.hist.is_none() => {
-                format!("`{text}` names {} ({}) in {}", u.name, u.code, place)
-            }
-            None => String::new(),
+            None => format!("`{text}` names {} ({}) in {}", u.name, u.code, place),
         };
         if let Some(ctx) = conflict {
             s.push_str(&format!(", which is not in {ctx} named earlier in the address"));
@@ -651,7 +661,7 @@ impl AddressIndex {
         AddressMatch {
             unit: None,
             town: None,
-            area: if st.units.is_empty() { area } else { area.filter(|_| true) },
+            area,
             candidates,
             matched,
             status,

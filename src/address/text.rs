@@ -151,10 +151,10 @@ impl Trie {
                 Some(&next) => node = next,
                 None => break,
             }
-            if let Some(&v) = self.values.get(node as usize) {
-                if v != u32::MAX {
-                    best = Some((i + 1, v));
-                }
+            if let Some(&v) = self.values.get(node as usize)
+                && v != u32::MAX
+            {
+                best = Some((i + 1, v));
             }
         }
         best
