@@ -27,6 +27,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub struct RuleFiles {
     /// `(path, text)` pairs.
     pub files: Vec<(String, String)>,
+    /// An optional scenario `(path, text)` applied over the files.
+    pub scenario: Option<(String, String)>,
 }
 
 impl RuleFiles {
@@ -37,6 +39,7 @@ impl RuleFiles {
                 .iter()
                 .map(|(n, t)| (format!("jurisdiction-rules/{n}"), (*t).to_string()))
                 .collect(),
+            scenario: None,
         }
     }
 
@@ -62,7 +65,13 @@ impl RuleFiles {
         if !diags.is_empty() {
             return Err(LoadError { diagnostics: diags });
         }
-        Ok(RuleFiles { files })
+        Ok(RuleFiles { files, scenario: None })
+    }
+
+    /// The same files with a scenario file applied on top.
+    pub fn with_scenario(mut self, path: &str, text: String) -> RuleFiles {
+        self.scenario = Some((path.to_string(), text));
+        self
     }
 
     /// Loads and validates the files against `geo`.
@@ -238,6 +247,47 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
             rule_files.push((path.clone(), text.clone(), f));
         }
     }
+    let mut retire: Vec<(String, crate::model::Date)> = Vec::new();
+    let mut scenario_name: Option<String> = None;
+    if let Some((spath, stext)) = &files.scenario {
+        hasher_input.extend_from_slice(stext.as_bytes());
+        if let Some(sc) = parse_yaml::<raw::RawScenarioFile>(spath, stext, &mut diags) {
+            check_version(spath, sc.schema_version, &mut diags);
+            scenario_name = Some(sc.scenario.clone());
+            if let Some((_, _, cf)) = courts_raw.as_mut() {
+                for c in sc.courts {
+                    match cf.courts.iter_mut().find(|x| x.id == c.id) {
+                        Some(slot) => *slot = c,
+                        None => cf.courts.push(c),
+                    }
+                }
+            }
+            for id in sc.retire {
+                retire.push((id, sc.effective_from));
+            }
+            let rules = sc
+                .rules
+                .into_iter()
+                .map(|mut r| {
+                    if r.valid_from.is_none() {
+                        r.valid_from = Some(sc.effective_from);
+                    }
+                    r
+                })
+                .collect();
+            rule_files.push((
+                spath.clone(),
+                stext.clone(),
+                RawRulesFile {
+                    schema_version: sc.schema_version,
+                    jurisdiction: "national".to_string(),
+                    revised: sc.effective_from,
+                    description: sc.description,
+                    rules,
+                },
+            ));
+        }
+    }
     if sources.is_empty() {
         diags.push(Diagnostic::plain("sources.yaml", "missing or empty: every rule must cite its sources".to_string()));
     }
@@ -286,6 +336,24 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
         }
     }
     diags.extend(extra);
+    for (id, from) in &retire {
+        match rules.iter_mut().find(|r| &r.id == id) {
+            None => diags.push(Diagnostic::plain(
+                files.scenario.as_ref().map(|s| s.0.as_str()).unwrap_or("scenario"),
+                format!("`retire`: unknown rule `{id}`{}", hint(id, ids_owned(&seen))),
+            )),
+            Some(r) => {
+                if r.valid_from.is_some_and(|f| f >= *from) {
+                    diags.push(Diagnostic::plain(
+                        files.scenario.as_ref().map(|s| s.0.as_str()).unwrap_or("scenario"),
+                        format!("`retire`: rule `{id}` starts on or after the scenario date {from}; retiring it would leave nothing"),
+                    ));
+                } else if r.valid_to.is_none_or(|t| t > *from) {
+                    r.valid_to = Some(*from);
+                }
+            }
+        }
+    }
     if !diags.is_empty() {
         return Err(LoadError { diagnostics: diags });
     }
@@ -295,11 +363,16 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
         .chain(courts.revised)
         .max();
     let version = format!(
-        "{}@{:08x}",
+        "{}{}@{:08x}",
         revised.map(|d| d.to_string()).unwrap_or_default(),
+        scenario_name.map(|n| format!("+{n}")).unwrap_or_default(),
         crate::spatial::store::fnv1a(&hasher_input) & 0xffff_ffff
     );
     Ok(RuleSet::new(rules, courts, sources, version))
+}
+
+fn ids_owned(seen: &HashMap<String, String>) -> impl Iterator<Item = &str> {
+    seen.keys().map(String::as_str)
 }
 
 fn check_version(path: &str, v: u32, diags: &mut Vec<Diagnostic>) {

@@ -295,3 +295,30 @@ pub struct RawRule {
     /// courts, both competent).
     pub concurrent_with: Option<Vec<String>>,
 }
+
+/// A scenario: a dated patch over the baseline rule set (`jurisdiction-rules/scenarios/*.yaml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenarioFile {
+    /// Format version.
+    pub schema_version: u32,
+    /// Scenario id.
+    pub scenario: String,
+    /// Title.
+    pub title: RawText,
+    /// What the reform does and why.
+    pub description: Option<String>,
+    /// When the reform takes effect: retired rules stop, new rules start (unless they say
+    /// otherwise).
+    pub effective_from: Date,
+    /// Baseline rules that stop on `effective_from`.
+    #[serde(default)]
+    pub retire: Vec<String>,
+    /// Hypothetical or changed courts (same schema as `courts.yaml`; an existing id replaces
+    /// that court).
+    #[serde(default)]
+    pub courts: Vec<RawCourt>,
+    /// New rules (same schema as rule files; territories are explicit).
+    #[serde(default)]
+    pub rules: Vec<RawRule>,
+}
