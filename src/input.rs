@@ -210,13 +210,14 @@ fn case_from_raw(
             message: format!("place #{} (`{}`): {m}", i + 1, p.role),
             snippet: None,
         };
-        let given = usize::from(p.at.is_some()) + usize::from(p.code.is_some()) + usize::from(p.address.is_some());
-        if given != 1 {
+        let primary = usize::from(p.at.is_some()) + usize::from(p.code.is_some());
+        if primary > 1 || (primary == 0 && p.address.is_none()) {
             return Err(err(format!(
-                "give exactly one of `at`, `code` or `address` (found {})",
-                if given == 0 { "none".to_string() } else { "both/several".to_string() }
+                "give exactly one of `at`, `code` or `address` (found {}); an `address` may accompany `at` or `code` as a cross-check",
+                if primary == 0 { "none".to_string() } else { "both `at` and `code`".to_string() }
             )));
         }
+        let address_check = if primary == 1 { p.address.clone() } else { None };
         let spec = if let Some(at) = p.at {
             let [lon, lat] = at.as_slice() else {
                 return Err(err(format!("`at` must be `[lon, lat]`, found {} numbers", at.len())));
@@ -226,7 +227,7 @@ fn case_from_raw(
                 lat: *lat,
                 crs: p.crs.unwrap_or_default(),
             }
-        } else if let Some(code) = p.code {
+        } else if let Some(code) = p.code.clone() {
             if p.crs.is_some() {
                 return Err(err("`crs` applies to `at` only".to_string()));
             }
@@ -237,7 +238,7 @@ fn case_from_raw(
             }
             PlaceSpec::Address(p.address.unwrap_or_default())
         };
-        places.push(Place { role: p.role, spec });
+        places.push(Place { role: p.role, spec, address_check });
     }
     if let Some(c) = raw.claim_amount_cny {
         if !c.is_finite() || c < 0.0 {

@@ -12,4 +12,6 @@ pub mod explain;
 pub mod input;
 pub mod model;
 pub mod rules;
+pub mod server;
 pub mod spatial;
+pub mod validate;

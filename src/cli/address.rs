@@ -1,8 +1,93 @@
-//! `ecojuris locate --address`.
+//! `ecojuris locate --address`: an address to its county-level unit, with the same JSON shape
+//! as a point lookup (`unit` or null, `candidates`) plus `matched`.
 
-use super::{Cli, CliError, Outcome};
-use crate::spatial::Geodata;
+use std::fmt::Write as _;
 
-pub(super) fn run_one(_cli: &Cli, _geo: &Geodata, addr: &str) -> Result<Outcome, CliError> {
-    Err(CliError::Msg(format!("address `{addr}`: address parsing is not supported yet")))
+use serde::Serialize;
+
+use super::args::{Format, Lang};
+use super::{Cli, CliError, Outcome, out, to_json};
+use crate::address::{AddressCandidate, AddressIndex, AddressStatus, MatchedPart};
+use crate::spatial::{Geodata, UnitRef};
+
+/// The answer for an address.
+#[derive(Debug, Serialize)]
+pub struct AddressLocation {
+    /// The address as given.
+    pub input: String,
+    /// The unit, when exactly one is named.
+    pub unit: Option<UnitRef>,
+    /// The Demonstration Zone town, when named.
+    pub town: Option<String>,
+    /// When there is no unit: the finest province or city named.
+    pub area: Option<String>,
+    /// When there is no unit: the units the address may mean, with why.
+    pub candidates: Vec<AddressCandidate>,
+    /// Which part of the text matched which area (and historical names used).
+    pub matched: Vec<MatchedPart>,
+    /// `resolved`, `ambiguous`, `area_only` or `not_found`.
+    pub status: AddressStatus,
+    /// Whether the unit is in the Demonstration Zone.
+    pub demo_zone: bool,
+    /// Which geodata set answered.
+    pub geodata_version: String,
+}
+
+/// Resolves one address.
+pub fn resolve(geo: &Geodata, index: &AddressIndex, text: &str) -> AddressLocation {
+    let m = index.parse(text);
+    let unit = m.unit.as_deref().and_then(|u| geo.unit(u)).cloned();
+    AddressLocation {
+        input: text.to_string(),
+        demo_zone: unit.as_ref().is_some_and(|u| u.demo_zone),
+        unit,
+        town: m.town,
+        area: m.area,
+        candidates: m.candidates,
+        matched: m.matched,
+        status: m.status,
+        geodata_version: geo.version().to_string(),
+    }
+}
+
+pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, CliError> {
+    let index = AddressIndex::new(geo.codes());
+    let loc = resolve(geo, &index, addr);
+    match cli.format {
+        Format::Json => out(&to_json(&loc))?,
+        Format::Text => {
+            let zh = cli.lang == Lang::Zh;
+            let mut s = String::new();
+            let _ = writeln!(s, "{:<8} {}", if zh { "地址" } else { "address" }, loc.input);
+            match &loc.unit {
+                Some(u) => {
+                    let _ = writeln!(s, "{:<8} {} {} — {} {}, {} {}", if zh { "区县" } else { "unit" }, u.adcode, u.name, u.city_name, u.city_adcode, u.province_name, u.province_adcode);
+                }
+                None => {
+                    let _ = writeln!(s, "{:<8} {:?}", if zh { "区县" } else { "unit" }, loc.status);
+                }
+            }
+            if let Some(t) = &loc.town {
+                let name = geo.codes().get(t).map(|a| a.name.clone()).unwrap_or_default();
+                let _ = writeln!(s, "{:<8} {t} {name}", if zh { "乡镇" } else { "town" });
+            }
+            for c in &loc.candidates {
+                let _ = writeln!(s, "{:<8} {} {} — {}", if zh { "候选" } else { "maybe" }, c.adcode, c.name, c.why);
+            }
+            for m in &loc.matched {
+                let hist = m
+                    .historical
+                    .as_ref()
+                    .map(|h| format!(" (former name {} {}, until {})", h.old_code, h.old_name, h.valid_until.as_deref().unwrap_or("?")))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "{:<8} `{}` → {} {} ({}){hist}", if zh { "匹配" } else { "matched" }, m.text, m.code, m.name, m.level);
+            }
+            let _ = writeln!(s, "{:<8} {}", if zh { "地理数据" } else { "geodata" }, loc.geodata_version);
+            out(&s)?;
+        }
+    }
+    Ok(match loc.status {
+        AddressStatus::Resolved => Outcome::Ok,
+        _ => Outcome::Negative,
+    })
 }

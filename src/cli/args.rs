@@ -65,6 +65,17 @@ pub enum Command {
     Courts(CourtsArgs),
     /// Run golden routing cases (`jurisdiction-rules/tests` by default).
     Test(TestArgs),
+    /// Serve the JSON API and the intake web page over HTTP.
+    Serve(ServeArgs),
+    /// Check the rule set: gaps, overlaps, shadowed rules, dangling references, dates and
+    /// provenance, each with a counter-example case.
+    Validate(ValidateArgs),
+    /// Rule-set tools.
+    Rules {
+        /// What to do.
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
     /// Geodata maintenance.
     Geodata {
         /// What to do.
@@ -180,4 +191,51 @@ pub struct TestArgs {
     /// Date used for cases without `filed_on` (default today).
     #[arg(long)]
     pub today: Option<String>,
+}
+
+/// `ecojuris serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default; port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "IP:PORT")]
+    pub addr: std::net::SocketAddr,
+    /// Time limit of one request, in seconds (a batch has ten times as long).
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// `ecojuris validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Validate the rule set with this scenario applied.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+}
+
+/// Rule-set subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Which (unit, case kind, level) change their competent court between two rule sets or
+    /// two dates, with the rules responsible.
+    Diff(DiffArgs),
+}
+
+/// `ecojuris rules diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The baseline rule directory (default: `--rules` or the embedded rules).
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
+    /// The changed rule directory.
+    #[arg(long, value_name = "DIR")]
+    pub to: Option<PathBuf>,
+    /// A scenario applied to the `--to` (or baseline) rules.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Dates: two to compare one rule set at two dates, or one for two rule sets (default today).
+    #[arg(long, value_name = "DATE")]
+    pub at: Vec<String>,
 }

@@ -253,10 +253,12 @@ struct Counts {
     failed: u64,
 }
 
-/// One parsed input row: the id and either a point or the reason it is bad.
+/// One parsed input row: the id and either a point or the reason it is bad, and the address
+/// when the file has an `address` column.
 struct Row {
     id: String,
-    point: Result<(f64, f64, Crs), String>,
+    point: Option<Result<(f64, f64, Crs), String>>,
+    address: Option<String>,
 }
 
 fn run_file(
@@ -282,14 +284,16 @@ fn run_file(
         .map_err(|e| CliError::Msg(format!("in `{}`: cannot read the header row: {e}", input.display())))?
         .clone();
     let col = |n: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(n.as_bytes()));
-    let (c_id, c_lon, c_lat, c_crs) = (col("id"), col("lon"), col("lat"), col("crs"));
-    let (Some(c_lon), Some(c_lat)) = (c_lon, c_lat) else {
+    let (c_id, c_lon, c_lat, c_crs, c_addr) = (col("id"), col("lon"), col("lat"), col("crs"), col("address"));
+    let point_cols = c_lon.zip(c_lat);
+    if point_cols.is_none() && c_addr.is_none() {
         return Err(CliError::Msg(format!(
-            "in `{}`: the header must have columns `id,lon,lat` (optional `crs`); found `{}`",
+            "in `{}`: the header must have columns `id,lon,lat` (optional `crs`) or `id,address`; found `{}`",
             input.display(),
-            String::from_utf8_lossy(&headers.as_slice().to_vec())
+            String::from_utf8_lossy(headers.as_slice())
         )));
-    };
+    }
+    let index = c_addr.map(|_| crate::address::AddressIndex::new(geo.codes()));
     let mut sink: Box<dyn std::io::Write> = match output {
         Some(p) => Box::new(std::io::BufWriter::with_capacity(
             1 << 20,
@@ -298,8 +302,12 @@ fn run_file(
         None => Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock())),
     };
     let write_err = |e: std::io::Error| CliError::Io("output".to_string(), e);
-    sink.write_all(b"id,adcode,name,province_adcode,near_border,candidates,status,features\n")
-        .map_err(write_err)?;
+    let header: &[u8] = if index.is_some() {
+        b"id,adcode,name,province_adcode,near_border,candidates,status,features,address_unit,address_agrees\n"
+    } else {
+        b"id,adcode,name,province_adcode,near_border,candidates,status,features\n"
+    };
+    sink.write_all(header).map_err(write_err)?;
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     const CHUNK: usize = 1 << 15;
     let mut counts = Counts::default();
@@ -314,14 +322,19 @@ fn run_file(
                     line += 1;
                     let field = |c: usize| std::str::from_utf8(rec.get(c).unwrap_or(b"")).unwrap_or("").trim();
                     let id = c_id.map(|c| field(c).to_string()).unwrap_or_else(|| line.to_string());
-                    let point = parse_row(field(c_lon), field(c_lat), c_crs.map(field), default_crs);
-                    rows.push(Row { id, point });
+                    let address = c_addr.map(|c| field(c).to_string()).filter(|a| !a.is_empty());
+                    // A row with an address and empty coordinates is located by its address.
+                    let point = point_cols
+                        .filter(|(x, y)| address.is_none() || !field(*x).is_empty() || !field(*y).is_empty())
+                        .map(|(x, y)| parse_row(field(x), field(y), c_crs.map(field), default_crs));
+                    rows.push(Row { id, point, address });
                 }
                 Err(e) => {
                     line += 1;
                     rows.push(Row {
                         id: format!("line-{line}"),
-                        point: Err(format!("malformed CSV row: {e}")),
+                        point: Some(Err(format!("malformed CSV row: {e}"))),
+                        address: None,
                     });
                 }
             }
@@ -333,7 +346,10 @@ fn run_file(
         let parts: Vec<(String, Counts)> = std::thread::scope(|s| {
             let handles: Vec<_> = rows
                 .chunks(per.max(1))
-                .map(|chunk| s.spawn(move || format_rows(geo, chunk)))
+                .map(|chunk| {
+                    let index = index.as_ref();
+                    s.spawn(move || format_rows(geo, index, chunk))
+                })
                 .collect();
             handles
                 .into_iter()
@@ -386,22 +402,77 @@ fn csv_field(s: &str, out: &mut String) {
     }
 }
 
-fn format_rows(geo: &Geodata, rows: &[Row]) -> (String, Counts) {
+/// The address columns of a row: the unit it names and whether it agrees with the point.
+fn address_cols(index: Option<&crate::address::AddressIndex>, row: &Row, point_unit: Option<&str>, s: &mut String) {
+    let Some(index) = index else { return };
+    let Some(addr) = &row.address else {
+        s.push_str(",,");
+        return;
+    };
+    let m = index.parse(addr);
+    s.push(',');
+    if let Some(u) = &m.unit {
+        s.push_str(u);
+    } else {
+        let c: Vec<&str> = m.candidates.iter().map(|c| c.adcode.as_str()).collect();
+        s.push_str(&c.join("|"));
+    }
+    s.push(',');
+    match (point_unit, &m.unit) {
+        (Some(p), Some(u)) => s.push_str(if p == u { "true" } else { "false" }),
+        (Some(p), None) if !m.candidates.is_empty() => {
+            s.push_str(if m.candidates.iter().any(|c| c.adcode == p) { "true" } else { "false" });
+        }
+        _ => {}
+    }
+}
+
+fn format_rows(geo: &Geodata, index: Option<&crate::address::AddressIndex>, rows: &[Row]) -> (String, Counts) {
     let mut s = String::with_capacity(rows.len() * 48);
     let mut c = Counts::default();
     for row in rows {
         c.read += 1;
         csv_field(&row.id, &mut s);
+        // Address-only rows: the address decides.
+        if row.point.is_none() {
+            let m = index.map(|i| i.parse(row.address.as_deref().unwrap_or("")));
+            match m.as_ref().and_then(|m| m.unit.as_deref().and_then(|u| geo.unit(u))) {
+                Some(u) => {
+                    c.located += 1;
+                    let _ = write!(s, ",{},{},{},false,,ok,", u.adcode, u.name, u.province_adcode);
+                }
+                None => {
+                    c.failed += 1;
+                    let why = match &m {
+                        Some(m) if !m.candidates.is_empty() => format!(
+                            "error: ambiguous address: {}",
+                            m.candidates.iter().map(|c| format!("{} {}", c.adcode, c.name)).collect::<Vec<_>>().join(" / ")
+                        ),
+                        Some(_) if row.address.is_some() => "error: the address names no county-level unit".to_string(),
+                        _ => "error: empty address".to_string(),
+                    };
+                    s.push_str(",,,,,,");
+                    csv_field(&why, &mut s);
+                    s.push(',');
+                }
+            }
+            address_cols(index, row, None, &mut s);
+            s.push('\n');
+            continue;
+        }
         let located = row
             .point
             .clone()
+            .unwrap_or_else(|| Err("no point".to_string()))
             .and_then(|(lon, lat, crs)| geo.locate(lon, lat, crs).map_err(|e| e.to_string()));
         match located {
             Err(msg) => {
                 c.failed += 1;
                 s.push_str(",,,,,,");
                 csv_field(&format!("error: {msg}"), &mut s);
-                s.push_str(",\n");
+                s.push(',');
+                address_cols(index, row, None, &mut s);
+                s.push('\n');
             }
             Ok(loc) => {
                 s.push(',');
@@ -442,6 +513,7 @@ fn format_rows(geo: &Geodata, rows: &[Row]) -> (String, Counts) {
                     }
                     s.push_str(&f.id);
                 }
+                address_cols(index, row, loc.unit.as_ref().map(|u| u.adcode.as_str()), &mut s);
                 s.push('\n');
             }
         }

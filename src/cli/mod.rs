@@ -6,6 +6,8 @@ mod address;
 mod args;
 mod locate;
 mod route;
+mod validate;
+mod serve;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -69,6 +71,11 @@ fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
         Command::Route(a) => route::run_route(cli, a),
         Command::Courts(a) => route::run_courts(cli, a),
         Command::Test(a) => route::run_test(cli, a),
+        Command::Validate(a) => validate::run_validate(cli, a),
+        Command::Rules {
+            command: args::RulesCommand::Diff(a),
+        } => validate::run_diff(cli, a),
+        Command::Serve(a) => serve::run(cli, a),
         Command::Geodata {
             command: GeodataCommand::Compile { source, out, name },
         } => {

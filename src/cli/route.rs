@@ -46,7 +46,7 @@ fn flag_place(role: Role, v: &str, crs: crate::spatial::Crs) -> Result<Place, Cl
     } else {
         PlaceSpec::Address(v.to_string())
     };
-    Ok(Place { role, spec })
+    Ok(Place { role, spec, address_check: None })
 }
 
 fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {

@@ -116,12 +116,12 @@ fn when_matches(r: &Rule, cx: &CaseCtx<'_>) -> bool {
 
 /// A target of venue evaluation: a unit, or a point at sea with its features.
 #[derive(Debug, Clone, Copy)]
-enum Target<'a> {
+pub(crate) enum Target<'a> {
     Unit(usize),
     Sea(&'a [String]),
 }
 
-fn territory_matches(r: &Rule, t: Target<'_>) -> bool {
+pub(crate) fn territory_matches(r: &Rule, t: Target<'_>) -> bool {
     match t {
         Target::Unit(i) => r.territory.has_unit(i),
         Target::Sea(fs) => fs.iter().any(|f| r.territory.has_feature(f)),
@@ -336,18 +336,7 @@ impl Engine {
     }
 
     fn resolve_court(&self, r: &Rule, t: Target<'_>) -> Option<&Court> {
-        let a = r.assign.as_ref()?;
-        match &a.court {
-            CourtPick::Named(id) => self.rules.courts.get(id),
-            CourtPick::OfUnit(p) => {
-                let Target::Unit(i) = t else { return None };
-                let u = self.geo.units().get(i)?;
-                match p {
-                    UnitCourt::Basic => self.rules.courts.basic_of(&u.adcode),
-                    UnitCourt::Intermediate => self.rules.courts.intermediate_of(&u.adcode, &u.city_adcode),
-                }
-            }
-        }
+        resolve_court(&self.rules, &self.geo, r, t)
     }
 
     /// Venue rules of `status` at the top matching priority, resolved to courts.
@@ -457,6 +446,9 @@ impl Engine {
                     continue;
                 }
             };
+            if let Some(addr) = &place.address_check {
+                self.cross_check(addr, loc, pno, &mut |w| warn(w, &mut warnings));
+            }
             let role_rule = role_why.iter().find(|(r, _)| *r == place.role).map(|(_, id)| id.clone());
             let targets: Vec<Target<'_>> = if loc.at_sea {
                 vec![Target::Sea(&loc.features)]
@@ -725,6 +717,46 @@ impl Engine {
         }
     }
 
+    /// Flags a place whose address names another unit than its point or code.
+    fn cross_check(&self, addr: &str, loc: &PlaceLoc, pno: usize, warn: &mut dyn FnMut(Warning)) {
+        let m = self.address.parse(addr);
+        let located: Vec<&str> = loc.units.iter().filter_map(|&u| self.geo.units().get(u)).map(|u| u.adcode.as_str()).collect();
+        let named: Vec<String> = match &m.unit {
+            Some(u) => vec![u.clone()],
+            None => m.candidates.iter().map(|c| c.adcode.clone()).collect(),
+        };
+        if named.is_empty() {
+            warn(Warning {
+                code: "address_mismatch",
+                message: Text::new(
+                    format!("place #{pno}: the address `{addr}` names no county-level unit, so it could not be checked against {}", loc.text),
+                    format!("第{pno}个地点：地址“{addr}”无法识别区县，未能与{}核对", loc.text),
+                ),
+                rule: None,
+                place: Some(pno),
+            });
+            return;
+        }
+        let agrees = named.iter().any(|n| located.contains(&n.as_str()))
+            || loc.near.iter().any(|(u, _)| self.geo.units().get(*u).is_some_and(|u| named.contains(&u.adcode)));
+        if !agrees {
+            let names: Vec<String> = named
+                .iter()
+                .map(|c| format!("{c} {}", self.geo.unit(c).map(|u| u.name.as_str()).unwrap_or("")))
+                .collect();
+            let at = if loc.at_sea { "at sea".to_string() } else { located.iter().map(|c| format!("{c} {}", self.geo.unit(c).map(|u| u.name.as_str()).unwrap_or(""))).collect::<Vec<_>>().join(", ") };
+            warn(Warning {
+                code: "address_mismatch",
+                message: Text::new(
+                    format!("place #{pno}: the point or code is in {at} but the address `{addr}` says {}; routed by the point or code", names.join(" or ")),
+                    format!("第{pno}个地点：坐标或代码位于{at}，但地址“{addr}”指向{}；已按坐标或代码确定管辖", names.join("或")),
+                ),
+                rule: None,
+                place: Some(pno),
+            });
+        }
+    }
+
     #[allow(clippy::too_many_arguments, reason = "internal helper with the evaluation context spelled out")]
     fn alternatives(
         &self,
@@ -790,6 +822,23 @@ impl Engine {
             _ => Text::new(en.join(" "), zh.join("")),
         };
         Relation { kind: rk, rules, text }
+    }
+}
+
+/// The court a venue rule assigns for a target (`None` when a unit pattern meets a sea target
+/// or the registry has no such court).
+pub(crate) fn resolve_court<'r>(rules: &'r RuleSet, geo: &Geodata, r: &Rule, t: Target<'_>) -> Option<&'r Court> {
+    let a = r.assign.as_ref()?;
+    match &a.court {
+        CourtPick::Named(id) => rules.courts.get(id),
+        CourtPick::OfUnit(p) => {
+            let Target::Unit(i) = t else { return None };
+            let u = geo.units().get(i)?;
+            match p {
+                UnitCourt::Basic => rules.courts.basic_of(&u.adcode),
+                UnitCourt::Intermediate => rules.courts.intermediate_of(&u.adcode, &u.city_adcode),
+            }
+        }
     }
 }
 

@@ -207,6 +207,9 @@ pub struct Place {
     pub role: Role,
     /// The location.
     pub spec: PlaceSpec,
+    /// An address given beside `at` or `code`, cross-checked against it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_check: Option<String>,
 }
 
 /// A case to route.
@@ -247,7 +250,7 @@ impl Case {
             id: None,
             kind,
             filed_on,
-            places: vec![Place { role, spec }],
+            places: vec![Place { role, spec, address_check: None }],
             defendant_agency_level: None,
             admin_subject: None,
             max_penalty: None,

@@ -1,0 +1,211 @@
+//! `validate` and `rules diff`: the shipped rules are clean; deliberately broken rule sets
+//! produce the expected findings with counter-examples that reproduce them.
+
+use ecojuris::cases::{check, parse_file};
+use ecojuris::eval::Engine;
+use ecojuris::model::{CaseKind, Date};
+use ecojuris::rules::RuleFiles;
+use ecojuris::spatial::Geodata;
+use ecojuris::validate::{FindingKind, diff, validate};
+
+use super::common::{engine, geo};
+
+fn files_with(edit: impl Fn(&str, &str) -> String) -> RuleFiles {
+    let mut f = RuleFiles::embedded();
+    for (path, text) in f.files.iter_mut() {
+        *text = edit(path, text);
+    }
+    f
+}
+
+fn append_rule(file: &'static str, rule: &'static str) -> RuleFiles {
+    files_with(move |path, text| if path.ends_with(file) { format!("{text}{rule}") } else { text.to_string() })
+}
+
+#[test]
+fn shipped_rules_validate_clean() {
+    let e = engine();
+    let report = validate(e.rules(), e.geo());
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    assert!(report.combinations > 100_000, "the whole space is checked");
+}
+
+#[test]
+fn a_gap_is_found_with_a_counter_example_that_reproduces_it() {
+    // Anhui's default skips Hefei and the national default no longer covers Anhui.
+    let files = files_with(|path, text| {
+        if path.ends_with("national.yaml") {
+            text.replace(
+                "    levels: [basic]\n    assign: {court_of_unit: basic}",
+                "    levels: [basic]\n    territory: {include: [\"310000\", \"320000\", \"330000\"]}\n    assign: {court_of_unit: basic}",
+            )
+        } else if path.ends_with("anhui.yaml") {
+            text.replace(
+                "    levels: [basic]\n    assign: {court_of_unit: basic}\n    priority: 15",
+                "    levels: [basic]\n    territory: {include: [\"340000\"], exclude: [\"340100\"]}\n    assign: {court_of_unit: basic}\n    priority: 15",
+            )
+        } else {
+            text.to_string()
+        }
+    });
+    let geo = Geodata::embedded(Default::default()).unwrap();
+    let rules = files.load(&geo).unwrap();
+    let report = validate(&rules, &geo);
+    let gaps: Vec<_> = report.findings.iter().filter(|f| f.kind == FindingKind::Gap).collect();
+    assert!(!gaps.is_empty(), "{:#?}", report.findings);
+    let g = gaps.iter().find(|g| g.case_kind == Some(CaseKind::Civil)).unwrap();
+    assert!(g.places.iter().all(|p| p.starts_with("3401")), "{:?}", g.places);
+    assert_eq!(g.places.len(), geo.units().iter().filter(|u| u.city_adcode == "340100").count());
+    assert!(g.message.contains("no court for a `civil` case at basic level"), "{}", g.message);
+    // The counter-example is a golden case that passes against the broken rule set.
+    let ce = g.counter_example.as_deref().unwrap();
+    let cases = parse_file("counter-example", &format!("cases:\n{ce}")).unwrap();
+    let broken = Engine::load(geo, &files).unwrap();
+    check(&broken, &cases[0], Date::parse("2026-01-01").unwrap()).unwrap();
+}
+
+#[test]
+fn an_overlap_is_found() {
+    let files = append_rule(
+        "anhui.yaml",
+        r#"  - id: AH-TEST-OVERLAP
+    stage: venue
+    summary: {en: "test", zh: "测试"}
+    levels: [basic]
+    territory: {include: ["340102"]}
+    assign: {court: basic-340103}
+    priority: 15
+    valid_from: 2020-01-01
+    confidence: uncertain
+    legal_basis: "test"
+    sources: [LEGAL-FACTS]
+"#,
+    );
+    let geo = geo();
+    let rules = files.load(geo).unwrap();
+    let report = validate(&rules, geo);
+    let o = report.findings.iter().find(|f| f.kind == FindingKind::Overlap).expect("overlap");
+    assert!(o.rules.contains(&"AH-TEST-OVERLAP".to_string()) && o.rules.contains(&"AH-DEFAULT".to_string()), "{o:?}");
+    assert_eq!(o.places, vec!["340102".to_string()]);
+    assert_eq!(o.from, Date::parse("2020-01-01"));
+    assert!(o.counter_example.as_deref().unwrap().contains("code: \"340102\""));
+    // Declaring the concurrency silences it.
+    let files = append_rule(
+        "anhui.yaml",
+        r#"  - id: AH-TEST-OVERLAP
+    stage: venue
+    summary: {en: "test", zh: "测试"}
+    levels: [basic]
+    territory: {include: ["340102"]}
+    assign: {court: basic-340103}
+    priority: 15
+    valid_from: 2020-01-01
+    confidence: uncertain
+    legal_basis: "test"
+    sources: [LEGAL-FACTS]
+    concurrent_with: [AH-DEFAULT]
+"#,
+    );
+    let rules = files.load(geo).unwrap();
+    assert!(validate(&rules, geo).findings.is_empty());
+}
+
+#[test]
+fn a_shadowed_rule_is_found() {
+    let files = append_rule(
+        "anhui.yaml",
+        r#"  - id: AH-TEST-SHADOWED
+    stage: venue
+    summary: {en: "test", zh: "测试"}
+    levels: [basic]
+    territory: {include: ["340100"]}
+    assign: {court: basic-340103}
+    priority: 5
+    valid_from: 2020-01-01
+    confidence: uncertain
+    legal_basis: "test"
+    sources: [LEGAL-FACTS]
+"#,
+    );
+    let geo = geo();
+    let rules = files.load(geo).unwrap();
+    let report = validate(&rules, geo);
+    assert_eq!(report.findings.len(), 1, "{:#?}", report.findings);
+    assert_eq!(report.findings[0].kind, FindingKind::Shadowed);
+    assert!(report.findings[0].message.contains("AH-TEST-SHADOWED"));
+    assert!(report.findings[0].message.contains("anhui.yaml"));
+}
+
+#[test]
+fn a_dangling_court_and_an_inverted_date_are_both_reported_with_positions() {
+    let files = append_rule(
+        "anhui.yaml",
+        r#"  - id: AH-TEST-DANGLING
+    stage: venue
+    summary: {en: "test", zh: "测试"}
+    levels: [basic]
+    territory: {include: ["340100"]}
+    assign: {court: basic-34010}
+    priority: 16
+    valid_from: 2020-01-01
+    confidence: uncertain
+    legal_basis: "test"
+    sources: [LEGAL-FACTS]
+  - id: AH-TEST-DATES
+    stage: venue
+    summary: {en: "test", zh: "测试"}
+    levels: [basic]
+    territory: {include: ["340101x"]}
+    assign: {court_of_unit: basic}
+    priority: 16
+    valid_from: 2020-01-01
+    valid_to: 2019-01-01
+    confidence: uncertain
+    legal_basis: "test"
+    sources: [LEGAL-FACT]
+"#,
+    );
+    let err = files.load(geo()).unwrap_err();
+    let all = err.to_string();
+    let d = &err.diagnostics;
+    assert!(d.iter().any(|d| d.message.contains("unknown court `basic-34010`") && d.message.contains("did you mean")), "{all}");
+    assert!(d.iter().any(|d| d.message.contains("`valid_to` 2019-01-01 is not after `valid_from` 2020-01-01")), "{all}");
+    assert!(d.iter().any(|d| d.message.contains("unknown source `LEGAL-FACT`") && d.message.contains("did you mean `LEGAL-FACTS`")), "{all}");
+    assert!(d.iter().any(|d| d.message.contains("unknown unit code or feature `340101x`")), "{all}");
+    assert!(d.iter().all(|d| d.line.is_some() && d.snippet.is_some()), "{all}");
+}
+
+#[test]
+fn schema_errors_point_at_line_and_column_and_suggest() {
+    let files = files_with(|path, text| {
+        if path.ends_with("zhejiang.yaml") {
+            text.replacen("    levels: [basic]", "    levls: [basic]", 1)
+        } else {
+            text.to_string()
+        }
+    });
+    let err = files.load(geo()).unwrap_err();
+    let d = &err.diagnostics[0];
+    assert!(d.file.ends_with("zhejiang.yaml"));
+    assert!(d.message.contains("unknown field `levls`") && d.message.contains("did you mean `levels`"), "{d}");
+    assert!(d.line.is_some() && d.column.is_some());
+    assert!(d.snippet.as_deref().unwrap().contains('^'));
+}
+
+#[test]
+fn the_wujiang_carve_out_changes_exactly_wujiang() {
+    let e = engine();
+    let d = diff(
+        e.rules(),
+        Date::parse("2023-09-07").unwrap(),
+        e.rules(),
+        Date::parse("2023-09-08").unwrap(),
+        e.geo(),
+        "a".into(),
+        "b".into(),
+    );
+    assert!(!d.changes.is_empty());
+    assert!(d.changes.iter().all(|c| c.unit == "320509"), "{:?}", d.changes);
+    assert!(d.changes.iter().all(|c| c.before[0].0 == "basic-320508" && c.after[0].0 == "basic-320509"));
+    assert!(d.changes.iter().any(|c| c.kind == CaseKind::Criminal));
+}
