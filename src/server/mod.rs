@@ -1,0 +1,701 @@
+//! `ecojuris serve`: the JSON API and the intake web page for court staff.
+//!
+//! Owns HTTP only: body limits, timeouts, error objects, the embedded page and the region map.
+//! Routing itself is [`Engine::route`]; the bodies are exactly the command line's JSON
+//! (`route --format json`, `locate --format json`, `courts --format json`).
+//!
+//! | endpoint | body in | body out |
+//! |---|---|---|
+//! | `POST /v1/route` | a case object (as `route CASE.json`) | the decision |
+//! | `POST /v1/locate` | `{at, crs}`, `{code}` or `{address}` | the location |
+//! | `POST /v1/batch` | JSONL, one case per line | JSONL, one decision or error per line, streamed |
+//! | `GET /v1/courts` | `?province=&level=` | the court registry |
+//! | `GET /v1/rules` | | versions, every rule with dates and sources, the sources |
+//! | `GET /healthz` | | `{"status": "ok", …}` |
+//! | `GET /openapi.json` | | OpenAPI 3.1 description of all of the above |
+//! | `GET /` | | the web page (with `/app.js`, `/app.css`, `/map.svg`) |
+//!
+//! Every error is `{"error": {"code", "message", "field"}}` ([`AppError`]). The server never
+//! panics on input; a panic in a handler would still be caught and answered with a 500.
+//!
+//! # Example
+//! ```
+//! use std::sync::Arc;
+//! use ecojuris::{eval::Engine, server};
+//! let engine = Arc::new(Engine::embedded().unwrap());
+//! let app: axum::Router = server::router(engine, server::ServerConfig::default());
+//! # let _ = app;
+//! ```
+
+mod batch;
+mod error;
+mod fields;
+mod map;
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use futures_util::{FutureExt as _, StreamExt as _};
+use serde::Serialize;
+use serde_json::Value;
+
+pub use error::AppError;
+
+use crate::eval::Engine;
+use crate::model::{Date, Decision};
+use crate::spatial::Crs;
+
+/// Largest body of a single request (`/v1/route`, `/v1/locate`): 1 MiB.
+pub const BODY_LIMIT: usize = 1 << 20;
+/// Largest body of `/v1/batch`: 64 MiB.
+pub const BATCH_LIMIT: usize = 64 << 20;
+
+/// The web page and its assets, embedded in the binary.
+static INDEX_HTML: &str = include_str!("web/index.html");
+static APP_JS: &str = include_str!("web/app.js");
+static APP_CSS: &str = include_str!("web/app.css");
+/// The OpenAPI description of the API.
+pub static OPENAPI_JSON: &str = include_str!("openapi.json");
+
+/// Limits and clock of a server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Time limit of one request (reading the body included).
+    pub timeout: Duration,
+    /// Time limit of one `/v1/batch` stream.
+    pub batch_timeout: Duration,
+    /// Largest single-request body.
+    pub body_limit: usize,
+    /// Largest batch body.
+    pub batch_limit: usize,
+    /// Batches that may run at once; more get 503.
+    pub max_batches: usize,
+    /// The date used for cases without `filed_on`; `None` means the system date at request
+    /// time (UTC).
+    pub today: Option<Date>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            timeout: Duration::from_secs(10),
+            batch_timeout: Duration::from_secs(100),
+            body_limit: BODY_LIMIT,
+            batch_limit: BATCH_LIMIT,
+            max_batches: 4,
+            today: None,
+        }
+    }
+}
+
+/// Responses that never change while the server runs, serialized once at start-up.
+struct Assets {
+    index_html: Bytes,
+    map_svg: Bytes,
+    courts_json: Bytes,
+    rules_json: Bytes,
+    health_json: Bytes,
+}
+
+/// Shared state of the handlers.
+pub(crate) struct App {
+    engine: Arc<Engine>,
+    config: ServerConfig,
+    assets: Assets,
+    batch_slots: Arc<tokio::sync::Semaphore>,
+}
+
+/// Today's date from the system clock (UTC), as the command line uses.
+fn system_today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::from_days(i32::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// Pretty JSON plus a newline, as the command line prints it.
+fn pretty<T: Serialize>(v: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4096);
+    match serde_json::to_writer_pretty(&mut out, v) {
+        Ok(()) => out.push(b'\n'),
+        Err(e) => {
+            out.clear();
+            out.extend_from_slice(AppError::internal(e.to_string()).to_json().as_bytes());
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+fn with_type(mut resp: Response, ctype: &'static str) -> Response {
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    resp
+}
+
+fn json_ok(body: impl Into<Body>) -> Response {
+    with_type(Response::new(body.into()), "application/json")
+}
+
+#[derive(Serialize)]
+struct RuleView<'a> {
+    id: &'a str,
+    jurisdiction: &'a str,
+    stage: crate::rules::Stage,
+    status: crate::rules::RuleStatus,
+    kinds: &'a [crate::model::CaseKind],
+    summary: &'a crate::model::Text,
+    valid_from: Option<Date>,
+    valid_to: Option<Date>,
+    confidence: crate::model::Confidence,
+    legal_basis: &'a str,
+    sources: &'a [String],
+    file: &'a str,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct RulesView<'a> {
+    rules_version: &'a str,
+    geodata_version: &'a str,
+    courts_revised: Option<Date>,
+    earliest: Option<Date>,
+    boundary_dates: Vec<Date>,
+    rules: Vec<RuleView<'a>>,
+    sources: Vec<&'a crate::rules::Source>,
+}
+
+impl App {
+    fn new(engine: Arc<Engine>, config: ServerConfig) -> App {
+        let rs = engine.rules();
+        let courts: Vec<&crate::rules::Court> = rs.courts.all().iter().collect();
+        let rules = RulesView {
+            rules_version: &rs.version,
+            geodata_version: engine.geo().version(),
+            courts_revised: rs.courts.revised,
+            earliest: rs.earliest(),
+            boundary_dates: rs.boundary_dates(),
+            rules: rs
+                .rules
+                .iter()
+                .map(|r| RuleView {
+                    id: &r.id,
+                    jurisdiction: &r.jurisdiction,
+                    stage: r.stage,
+                    status: r.status,
+                    kinds: &r.kinds,
+                    summary: &r.summary,
+                    valid_from: r.valid_from,
+                    valid_to: r.valid_to,
+                    confidence: r.confidence,
+                    legal_basis: &r.legal_basis,
+                    sources: &r.sources,
+                    file: &r.file,
+                    line: r.line,
+                })
+                .collect(),
+            sources: rs.sources.values().collect(),
+        };
+        let health = serde_json::json!({
+            "status": "ok",
+            "version": env!("CARGO_PKG_VERSION"),
+            "rules_version": rs.version,
+            "geodata_version": engine.geo().version(),
+        });
+        let svg = map::render(engine.geo());
+        let index = INDEX_HTML
+            .replace("<!--MAP-->", &svg)
+            .replace("{{RULES_VERSION}}", &map::xml_escape(&rs.version))
+            .replace(
+                "{{GEODATA_VERSION}}",
+                &map::xml_escape(engine.geo().version()),
+            )
+            .replace("{{VERSION}}", env!("CARGO_PKG_VERSION"));
+        let assets = Assets {
+            index_html: Bytes::from(index),
+            map_svg: Bytes::from(svg),
+            courts_json: Bytes::from(pretty(&courts)),
+            rules_json: Bytes::from(pretty(&rules)),
+            health_json: Bytes::from(pretty(&health)),
+        };
+        let slots = Arc::new(tokio::sync::Semaphore::new(config.max_batches.max(1)));
+        App {
+            engine,
+            config,
+            assets,
+            batch_slots: slots,
+        }
+    }
+
+    fn today(&self) -> Date {
+        self.config.today.unwrap_or_else(system_today)
+    }
+
+    /// Parses, checks and routes one case given as JSON bytes.
+    pub(crate) fn route_bytes(&self, bytes: &[u8], today: Date) -> Result<Decision, AppError> {
+        let value = parse_json(bytes)?;
+        if !value.is_object() {
+            return Err(AppError::bad_request(
+                "invalid_case",
+                format!(
+                    "the body must be a JSON object (a case), found {}",
+                    kind_of(&value)
+                ),
+            ));
+        }
+        // INVARIANT: the messages are the command line's (`input::case_from_json`,
+        // `Engine::check_case`), without the file prefix.
+        let case = match crate::input::case_from_json(value, "") {
+            Ok(c) => c,
+            Err(e) => return Err(case_error(bytes, e.message())),
+        };
+        if let Err(e) = self.engine.check_case(&case, today, "") {
+            return Err(case_error(bytes, e.message()));
+        }
+        Ok(self.engine.route(&case, today))
+    }
+}
+
+/// A case error with the field named (the body is parsed again: errors are the slow path).
+fn case_error(bytes: &[u8], message: &str) -> AppError {
+    let field = serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .and_then(|v| fields::case_field(&v, message));
+    AppError::bad_request("invalid_case", message).with_field(field)
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses a JSON body, naming the line, column and field of a syntax error.
+fn parse_json(bytes: &[u8]) -> Result<Value, AppError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(AppError::bad_request(
+            "malformed_json",
+            "the request body is empty: send one JSON object",
+        ));
+    }
+    serde_json::from_slice::<Value>(bytes).map_err(|e| {
+        let (line, column) = (e.line(), e.column());
+        let mut msg = e.to_string();
+        if let Some(i) = msg.find(" at line ") {
+            msg.truncate(i);
+        }
+        let field = fields::path_at(bytes, fields::offset_of(bytes, line, column));
+        AppError::bad_request(
+            "malformed_json",
+            format!("malformed JSON at line {line} column {column}: {msg}"),
+        )
+        .with_field(field)
+        .at(line, column)
+    })
+}
+
+fn content_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| s.trim().parse::<usize>().ok())
+}
+
+/// Reads a whole body, refusing more than `limit` bytes (413).
+async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, AppError> {
+    if content_length(headers).is_some_and(|n| n > limit) {
+        return Err(AppError::too_large(limit));
+    }
+    let mut stream = body.into_data_stream();
+    let mut single: Option<Bytes> = None;
+    let mut acc: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            AppError::bad_request("body_read", format!("cannot read the request body: {e}"))
+        })?;
+        total = total.saturating_add(chunk.len());
+        if total > limit {
+            return Err(AppError::too_large(limit));
+        }
+        match single.take() {
+            None if acc.is_empty() => single = Some(chunk),
+            Some(prev) => {
+                acc.extend_from_slice(&prev);
+                acc.extend_from_slice(&chunk);
+            }
+            None => acc.extend_from_slice(&chunk),
+        }
+    }
+    Ok(match single {
+        Some(b) => b,
+        None => Bytes::from(acc),
+    })
+}
+
+/// Builds the router: API, web page, fallbacks, and the guard (time limit, panic catcher)
+/// around every request.
+pub fn router(engine: Arc<Engine>, config: ServerConfig) -> Router {
+    let app = Arc::new(App::new(engine, config));
+    Router::new()
+        .route("/", get(index))
+        .route("/app.js", get(app_js))
+        .route("/app.css", get(app_css))
+        .route("/map.svg", get(map_svg))
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/route", post(route))
+        .route("/v1/locate", post(locate))
+        .route("/v1/batch", post(batch::batch))
+        .route("/v1/courts", get(courts))
+        .route("/v1/rules", get(rules))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(app.clone(), guard))
+        .with_state(app)
+}
+
+/// Time limit and panic catcher around every request.
+async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let fut = AssertUnwindSafe(next.run(req)).catch_unwind();
+    match tokio::time::timeout(app.config.timeout, fut).await {
+        Ok(Ok(resp)) => resp,
+        Ok(Err(_)) => {
+            AppError::internal("the request crashed its handler; this is a bug, please report it")
+                .into_response()
+        }
+        Err(_) => AppError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            format!(
+                "the request did not complete within {} s",
+                app.config.timeout.as_secs_f64()
+            ),
+        )
+        .into_response(),
+    }
+}
+
+async fn not_found(req: Request) -> AppError {
+    AppError::not_found(req.uri().path())
+}
+
+async fn method_not_allowed(req: Request) -> AppError {
+    AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "`{} {}` is not allowed (see `/openapi.json`)",
+            req.method(),
+            req.uri().path()
+        ),
+    )
+}
+
+async fn index(State(app): State<Arc<App>>) -> Response {
+    let mut r = with_type(
+        Response::new(Body::from(app.assets.index_html.clone())),
+        "text/html; charset=utf-8",
+    );
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+async fn app_js() -> Response {
+    with_type(
+        Response::new(Body::from(APP_JS)),
+        "text/javascript; charset=utf-8",
+    )
+}
+
+async fn app_css() -> Response {
+    with_type(
+        Response::new(Body::from(APP_CSS)),
+        "text/css; charset=utf-8",
+    )
+}
+
+async fn map_svg(State(app): State<Arc<App>>) -> Response {
+    with_type(
+        Response::new(Body::from(app.assets.map_svg.clone())),
+        "image/svg+xml",
+    )
+}
+
+async fn healthz(State(app): State<Arc<App>>) -> Response {
+    json_ok(app.assets.health_json.clone())
+}
+
+async fn openapi() -> Response {
+    json_ok(OPENAPI_JSON)
+}
+
+async fn rules(State(app): State<Arc<App>>) -> Response {
+    json_ok(app.assets.rules_json.clone())
+}
+
+/// `GET /v1/courts?province=310000&level=basic`.
+async fn courts(State(app): State<Arc<App>>, req: Request) -> Result<Response, AppError> {
+    let Some(query) = req.uri().query().filter(|q| !q.is_empty()) else {
+        return Ok(json_ok(app.assets.courts_json.clone()));
+    };
+    let (mut province, mut level) = (None, None);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "province" => province = Some(v.to_string()),
+            "level" => level = Some(v.to_string()),
+            _ => {
+                return Err(AppError::bad_request(
+                    "invalid_query",
+                    format!(
+                        "unknown query parameter `{k}`{} (expected `province` or `level`)",
+                        crate::diagnostics::hint(k, ["province", "level"])
+                    ),
+                )
+                .with_field(Some(k.to_string())));
+            }
+        }
+    }
+    if let Some(l) = &level {
+        let names = ["basic", "intermediate", "high", "supreme"];
+        if !names.contains(&l.as_str()) {
+            return Err(AppError::bad_request(
+                "invalid_query",
+                format!(
+                    "unknown court level `{l}`{} (expected basic, intermediate, high or supreme)",
+                    crate::diagnostics::hint(l, names)
+                ),
+            )
+            .with_field(Some("level".to_string())));
+        }
+    }
+    let list: Vec<&crate::rules::Court> = app
+        .engine
+        .rules()
+        .courts
+        .all()
+        .iter()
+        .filter(|c| province.as_deref().is_none_or(|p| c.province == p))
+        .filter(|c| level.as_deref().is_none_or(|l| c.level.name() == l))
+        .collect();
+    Ok(json_ok(pretty(&list)))
+}
+
+/// `POST /v1/route`: a case → its decision.
+async fn route(State(app): State<Arc<App>>, req: Request) -> Result<Response, AppError> {
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(body, &parts.headers, app.config.body_limit).await?;
+    let d = app.route_bytes(&bytes, app.today())?;
+    Ok(json_ok(pretty(&d)))
+}
+
+const LOCATE_FIELDS: [&str; 4] = ["at", "crs", "code", "address"];
+
+/// `POST /v1/locate`: `{at, crs}`, `{code}` or `{address}` → the location.
+async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, AppError> {
+    let (parts, body) = req.into_parts();
+    let bytes = read_body(body, &parts.headers, app.config.body_limit).await?;
+    let value = parse_json(&bytes)?;
+    let Value::Object(obj) = value else {
+        return Err(AppError::bad_request(
+            "invalid_request",
+            format!(
+                "the body must be a JSON object such as `{{\"at\": [121.12, 31.15]}}`, found {}",
+                kind_of(&value)
+            ),
+        ));
+    };
+    for k in obj.keys() {
+        if !LOCATE_FIELDS.contains(&k.as_str()) {
+            return Err(AppError::bad_request(
+                "invalid_request",
+                format!(
+                    "unknown field `{k}`{} (expected `at`, `crs`, `code` or `address`)",
+                    crate::diagnostics::hint(k, LOCATE_FIELDS)
+                ),
+            )
+            .with_field(Some(k.clone())));
+        }
+    }
+    let given: Vec<&str> = ["at", "code", "address"]
+        .into_iter()
+        .filter(|k| obj.get(*k).is_some_and(|v| !v.is_null()))
+        .collect();
+    let bad = |field: &str, msg: String| {
+        AppError::bad_request("invalid_request", msg).with_field(Some(field.to_string()))
+    };
+    match given.as_slice() {
+        ["at"] => {
+            let at = obj.get("at").unwrap_or(&Value::Null);
+            let (lon, lat) = match at {
+                Value::Array(a) => match a.as_slice() {
+                    [Value::Number(x), Value::Number(y)] => (
+                        x.as_f64().unwrap_or(f64::NAN),
+                        y.as_f64().unwrap_or(f64::NAN),
+                    ),
+                    _ => {
+                        return Err(bad(
+                            "at",
+                            "`at` must be `[lon, lat]`, two numbers".to_string(),
+                        ));
+                    }
+                },
+                Value::String(s) => parse_lonlat(s).ok_or_else(|| {
+                    bad(
+                        "at",
+                        format!("invalid point `{s}`: expected `LON,LAT`, e.g. `121.12,31.15`"),
+                    )
+                })?,
+                _ => {
+                    return Err(bad(
+                        "at",
+                        "`at` must be `[lon, lat]`, two numbers".to_string(),
+                    ));
+                }
+            };
+            let crs = match obj.get("crs") {
+                None | Some(Value::Null) => Crs::Wgs84,
+                Some(Value::String(s)) => Crs::parse(s).ok_or_else(|| {
+                    bad(
+                        "crs",
+                        format!(
+                            "unknown coordinate system `{s}`{} (expected wgs84, gcj02 or bd09)",
+                            crate::diagnostics::hint(s, Crs::ALL.iter().map(|c| c.name()))
+                        ),
+                    )
+                })?,
+                Some(_) => {
+                    return Err(bad(
+                        "crs",
+                        "`crs` must be a string: wgs84, gcj02 or bd09".to_string(),
+                    ));
+                }
+            };
+            let loc = app.engine.geo().locate(lon, lat, crs).map_err(|e| {
+                AppError::bad_request("invalid_point", e.to_string())
+                    .with_field(Some("at".to_string()))
+            })?;
+            Ok(json_ok(pretty(&loc)))
+        }
+        ["code"] | ["address"] if obj.get("crs").is_some_and(|v| !v.is_null()) => {
+            Err(bad("crs", "`crs` applies to `at` only".to_string()))
+        }
+        ["code"] => {
+            let code = match obj.get("code") {
+                Some(Value::String(s)) => s.trim().to_string(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => {
+                    return Err(bad(
+                        "code",
+                        "`code` must be a string of digits such as `310118`".to_string(),
+                    ));
+                }
+            };
+            let loc = app.engine.geo().locate_code(&code).map_err(|e| {
+                AppError::bad_request("unknown_code", e.to_string())
+                    .with_field(Some("code".to_string()))
+            })?;
+            Ok(json_ok(pretty(&loc)))
+        }
+        ["address"] => {
+            let Some(Value::String(text)) = obj.get("address") else {
+                return Err(bad("address", "`address` must be a string".to_string()));
+            };
+            let m = app.engine.address().parse(text);
+            Ok(json_ok(pretty(&m)))
+        }
+        _ => Err(AppError::bad_request(
+            "invalid_request",
+            format!(
+                "give exactly one of `at`, `code` or `address` (found {})",
+                if given.is_empty() {
+                    "none".to_string()
+                } else {
+                    given.join(", ")
+                }
+            ),
+        )),
+    }
+}
+
+/// `LON,LAT` with an ASCII or full-width comma.
+fn parse_lonlat(s: &str) -> Option<(f64, f64)> {
+    let norm = s.replace('，', ",");
+    let (a, b) = norm.split_once(',')?;
+    Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
+}
+
+/// Waits for SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then stops accepting, lets
+/// in-flight requests finish for at most `grace`, and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
+    let notify = Arc::new(tokio::sync::Notify::new());
+    let n2 = notify.clone();
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        shutdown.await;
+        n2.notify_waiters();
+    });
+    let notified = notify.notified();
+    tokio::select! {
+        r = server => r,
+        () = async { notified.await; tokio::time::sleep(grace).await } => Ok(()),
+    }
+}
