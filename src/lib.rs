@@ -13,5 +13,6 @@ pub mod input;
 pub mod model;
 pub mod rules;
 pub mod server;
+pub mod simulate;
 pub mod spatial;
 pub mod validate;
