@@ -70,6 +70,13 @@ pub enum Command {
     /// Check the rule set: gaps, overlaps, shadowed rules, dangling references, dates and
     /// provenance, each with a counter-example case.
     Validate(ValidateArgs),
+    /// Route a file of cases (CSV or JSONL) to a file of results, on every core.
+    Batch(BatchArgs),
+    /// Compare a reform scenario with the baseline over a case population: Markdown and HTML
+    /// report, changed cases, workload, fragmentation, travel, maps.
+    Simulate(SimulateArgs),
+    /// Write a synthetic, documented case population (see docs/case-population.md).
+    GenerateCases(GenerateArgs),
     /// Rule-set tools.
     Rules {
         /// What to do.
@@ -238,4 +245,83 @@ pub struct DiffArgs {
     /// Dates: two to compare one rule set at two dates, or one for two rule sets (default today).
     #[arg(long, value_name = "DATE")]
     pub at: Vec<String>,
+}
+
+/// A batch file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// `ecojuris batch`.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
+    /// Cases: JSONL (one case object per line, the schema of `route`) or CSV (`id,kind,filed_on`
+    /// plus `lon,lat[,crs]`, `code` or `address`; optional `role`, `defendant_code`,
+    /// `defendant_lon,defendant_lat`, `incident_id`); `-` for stdin.
+    pub input: PathBuf,
+    /// Results: JSONL (the full decision per line) or CSV (`id,status,courts,relation,warnings,detail`).
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Input format (default: from the extension).
+    #[arg(long, value_enum)]
+    pub input_format: Option<BatchFormat>,
+    /// Output format (default: from the extension).
+    #[arg(long, value_enum)]
+    pub output_format: Option<BatchFormat>,
+    /// Route under this scenario (`jurisdiction-rules/scenarios/*.yaml`) instead of the baseline.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Date used for cases without `filed_on` (default today).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+/// `ecojuris simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// The reform: a scenario file.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: PathBuf,
+    /// Compare against this scenario instead of the plain baseline rule set.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Cases, in a batch format (CSV or JSONL).
+    #[arg(long, value_name = "INPUT")]
+    pub cases: PathBuf,
+    /// Input format (default: from the extension).
+    #[arg(long, value_enum)]
+    pub input_format: Option<BatchFormat>,
+    /// Directory for `report.md`, `report.html`, `changes.csv`, `flagged.csv` and the SVG files.
+    #[arg(long, value_name = "DIR")]
+    pub report: PathBuf,
+    /// Case kinds to draw maps for (repeatable; default criminal, civil, administrative).
+    #[arg(long, value_name = "KIND")]
+    pub map_kind: Vec<String>,
+    /// Date of the maps (default: the latest filing date among the cases).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub map_date: Option<String>,
+    /// Date used for cases without `filed_on` (default today).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+/// `ecojuris generate-cases`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// Number of cases.
+    #[arg(long, default_value_t = 10_000)]
+    pub count: u64,
+    /// Random seed (the same seed gives the same file).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output file: `.csv` or `.jsonl`; the assumptions go to `<FILE>.meta.json` beside it.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Output format (default: from the extension).
+    #[arg(long, value_enum)]
+    pub output_format: Option<BatchFormat>,
 }

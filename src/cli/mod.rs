@@ -4,10 +4,12 @@
 
 mod address;
 mod args;
+mod batch;
 mod locate;
 mod route;
 mod validate;
 mod serve;
+mod simulate;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -76,6 +78,9 @@ fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
             command: args::RulesCommand::Diff(a),
         } => validate::run_diff(cli, a),
         Command::Serve(a) => serve::run(cli, a),
+        Command::Batch(a) => batch::run(cli, a),
+        Command::Simulate(a) => simulate::run(cli, a),
+        Command::GenerateCases(a) => simulate::run_generate(cli, a),
         Command::Geodata {
             command: GeodataCommand::Compile { source, out, name },
         } => {

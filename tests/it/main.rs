@@ -7,3 +7,4 @@ mod cases;
 mod common;
 mod validate;
 mod routing;
+mod batch;

@@ -1,0 +1,309 @@
+//! `ecojuris simulate` (baseline versus scenario over a case file, reports to a directory)
+//! and `ecojuris generate-cases` (a synthetic population with its assumptions beside it).
+
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::args::{BatchFormat, GenerateArgs, SimulateArgs};
+use super::batch::{
+    InFormat, Input, Progress, create_output, format_of, load_engine_with, spawn_reader, threads,
+};
+use super::{Cli, CliError, Outcome, note};
+use crate::model::{CaseKind, Date};
+use crate::simulate::batch::{Memo, Router, unit_points};
+use crate::simulate::population::{self, Population, PopulationConfig};
+use crate::simulate::report::{self, Aggregate, CaseResult, Figures, Labels};
+use crate::simulate::svg;
+
+fn in_format(f: Option<BatchFormat>) -> Option<InFormat> {
+    f.map(|f| match f {
+        BatchFormat::Csv => InFormat::Csv,
+        BatchFormat::Jsonl => InFormat::Jsonl,
+    })
+}
+
+fn write_file(dir: &Path, name: &str, text: &str) -> Result<(), CliError> {
+    let p = dir.join(name);
+    std::fs::write(&p, text).map_err(|e| CliError::Io(p.display().to_string(), e))
+}
+
+pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
+    let today = match &a.today {
+        Some(d) => Date::parse(d)
+            .ok_or_else(|| CliError::Msg(format!("invalid `--today {d}` (expected YYYY-MM-DD)")))?,
+        None => super::route::today(),
+    };
+    let map_kinds: Vec<CaseKind> = if a.map_kind.is_empty() {
+        vec![
+            CaseKind::Criminal,
+            CaseKind::Civil,
+            CaseKind::Administrative,
+        ]
+    } else {
+        a.map_kind
+            .iter()
+            .map(|k| {
+                CaseKind::parse(k).ok_or_else(|| {
+                    CliError::Msg(format!(
+                        "unknown case kind `{k}`{}",
+                        crate::diagnostics::hint(k, CaseKind::names())
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let map_date = match &a.map_date {
+        Some(d) => Some(Date::parse(d).ok_or_else(|| {
+            CliError::Msg(format!("invalid `--map-date {d}` (expected YYYY-MM-DD)"))
+        })?),
+        None => None,
+    };
+    let base_engine = load_engine_with(cli, a.baseline.as_deref())?;
+    let scen_engine = load_engine_with(cli, Some(&a.scenario))?;
+    std::fs::create_dir_all(&a.report)
+        .map_err(|e| CliError::Io(a.report.display().to_string(), e))?;
+    let input = Input::open(&a.cases, in_format(a.input_format))?;
+    let columns = input.columns.clone();
+    let mut progress = Progress::new(input.total_bytes);
+    let points = Arc::new(unit_points(base_engine.geo()));
+    let base = Router::with_courts(&base_engine, today, &[], Arc::clone(&points));
+    let scen = Router::with_courts(&scen_engine, today, base.court_ids(), Arc::clone(&points));
+    let n = threads();
+    let mut memos: Vec<(Memo, Memo)> = (0..n).map(|_| (Memo::new(), Memo::new())).collect();
+    let mut agg = Aggregate::default();
+    let seats = scen.court_seats().to_vec();
+    let result: Result<(), CliError> = std::thread::scope(|s| {
+        let rx = spawn_reader(s, input);
+        for chunk in rx {
+            let chunk = chunk?;
+            let per = chunk.rows.len().div_ceil(n).max(1);
+            let cols = columns.as_ref();
+            let (base, scen) = (&base, &scen);
+            let parts: Vec<Vec<CaseResult>> = std::thread::scope(|s2| {
+                let handles: Vec<_> = chunk
+                    .rows
+                    .chunks(per)
+                    .zip(memos.iter_mut())
+                    .map(|(rows, (mb, ms))| {
+                        s2.spawn(move || {
+                            rows.iter()
+                                .map(|(line, raw)| {
+                                    let (id, case) = Input::parse(cols, *line, raw);
+                                    report::compare_case(base, scen, (&mut *mb, &mut *ms), id, case)
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            });
+            for part in parts {
+                for r in part {
+                    agg.add(r, &seats);
+                }
+            }
+            progress.update(agg.read, chunk.bytes);
+        }
+        Ok(())
+    });
+    progress.finish();
+    result?;
+    // Maps: the court of each unit for each kind, on the map date.
+    let date = map_date.or(agg.max_date).unwrap_or(today);
+    let court_names = scen.court_names().to_vec();
+    let unit_names: Vec<String> = base_engine
+        .geo()
+        .units()
+        .iter()
+        .map(|u| u.name.clone())
+        .collect();
+    let mut figures: Figures = Vec::new();
+    let (mut mb, mut ms) = (Memo::new(), Memo::new());
+    let mut changed_units_total = 0usize;
+    for k in &map_kinds {
+        let before = report::unit_courts(&base, &mut mb, *k, date);
+        let after = report::unit_courts(&scen, &mut ms, *k, date);
+        let changed: Vec<bool> = before.iter().zip(&after).map(|(b, a)| b != a).collect();
+        changed_units_total += changed.iter().filter(|c| **c).count();
+        let title = format!("Which court hears each county: {k} cases filed on {date}");
+        let svg = svg::unit_map(
+            base_engine.geo(),
+            &title,
+            &[
+                svg::Panel {
+                    title: format!("baseline ({})", base_engine.rules().version),
+                    courts: &before,
+                },
+                svg::Panel {
+                    title: format!("scenario ({})", scen_engine.rules().version),
+                    courts: &after,
+                },
+            ],
+            &changed,
+            &court_names,
+            &unit_names,
+        );
+        figures.push((format!("map-{k}.svg"), title, svg));
+    }
+    let kinds = report::kinds_present(&agg);
+    let wl = report::workload(&agg, &kinds);
+    let bars: Vec<(String, i64)> = wl
+        .iter()
+        .map(|r| {
+            (
+                court_names
+                    .get(usize::from(r.court))
+                    .cloned()
+                    .unwrap_or_default(),
+                r.delta(),
+            )
+        })
+        .collect();
+    figures.push((
+        "workload-delta.svg".to_string(),
+        "Workload delta per court (scenario minus baseline, all kinds)".to_string(),
+        svg::delta_bars("Workload delta per court (scenario − baseline)", &bars, 30),
+    ));
+    for k in &kinds {
+        let bars: Vec<(String, i64)> = wl
+            .iter()
+            .filter_map(|r| {
+                let (_, b, a) = r.kinds.iter().find(|x| x.0 == *k)?;
+                Some((
+                    court_names
+                        .get(usize::from(r.court))
+                        .cloned()
+                        .unwrap_or_default(),
+                    i64::try_from(*a).unwrap_or(0) - i64::try_from(*b).unwrap_or(0),
+                ))
+            })
+            .collect();
+        if bars.iter().any(|b| b.1 != 0) {
+            figures.push((
+                format!("workload-delta-{k}.svg"),
+                format!("Workload delta per court: {k}"),
+                svg::delta_bars(&format!("Workload delta per court: {k}"), &bars, 30),
+            ));
+        }
+    }
+    let labels = Labels {
+        baseline: match &a.baseline {
+            Some(p) => format!("`{}` ({})", p.display(), base_engine.rules().version),
+            None => format!("the rule set {}", base_engine.rules().version),
+        },
+        scenario: format!(
+            "`{}` ({})",
+            a.scenario.display(),
+            scen_engine.rules().version
+        ),
+        court_ids: scen.court_ids().to_vec(),
+        court_names: court_names.clone(),
+        units: base_engine
+            .geo()
+            .units()
+            .iter()
+            .map(|u| (u.adcode.clone(), u.name.clone()))
+            .collect(),
+        cases: a.cases.display().to_string(),
+    };
+    let dir = &a.report;
+    write_file(
+        dir,
+        "changes.csv",
+        &report::changes_csv(&agg.changes, &labels),
+    )?;
+    write_file(
+        dir,
+        "flagged.csv",
+        &report::changes_csv(&agg.flagged, &labels),
+    )?;
+    write_file(dir, "workload.csv", &report::workload_csv(&wl, &labels))?;
+    for (name, _, svg) in &figures {
+        write_file(dir, name, svg)?;
+    }
+    let md = report::markdown(&mut agg, &labels, &figures);
+    write_file(dir, "report.md", &md)?;
+    let html = report::html(&mut agg, &labels, &figures);
+    write_file(dir, "report.html", &html)?;
+    note(&format!(
+        "read {} cases: baseline routed {} / no court {} / failed {}; scenario routed {} / no court {} / failed {}; {} changed, {} flagged; {} unit-kind map cells changed; report in `{}` ({:.2} s)",
+        agg.read,
+        agg.before.routed,
+        agg.before.no_court,
+        agg.before.failed,
+        agg.after.routed,
+        agg.after.no_court,
+        agg.after.failed,
+        agg.changes.len(),
+        agg.flagged.len(),
+        changed_units_total,
+        dir.display(),
+        progress.elapsed()
+    ));
+    Ok(Outcome::Ok)
+}
+
+pub(super) fn run_generate(cli: &Cli, a: &GenerateArgs) -> Result<Outcome, CliError> {
+    let format = match in_format(a.output_format).or_else(|| format_of(&a.output)) {
+        Some(f) => f,
+        None => {
+            return Err(CliError::Msg(format!(
+                "cannot tell the format of `{}` from its extension: give `--output-format csv` or `jsonl`",
+                a.output.display()
+            )));
+        }
+    };
+    if a.output.as_os_str() == "-" {
+        return Err(CliError::Msg(
+            "give a file for `--output`: the assumptions go to `<FILE>.meta.json` beside it"
+                .to_string(),
+        ));
+    }
+    let geo = super::load_geodata(cli)?;
+    let cfg = PopulationConfig::new(a.count, a.seed);
+    let mut sink = create_output(&a.output)?;
+    let io = |e: std::io::Error| CliError::Io(a.output.display().to_string(), e);
+    let mut buf = String::with_capacity(1 << 20);
+    if format == InFormat::Csv {
+        buf.push_str(population::CSV_HEADER);
+    }
+    for c in Population::new(&geo, cfg) {
+        match format {
+            InFormat::Csv => c.csv_line(&mut buf),
+            InFormat::Jsonl => c.json_line(&mut buf),
+        }
+        if buf.len() > (1 << 20) - 512 {
+            sink.write_all(buf.as_bytes()).map_err(io)?;
+            buf.clear();
+        }
+    }
+    sink.write_all(buf.as_bytes()).map_err(io)?;
+    sink.flush().map_err(io)?;
+    let meta_path = {
+        let mut s = a.output.as_os_str().to_owned();
+        s.push(".meta.json");
+        std::path::PathBuf::from(s)
+    };
+    let meta = population::assumptions(
+        &cfg,
+        if format == InFormat::Csv {
+            "csv"
+        } else {
+            "jsonl"
+        },
+    );
+    let text = serde_json::to_string_pretty(&meta).map_err(|e| CliError::Msg(e.to_string()))?;
+    std::fs::write(&meta_path, text + "\n")
+        .map_err(|e| CliError::Io(meta_path.display().to_string(), e))?;
+    note(&format!(
+        "wrote {} cases to `{}`, assumptions to `{}`",
+        a.count,
+        a.output.display(),
+        meta_path.display()
+    ));
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,671 @@
+//! Batch routing, scenarios and simulation.
+//!
+//! - every shipped scenario loads over the embedded rules and changes what it should;
+//! - the batch memo (`simulate::batch::Router`) agrees with `Engine::route` on random cases;
+//! - `ecojuris batch` end to end (CSV and JSONL, bad rows, reconciling counts, determinism);
+//! - `ecojuris generate-cases` + `ecojuris simulate` end to end, with the changed-case count
+//!   checked against an independent count.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ecojuris::eval::Engine;
+use ecojuris::model::{Case, CaseKind, Date, PlaceSpec, Role};
+use ecojuris::rules::RuleFiles;
+use ecojuris::simulate::batch::{Memo, Router};
+use ecojuris::spatial::{Crs, Geodata, LocateConfig};
+
+const SCENARIOS: [&str; 3] = [
+    "demo-zone-three-in-one",
+    "demo-zone-single-court",
+    "shanghai-three-in-one",
+];
+
+fn scenario_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("jurisdiction-rules/scenarios")
+        .join(format!("{name}.yaml"))
+}
+
+fn engine_with(scenario: Option<&str>) -> Engine {
+    let geo = Geodata::embedded(LocateConfig::default()).unwrap();
+    let mut files = RuleFiles::embedded();
+    if let Some(s) = scenario {
+        let p = scenario_path(s);
+        files = files.with_scenario(
+            &p.display().to_string(),
+            std::fs::read_to_string(&p).unwrap(),
+        );
+    }
+    Engine::load(geo, &files).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn day(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+#[track_caller]
+fn courts(e: &Engine, kind: CaseKind, code: &str, date: &str) -> Vec<String> {
+    let role = if kind == CaseKind::Administrative {
+        Role::Agency
+    } else {
+        Role::Conduct
+    };
+    let case = Case::simple(kind, role, PlaceSpec::Code(code.into()), Some(day(date)));
+    e.check_case(&case, day(date), "test").unwrap();
+    e.route(&case, day(date))
+        .court_ids()
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ecojuris-batch-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ecojuris"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn every_shipped_scenario_loads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("jurisdiction-rules/scenarios");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "yaml") {
+            let geo = Geodata::embedded(LocateConfig::default()).unwrap();
+            let files = RuleFiles::embedded().with_scenario(
+                &p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            );
+            if let Err(e) = Engine::load(geo, &files) {
+                panic!("{}: {e}", p.display());
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= SCENARIOS.len(), "found {n} scenario files");
+    for s in SCENARIOS {
+        assert!(scenario_path(s).is_file(), "missing {s}");
+    }
+}
+
+#[test]
+fn demo_zone_three_in_one_changes_what_it_should() {
+    let base = engine_with(None);
+    let sc = engine_with(Some("demo-zone-three-in-one"));
+    let after = "2025-06-01";
+    for kind in [
+        CaseKind::Criminal,
+        CaseKind::Civil,
+        CaseKind::Administrative,
+    ] {
+        assert_eq!(
+            courts(&sc, kind, "310118", after),
+            ["basic-310118"],
+            "Qingpu {kind}"
+        );
+        assert_eq!(
+            courts(&sc, kind, "320509", after),
+            ["basic-320509"],
+            "Wujiang {kind}"
+        );
+        assert_eq!(
+            courts(&sc, kind, "330421", after),
+            ["basic-330421"],
+            "Jiashan {kind}"
+        );
+        // Kunshan and Songjiang: unchanged.
+        for other in ["320583", "310117"] {
+            assert_eq!(
+                courts(&sc, kind, other, after),
+                courts(&base, kind, other, after),
+                "{other} {kind}"
+            );
+        }
+        // Before the scenario date: the baseline.
+        assert_eq!(
+            courts(&sc, kind, "310118", "2024-06-01"),
+            courts(&base, kind, "310118", "2024-06-01")
+        );
+    }
+    // What actually moves: Qingpu's criminal and administrative cases.
+    assert_eq!(
+        courts(&base, CaseKind::Criminal, "310118", after),
+        ["sh-railway"]
+    );
+    assert_eq!(
+        courts(&base, CaseKind::Administrative, "310118", after),
+        ["basic-310112"]
+    );
+    let d = sc.route(
+        &Case::simple(
+            CaseKind::Criminal,
+            Role::Conduct,
+            PlaceSpec::Code("320509".into()),
+            Some(day(after)),
+        ),
+        day(after),
+    );
+    assert_eq!(d.competent[0].grounds[0].rule, "SC-DZ3-WJ");
+    assert_eq!(d.competent[0].tribunal.as_ref().unwrap().id, "fenhu");
+}
+
+#[test]
+fn demo_zone_single_court_designates_wujiang_fenhu() {
+    let sc = engine_with(Some("demo-zone-single-court"));
+    let base = engine_with(None);
+    let after = "2025-06-01";
+    for kind in [
+        CaseKind::Criminal,
+        CaseKind::Civil,
+        CaseKind::Administrative,
+    ] {
+        for code in ["310118", "320509", "330421"] {
+            assert_eq!(
+                courts(&sc, kind, code, after),
+                ["basic-320509"],
+                "{code} {kind}"
+            );
+        }
+        for other in ["320583", "310117", "330402"] {
+            assert_eq!(
+                courts(&sc, kind, other, after),
+                courts(&base, kind, other, after),
+                "{other} {kind}"
+            );
+        }
+    }
+    // A cross-province case inside the zone now has a single court.
+    let mut case = Case::simple(
+        CaseKind::Civil,
+        Role::Conduct,
+        PlaceSpec::Code("310118".into()),
+        Some(day(after)),
+    );
+    let mut p = case.places[0].clone();
+    p.role = Role::Result;
+    p.spec = PlaceSpec::Code("330421".into());
+    case.places.push(p);
+    assert_eq!(sc.route(&case, day(after)).court_ids(), ["basic-320509"]);
+    assert_eq!(base.route(&case, day(after)).court_ids().len(), 2);
+}
+
+#[test]
+fn shanghai_three_in_one_gives_each_court_its_territory() {
+    let sc = engine_with(Some("shanghai-three-in-one"));
+    let base = engine_with(None);
+    let after = "2025-06-01";
+    for kind in [
+        CaseKind::Criminal,
+        CaseKind::Civil,
+        CaseKind::Administrative,
+    ] {
+        assert_eq!(
+            courts(&sc, kind, "310116", after),
+            ["basic-310116"],
+            "Jinshan {kind}"
+        );
+        assert_eq!(
+            courts(&sc, kind, "310118", after),
+            ["basic-310118"],
+            "Qingpu {kind}"
+        );
+        assert_eq!(
+            courts(&sc, kind, "310151", after),
+            ["basic-310151"],
+            "Chongming {kind}"
+        );
+        for rail in ["310101", "310115", "310117", "310112"] {
+            assert_eq!(
+                courts(&sc, kind, rail, after),
+                ["sh-railway"],
+                "{rail} {kind}"
+            );
+        }
+        assert_eq!(
+            courts(&sc, kind, "320583", after),
+            courts(&base, kind, "320583", after)
+        );
+    }
+    // Retired rules still apply before the date.
+    assert_eq!(
+        courts(&sc, CaseKind::Criminal, "310116", "2024-06-01"),
+        ["sh-railway"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The memo agrees with Engine::route
+// ---------------------------------------------------------------------------------------------
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[test]
+fn memo_agrees_with_route_on_random_cases() {
+    for scenario in [None, Some("demo-zone-three-in-one")] {
+        let e = engine_with(scenario);
+        let today = day("2026-01-01");
+        let router = Router::new(&e, today);
+        let mut memo = Memo::new();
+        let mut rng = Rng(0x1234_5678_9abc_def1);
+        let kinds = [
+            CaseKind::Criminal,
+            CaseKind::Civil,
+            CaseKind::Administrative,
+            CaseKind::CivilPublicInterest,
+        ];
+        let mut checked = 0;
+        for i in 0..6000 {
+            // Points concentrated around the Demonstration Zone (many near borders), some
+            // anywhere in the region, some at sea.
+            let (lon, lat) = if i % 3 == 0 {
+                (116.0 + rng.next() * 7.0, 28.0 + rng.next() * 7.0)
+            } else {
+                (120.7 + rng.next() * 0.6, 30.8 + rng.next() * 0.4)
+            };
+            let kind = kinds[i % kinds.len()];
+            let role = match (kind, i % 5) {
+                (CaseKind::Administrative, _) => Role::Agency,
+                (_, 0) => Role::Result,
+                _ => Role::Conduct,
+            };
+            let date = Date::from_days(day("2018-06-01").days() + (rng.next() * 3000.0) as i32);
+            let mut case = Case::simple(
+                kind,
+                role,
+                PlaceSpec::At {
+                    lon,
+                    lat,
+                    crs: Crs::Wgs84,
+                },
+                Some(date),
+            );
+            if i % 7 == 0 {
+                let mut p = case.places[0].clone();
+                p.role = Role::DefendantDomicile;
+                p.spec = PlaceSpec::Code(["310118", "320509", "330421", "320583"][i % 4].into());
+                case.places.push(p);
+            }
+            if i % 11 == 0 {
+                case.claim_amount_cny = Some(2e9);
+                case.parties_cross_province = Some(false);
+            }
+            let places = router.places(&case);
+            let got = router.summarize(&mut memo, &mut case.clone(), &places);
+            let want = e
+                .check_case(&case, today, "")
+                .map(|_| router.summary_of(&e.route(&case, today)));
+            match (got, want) {
+                (Ok(g), Ok(w)) => assert_eq!(*g, w, "case {i}: {case:?}"),
+                (Err(_), Err(_)) => {}
+                (g, w) => panic!("case {i}: memo {g:?} vs route {w:?}"),
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 6000);
+        assert!(
+            memo.hits > 1000,
+            "the memo should hit: {} hits, {} misses",
+            memo.hits,
+            memo.misses
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `ecojuris batch`
+// ---------------------------------------------------------------------------------------------
+
+const CSV_INPUT: &str = "id,kind,filed_on,lon,lat,role,incident_id
+qp-crim,criminal,2025-05-01,121.05,31.12,conduct,i1
+qp-civ,civil,2025-05-01,121.05,31.12,,i1
+qp-adm,administrative,2025-05-01,121.05,31.12,agency,i1
+bad-kind,crimnal,2025-05-01,120.65,31.0,,
+bad-coord,criminal,2025-05-01,abc,31.0,,
+bad-lat,criminal,2025-05-01,120.9,95.0,,
+missing,criminal,2025-05-01,120.9
+bad-role,civil,2025-05-01,120.9,30.9,plaintif,
+outside,criminal,2025-05-01,130.9,30.9,,
+wj,criminal,2025-05-01,120.65,31.0,,
+";
+
+fn run_batch(input: &Path, output: &Path, extra: &[&str]) -> (i32, String) {
+    let out = bin()
+        .arg("batch")
+        .arg(input)
+        .arg("--output")
+        .arg(output)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn counts_line(stderr: &str) -> (u64, u64, u64, u64) {
+    // "read N = routed A + no court B + failed C; …"
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("read "))
+        .unwrap_or_else(|| panic!("no summary in {stderr}"));
+    let nums: Vec<u64> = line
+        .split(';')
+        .next()
+        .unwrap()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (nums[0], nums[1], nums[2], nums[3])
+}
+
+#[test]
+fn batch_csv_end_to_end_with_bad_rows() {
+    let d = tmp("csv");
+    let input = d.join("in.csv");
+    std::fs::write(&input, CSV_INPUT).unwrap();
+    let output = d.join("out.csv");
+    let (code, stderr) = run_batch(&input, &output, &["--today", "2026-01-01"]);
+    assert_eq!(code, 1, "some rows fail: {stderr}");
+    let text = std::fs::read_to_string(&output).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        rdr.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["id", "status", "courts", "relation", "warnings", "detail"]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(
+        rows.len(),
+        CSV_INPUT.lines().count() - 1,
+        "one output row per input row"
+    );
+    let by = |id: &str| {
+        rows.iter()
+            .find(|r| &r[0] == id)
+            .unwrap_or_else(|| panic!("no row {id}"))
+            .clone()
+    };
+    assert_eq!(&by("qp-crim")[2], "上海铁路运输法院");
+    assert_eq!(&by("qp-civ")[2], "上海市青浦区人民法院");
+    assert_eq!(&by("qp-adm")[2], "上海市闵行区人民法院");
+    assert_eq!(&by("wj")[2], "苏州市吴江区人民法院");
+    for (id, needle) in [
+        ("bad-kind", "did you mean `criminal`"),
+        ("bad-coord", "invalid longitude `abc`"),
+        ("bad-lat", "latitude"),
+        ("missing", "missing column"),
+        ("bad-role", "unknown role `plaintif`"),
+    ] {
+        let r = by(id);
+        assert_eq!(&r[1], "error", "{id}");
+        assert!(r[5].contains(needle), "{id}: {}", &r[5]);
+    }
+    assert_eq!(&by("outside")[1], "no_court");
+    assert!(by("outside")[5].contains("outside the covered area"));
+    // Order is the input order.
+    let ids: Vec<String> = rows.iter().map(|r| r[0].to_string()).collect();
+    let want: Vec<&str> = CSV_INPUT
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, want);
+    let (read, routed, no_court, failed) = counts_line(&stderr);
+    assert_eq!((read, routed, no_court, failed), (10, 4, 1, 5), "{stderr}");
+    assert_eq!(read, routed + no_court + failed);
+}
+
+#[test]
+fn batch_jsonl_end_to_end_with_a_malformed_line() {
+    let d = tmp("jsonl");
+    let input = d.join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id": "a", "kind": "criminal", "filed_on": "2025-05-01", "places": [{"role": "conduct", "code": "310118"}]}"#,
+            "\n",
+            r#"{"id": "b", "kind": "civil", "filed_on": "2025-05-01", "places": [{"role": "conduct", "code": "310118"}, {"role": "result", "code": "330421"}]}"#,
+            "\n",
+            r#"{"id": "c", "kind": "civil", "places": [{"role": "conduct", "code": "310118""#,
+            "\n",
+            "\n",
+            r#"{"id": "d", "kind": "civl", "places": [{"role": "conduct", "code": "310118"}]}"#,
+            "\n",
+            r#"{"id": 5, "kind": "administrative", "filed_on": "2025-05-01", "places": [{"role": "agency", "at": [120.65, 31.0]}]}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    // JSONL in, JSONL out: the full decision per line.
+    let output = d.join("out.jsonl");
+    let (code, stderr) = run_batch(&input, &output, &["--today", "2026-01-01"]);
+    assert_eq!(code, 1, "{stderr}");
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5, "the blank line is not a row");
+    assert_eq!(lines[0]["case_id"], "a");
+    assert_eq!(lines[0]["competent"][0]["court"]["id"], "sh-railway");
+    assert_eq!(lines[1]["relation"]["kind"], "cross_province");
+    assert_eq!(lines[2]["status"], "error");
+    assert_eq!(lines[2]["case_id"], "line-3");
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("malformed JSON")
+    );
+    assert_eq!(lines[3]["status"], "error");
+    assert!(lines[3]["error"].as_str().unwrap().contains("civil"));
+    assert_eq!(lines[4]["case_id"], "5");
+    assert_eq!(lines[4]["competent"][0]["court"]["id"], "basic-320509");
+    assert_eq!(counts_line(&stderr), (5, 3, 0, 2));
+    // JSONL in, CSV out.
+    let csv_out = d.join("out.csv");
+    let (_, stderr) = run_batch(&input, &csv_out, &["--today", "2026-01-01"]);
+    let text = std::fs::read_to_string(&csv_out).unwrap();
+    assert_eq!(text.lines().count(), 6, "{text}");
+    assert!(
+        text.contains("b,routed,上海市青浦区人民法院|嘉善县人民法院,cross_province,"),
+        "{text}"
+    );
+    assert_eq!(counts_line(&stderr), (5, 3, 0, 2));
+}
+
+#[test]
+fn batch_header_without_a_place_is_an_error() {
+    let d = tmp("header");
+    let input = d.join("in.csv");
+    std::fs::write(&input, "id,kind,filed_on\n1,criminal,2025-01-01\n").unwrap();
+    let (code, stderr) = run_batch(&input, &d.join("out.csv"), &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("needs a place"), "{stderr}");
+}
+
+#[test]
+fn generate_batch_and_simulate_are_deterministic_and_consistent() {
+    let d = tmp("sim");
+    let pop = d.join("pop.csv");
+    let out = bin()
+        .args([
+            "generate-cases",
+            "--count",
+            "3000",
+            "--seed",
+            "11",
+            "--output",
+        ])
+        .arg(&pop)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("pop.csv.meta.json")).unwrap())
+            .unwrap();
+    assert_eq!(meta["count"], 3000);
+    assert_eq!(meta["seed"], 11);
+    let text = std::fs::read_to_string(&pop).unwrap();
+    assert_eq!(text.lines().count(), 3001);
+    assert!(text.starts_with("id,kind,filed_on,lon,lat,role,incident_id\n"));
+    // The same seed gives the same file.
+    let pop2 = d.join("pop2.csv");
+    assert!(
+        bin()
+            .args([
+                "generate-cases",
+                "--count",
+                "3000",
+                "--seed",
+                "11",
+                "--output"
+            ])
+            .arg(&pop2)
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_eq!(std::fs::read(&pop).unwrap(), std::fs::read(&pop2).unwrap());
+
+    // Batch twice: byte-identical, and every row routed.
+    let (o1, o2) = (d.join("o1.csv"), d.join("o2.csv"));
+    let (c1, e1) = run_batch(&pop, &o1, &[]);
+    let (_, _) = run_batch(&pop, &o2, &[]);
+    assert_eq!(c1, 0, "{e1}");
+    assert_eq!(std::fs::read(&o1).unwrap(), std::fs::read(&o2).unwrap());
+    assert_eq!(counts_line(&e1), (3000, 3000, 0, 0));
+    let (j1, j2) = (d.join("o1.jsonl"), d.join("o2.jsonl"));
+    run_batch(&pop, &j1, &[]);
+    run_batch(&pop, &j2, &[]);
+    assert_eq!(std::fs::read(&j1).unwrap(), std::fs::read(&j2).unwrap());
+
+    // Simulate.
+    let scen = scenario_path("demo-zone-three-in-one");
+    let rep = d.join("report");
+    let out = bin()
+        .arg("simulate")
+        .arg("--scenario")
+        .arg(&scen)
+        .arg("--cases")
+        .arg(&pop)
+        .arg("--report")
+        .arg(&rep)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for f in [
+        "report.md",
+        "report.html",
+        "changes.csv",
+        "flagged.csv",
+        "workload.csv",
+        "map-criminal.svg",
+        "map-civil.svg",
+        "map-administrative.svg",
+        "workload-delta.svg",
+    ] {
+        assert!(rep.join(f).is_file(), "missing {f}");
+    }
+    let html = std::fs::read_to_string(rep.join("report.html")).unwrap();
+    for attr in ["src=", "href="] {
+        for (i, _) in html.match_indices(attr) {
+            let tail: String = html[i..].chars().take(80).collect();
+            assert!(
+                !tail.to_ascii_lowercase().contains("http"),
+                "external asset: {tail}"
+            );
+        }
+    }
+    assert!(!html.contains("<script"), "no scripts");
+    assert!(html.contains("<svg"), "maps are inline");
+    let svg = std::fs::read_to_string(rep.join("map-criminal.svg")).unwrap();
+    assert!(svg.contains("青浦区") && svg.contains("Legend"));
+
+    // Independent count of changed cases: route every case under both rule sets directly.
+    let base = engine_with(None);
+    let sc = engine_with(Some("demo-zone-three-in-one"));
+    let today = day("2026-01-01");
+    let mut rdr = csv::Reader::from_path(&pop).unwrap();
+    let mut changed = 0;
+    let mut qingpu_criminal = 0;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let kind = CaseKind::parse(&r[1]).unwrap();
+        let role = Role::parse(&r[5]).unwrap();
+        let case = Case::simple(
+            kind,
+            role,
+            PlaceSpec::At {
+                lon: r[3].parse().unwrap(),
+                lat: r[4].parse().unwrap(),
+                crs: Crs::Wgs84,
+            },
+            Date::parse(&r[2]),
+        );
+        let (a, b) = (base.route(&case, today), sc.route(&case, today));
+        if a.court_ids() != b.court_ids() {
+            changed += 1;
+            if kind == CaseKind::Criminal {
+                assert_eq!(b.court_ids(), ["basic-310118"]);
+                qingpu_criminal += 1;
+            }
+        }
+    }
+    assert!(
+        changed > 0 && qingpu_criminal > 0,
+        "the population must exercise the scenario"
+    );
+    let changes = std::fs::read_to_string(rep.join("changes.csv")).unwrap();
+    assert_eq!(changes.lines().count() - 1, changed, "changes.csv rows");
+    let md = std::fs::read_to_string(rep.join("report.md")).unwrap();
+    assert!(
+        md.contains(&format!("| changed cases |  | {changed} |")),
+        "{md}"
+    );
+    assert!(
+        md.contains("SC-DZ3-QP") && md.contains("SH-QP2020-CRIM"),
+        "rules responsible are named"
+    );
+    assert!(
+        md.contains("## Fragmentation of incidents")
+            && md.contains("## Party travel to the court seat")
+    );
+}
