@@ -201,7 +201,16 @@ pub struct CodeError {
     pub hint: String,
 }
 
+/// A unit edge in the nearest-unit tree; the data is the edge's index in [`GridIndex::edges`].
 type EdgeGeom = GeomWithData<rstar::primitives::Line<[f64; 2]>, u32>;
+
+/// The nearest-unit search structure (built on first use).
+#[derive(Debug)]
+struct NearestTree {
+    tree: RTree<EdgeGeom>,
+    /// Longitude scale of the tree coordinates.
+    kx: f64,
+}
 
 /// Loaded geodata plus its index: the entry point of point and code location.
 ///
@@ -218,7 +227,9 @@ pub struct Geodata {
     index: GridIndex,
     version: String,
     config: LocateConfig,
-    nearest: OnceLock<RTree<EdgeGeom>>,
+    nearest: OnceLock<NearestTree>,
+    /// Nearest-unit queries answered by a full scan so far (before the tree is built).
+    nearest_scans: std::sync::atomic::AtomicU32,
     unit_refs: Vec<UnitRef>,
     feature_refs: Vec<FeatureRef>,
 }
@@ -295,6 +306,7 @@ impl Geodata {
             version,
             config,
             nearest: OnceLock::new(),
+            nearest_scans: std::sync::atomic::AtomicU32::new(0),
             unit_refs,
             feature_refs,
         }
@@ -396,15 +408,7 @@ impl Geodata {
         match self.index.query(p, tol > 0.0, tol) {
             None => {
                 loc.outside = true;
-                loc.nearest = self.nearest_unit(p);
-                let [x0, y0, x1, y1] = self.index.bbox();
-                let swapped = (x0..=x1).contains(&wlat) && (y0..=y1).contains(&wlon);
-                if swapped {
-                    loc.notes.push(
-                        "outside the covered area; swapping longitude and latitude would put it inside: did you swap them?"
-                            .to_string(),
-                    );
-                }
+                loc.nearest = self.nearest_unit(p, false);
             }
             Some(hit) => {
                 for &s in &hit.shapes {
@@ -440,11 +444,24 @@ impl Geodata {
                     loc.candidates.clear();
                 }
                 if loc.unit.is_none() {
-                    loc.nearest = self.nearest_unit(p);
+                    loc.nearest = self.nearest_unit(p, true);
                     if loc.features.is_empty() {
+                        // Inside the grid's box but in no unit and no water: another province
+                        // (e.g. Jiangxi), so outside the covered area like a point off the grid.
+                        loc.outside = true;
                         loc.notes.push("in no county-level unit and no water or sea feature".to_string());
                     }
                 }
+            }
+        }
+        if loc.outside {
+            let [x0, y0, x1, y1] = self.index.bbox();
+            let swapped = (x0..=x1).contains(&wlat) && (y0..=y1).contains(&wlon);
+            if swapped {
+                loc.notes.push(
+                    "outside the covered area; swapping longitude and latitude would put it inside: did you swap them?"
+                        .to_string(),
+                );
             }
         }
         loc.demo_zone = loc.unit.as_ref().is_some_and(|u| u.demo_zone);
@@ -472,43 +489,95 @@ impl Geodata {
         }
     }
 
-    fn nearest_tree(&self) -> &RTree<EdgeGeom> {
+    /// The unit edges in an R-tree, longitude scaled by [`NearestTree::kx`] so that tree
+    /// distances are close to metres (÷ metres per degree of latitude) across the region.
+    fn nearest_tree(&self) -> &NearestTree {
         self.nearest.get_or_init(|| {
             let n = self.index.n_units();
+            let [_, y0, _, y1] = self.index.bbox();
+            let kx = ((y0 + y1) / 2.0).to_radians().cos() * index::M_PER_DEG_LON / index::M_PER_DEG_LAT;
             let items: Vec<EdgeGeom> = self
                 .index
                 .edges()
                 .iter()
-                .filter(|e| e.shape < n)
-                .map(|e| {
-                    let a = [e.a[0] as f64 / NANO, e.a[1] as f64 / NANO];
-                    let b = [e.b[0] as f64 / NANO, e.b[1] as f64 / NANO];
-                    GeomWithData::new(rstar::primitives::Line::new(a, b), e.shape)
+                .enumerate()
+                .filter(|(_, e)| e.shape < n)
+                .map(|(i, e)| {
+                    let a = [e.a[0] as f64 / NANO * kx, e.a[1] as f64 / NANO];
+                    let b = [e.b[0] as f64 / NANO * kx, e.b[1] as f64 / NANO];
+                    GeomWithData::new(rstar::primitives::Line::new(a, b), u32::try_from(i).unwrap_or(u32::MAX))
                 })
                 .collect();
-            RTree::bulk_load(items)
+            NearestTree {
+                tree: RTree::bulk_load(items),
+                kx,
+            }
         })
     }
 
-    fn nearest_unit(&self, p: [i64; 2]) -> Option<Candidate> {
-        let tree = self.nearest_tree();
-        let q = [p[0] as f64 / NANO, p[1] as f64 / NANO];
+    /// The unit whose border is nearest to `p`, in the metric of [`index::edge_distance_m`],
+    /// ties to the lower unit index.
+    ///
+    /// Inside the grid the answer is exact: the first few calls scan every edge (about a
+    /// millisecond, so a one-point run does not pay for building the tree); later calls walk
+    /// the tree and fall back to the scan when the tree walk would be long. Outside the grid
+    /// (far from the region, where the local metric means little anyway) the 64 nearest edges
+    /// of the tree decide, which keeps garbage such as `0,0` cheap.
+    fn nearest_unit(&self, p: [i64; 2], inside_grid: bool) -> Option<Candidate> {
+        const SCANS_BEFORE_TREE: u32 = 8;
+        const TREE_EDGES: usize = 1024;
+        const FAR_EDGES: usize = 64;
         let kx = index::kx_at(p[1]);
+        let consider = |best: &mut Option<(f64, u32)>, e: &index::Edge| {
+            let d = index::edge_distance_m(p, e, kx);
+            if best.is_none_or(|(bd, bs)| d < bd || (d == bd && e.shape < bs)) {
+                *best = Some((d, e.shape));
+            }
+        };
+        let n = self.index.n_units();
+        let scan = |best: &mut Option<(f64, u32)>| {
+            for e in self.index.edges().iter().filter(|e| e.shape < n) {
+                consider(best, e);
+            }
+        };
         let mut best: Option<(f64, u32)> = None;
-        for g in tree.nearest_neighbor_iter(&q).take(64) {
-            let l = g.geom();
-            let e = index::Edge {
-                a: GridIndex::snap(l.from[0], l.from[1]),
-                b: GridIndex::snap(l.to[0], l.to[1]),
-                shape: g.data,
-            };
-            let d = index::edge_distance_m(p, &e, kx);
-            if best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, g.data));
+        if inside_grid
+            && self.nearest.get().is_none()
+            && self.nearest_scans.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < SCANS_BEFORE_TREE
+        {
+            scan(&mut best);
+        } else {
+            // Edges come out of the tree by increasing tree distance `t`; an edge's distance in
+            // metres is at least `t · min(kx(p) / tree.kx, M_PER_DEG_LAT)`, so the walk can stop
+            // as soon as that bound passes the best distance found.
+            let nt = self.nearest_tree();
+            let q = [p[0] as f64 / NANO * nt.kx, p[1] as f64 / NANO];
+            let bound = (kx * NANO / nt.kx).min(index::M_PER_DEG_LAT);
+            let limit = if inside_grid { TREE_EDGES } else { FAR_EDGES };
+            let mut done = false;
+            for (k, (g, d2)) in nt.tree.nearest_neighbor_iter_with_distance_2(&q).enumerate() {
+                if best.is_some_and(|(bd, _)| d2.sqrt() * bound > bd) {
+                    done = true;
+                    break;
+                }
+                if k == limit {
+                    break;
+                }
+                if let Some(e) = self.index.edges().get(g.data as usize) {
+                    consider(&mut best, e);
+                }
+            }
+            if !done && inside_grid {
+                best = None;
+                scan(&mut best);
             }
         }
+        Self::nearest_candidate(best, &self.unit_refs)
+    }
+
+    fn nearest_candidate(best: Option<(f64, u32)>, units: &[UnitRef]) -> Option<Candidate> {
         let (d, s) = best?;
-        let u = self.unit_refs.get(s as usize)?;
+        let u = units.get(s as usize)?;
         Some(Candidate {
             adcode: u.adcode.clone(),
             name: u.name.clone(),
