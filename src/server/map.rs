@@ -310,7 +310,7 @@ pub(crate) fn render(geo: &Geodata) -> String {
             );
         }
     }
-    s.push_str("</g><g id=\"markers\"></g></svg>");
+    s.push_str("</g><g id=\"seats\"></g><g id=\"markers\"></g></svg>");
     s
 }
 

@@ -178,12 +178,28 @@ async fn intake_page_routes_a_known_case_in_chromium() {
     result.unwrap_or_else(|e| panic!("{e}"));
 }
 
-async fn run(c: &Client, base: &str) -> Result<(), String> {
-    c.set_window_size(1280, 800)
+/// Resizes the window so that the page itself (the viewport) is `w`×`h`.
+async fn viewport(c: &Client, w: u32, h: u32) {
+    c.set_window_size(w, h).await.unwrap();
+    let v = c
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
         .await
-        .map_err(|e| e.to_string())?;
+        .unwrap();
+    let (iw, ih) = (v[0].as_u64().unwrap() as u32, v[1].as_u64().unwrap() as u32);
+    c.set_window_size(w + w.saturating_sub(iw), h + h.saturating_sub(ih))
+        .await
+        .unwrap();
+}
+
+async fn run(c: &Client, base: &str) -> Result<(), String> {
     c.goto(base).await.map_err(|e| e.to_string())?;
+    viewport(c, 1280, 800).await;
     wait_js(c, "document.body.dataset.ready === '1'").await;
+    let inner = c
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .await
+        .unwrap();
+    assert_eq!(inner, json!([1280, 800]), "viewport");
 
     // Chinese by default.
     let h1 = text_of(c, "h1").await;
@@ -322,6 +338,11 @@ async fn run(c: &Client, base: &str) -> Result<(), String> {
         "document.querySelectorAll('#markers .marker').length === 1",
     )
     .await;
+    wait_js(
+        c,
+        "document.querySelector('.place .resolved').textContent.includes('青浦区')",
+    )
+    .await;
     c.find(Locator::Css("#submit"))
         .await
         .unwrap()
@@ -379,12 +400,12 @@ async fn run(c: &Client, base: &str) -> Result<(), String> {
         "error box: {err}"
     );
 
-    // Phone width: nothing overflows sideways, the form and map are there.
-    c.set_window_size(390, 844)
-        .await
-        .map_err(|e| e.to_string())?;
+    // Phone width: nothing overflows sideways, the form and map are there, and a routed
+    // case shows its court.
+    viewport(c, 390, 844).await;
     c.goto(base).await.map_err(|e| e.to_string())?;
     wait_js(c, "document.body.dataset.ready === '1'").await;
+    screenshot(c, "phone-390x844-zh-form.png").await;
     let overflow = c
         .execute(
             "return document.documentElement.scrollWidth - window.innerWidth;",
@@ -407,6 +428,44 @@ async fn run(c: &Client, base: &str) -> Result<(), String> {
         map_w.as_f64().unwrap() > 300.0,
         "map too narrow on a phone: {map_w}"
     );
-    screenshot(c, "phone-390x844-zh.png").await;
+    c.execute(
+        "document.querySelector('#filed-on').value = '2024-05-01';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let address = c.find(Locator::Css(".place input.address")).await.unwrap();
+    address.send_keys("上海市青浦区朱家角镇").await.unwrap();
+    c.find(Locator::Css("#submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let court = text_of(
+        c,
+        "#result-body article.court[data-court-id='basic-310118'] .court-name",
+    )
+    .await;
+    assert_eq!(court, "上海市青浦区人民法院");
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_f64().unwrap() <= 0.0,
+        "the result is wider than a 390 px screen by {overflow} px"
+    );
+    c.execute(
+        "document.getElementById('result').scrollIntoView({block: 'start'});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    screenshot(c, "phone-390x844-zh-result.png").await;
     Ok(())
 }

@@ -13,7 +13,7 @@
       admin_subject: "行政案件事项", max_penalty: "可能判处的最高刑罚", investigated_by: "侦查机关",
       claim: "诉讼标的额（元）", cross_province: "当事人跨省", case_id: "案件编号",
       ship_source: "船舶或海上作业造成的污染", submit: "查询管辖法院", reset: "重置", map: "地图",
-      sh: "上海", js: "江苏", zj: "浙江", ah: "安徽", dz: "示范区",
+      sh: "上海", js: "江苏", zj: "浙江", ah: "安徽", dz: "示范区", seat: "法院驻地",
       map_hint: "点击地图放置坐标（WGS-84）。", result: "结果", result_empty: "填写案件后点击“查询管辖法院”。",
       rules_v: "规则", geo_v: "地理数据",
       role: "角色", mode_address: "地址", mode_code: "代码", mode_at: "坐标",
@@ -39,7 +39,7 @@
       admin_subject: "Administrative subject", max_penalty: "Maximum penalty", investigated_by: "Investigated by",
       claim: "Claim amount (CNY)", cross_province: "Parties in different provinces", case_id: "Case id",
       ship_source: "Pollution from ships or operations at sea", submit: "Find competent courts", reset: "Reset", map: "Map",
-      sh: "Shanghai", js: "Jiangsu", zj: "Zhejiang", ah: "Anhui", dz: "Demo Zone",
+      sh: "Shanghai", js: "Jiangsu", zj: "Zhejiang", ah: "Anhui", dz: "Demo Zone", seat: "Court seat",
       map_hint: "Click the map to place a point (WGS-84).", result: "Result", result_empty: "Fill in the case and press “Find competent courts”.",
       rules_v: "rules", geo_v: "geodata",
       role: "Role", mode_address: "Address", mode_code: "Code", mode_at: "Coordinates",
@@ -117,9 +117,9 @@
       ["false", "否", "No"],
     ],
     crs: [
-      ["wgs84", "WGS-84 (GPS)", "WGS-84 (GPS)"],
-      ["gcj02", "GCJ-02 (高德/腾讯)", "GCJ-02 (Amap/Tencent)"],
-      ["bd09", "BD-09 (百度)", "BD-09 (Baidu)"],
+      ["wgs84", "WGS-84", "WGS-84"],
+      ["gcj02", "GCJ-02 高德", "GCJ-02 Amap"],
+      ["bd09", "BD-09 百度", "BD-09 Baidu"],
     ],
   };
 
@@ -131,6 +131,7 @@
   let lastDecision = null;
   let lastError = null;
   let activePlace = null;
+  let lastPlaced = null;
   let placeSeq = 0;
 
   function el(tag, attrs, ...kids) {
@@ -336,7 +337,7 @@
       const m = document.createElementNS(ns, "g");
       m.setAttribute("class", "marker" + (li === activePlace ? " active" : ""));
       const c = document.createElementNS(ns, "circle");
-      c.setAttribute("cx", x.toFixed(1)); c.setAttribute("cy", y.toFixed(1)); c.setAttribute("r", "5.5");
+      c.setAttribute("cx", x.toFixed(1)); c.setAttribute("cy", y.toFixed(1)); c.setAttribute("r", "8");
       const tx = document.createElementNS(ns, "text");
       tx.setAttribute("x", x.toFixed(1)); tx.setAttribute("y", y.toFixed(1));
       tx.textContent = String(i + 1);
@@ -361,17 +362,37 @@
       $(".crs", li).value = "wgs84";
       $(".lon", li).classList.remove("invalid");
       $(".lat", li).classList.remove("invalid");
-      const n = $$(".place").indexOf(li) + 1;
-      $("#map-status").textContent = I18N[lang].placed(n, lon.toFixed(5), lat.toFixed(5));
-      $("#map-status").removeAttribute("data-i18n");
+      lastPlaced = [$$(".place").indexOf(li) + 1, lon.toFixed(5), lat.toFixed(5)];
+      showPlaced();
       drawMarkers();
       scheduleLocate(li);
     });
   }
 
+  function showPlaced() {
+    const s = $("#map-status");
+    s.textContent = lastPlaced ? I18N[lang].placed(...lastPlaced) : t("map_hint");
+  }
+
   function highlight(decision) {
     for (const u of units.values()) u.path.classList.remove("hit", "court");
+    const seats = svg ? $("#seats", svg) : null;
+    if (seats) seats.textContent = "";
     if (!decision) return;
+    // Court seats (approximate: a point in the seat unit), as squares.
+    const ns = "http://www.w3.org/2000/svg";
+    for (const c of decision.competent || []) {
+      if (!seats || !Array.isArray(c.seat_at)) continue;
+      const [x, y] = toXY(c.seat_at[0], c.seat_at[1]);
+      const r = document.createElementNS(ns, "rect");
+      r.setAttribute("x", (x - 6).toFixed(1)); r.setAttribute("y", (y - 6).toFixed(1));
+      r.setAttribute("width", "12"); r.setAttribute("height", "12"); r.setAttribute("rx", "2");
+      r.setAttribute("data-court-id", c.court.id);
+      const title = document.createElementNS(ns, "title");
+      title.textContent = courtName(c.court);
+      r.append(title);
+      seats.append(r);
+    }
     for (const c of decision.competent || []) {
       for (const g of c.grounds || []) {
         const u = g.unit && units.get(g.unit.adcode);
@@ -418,15 +439,45 @@
     if (id) { $("#" + id).classList.add("invalid"); if ($("#more").contains($("#" + id))) $("#more").open = true; }
   }
 
+  // A case in the address (`#case=<JSON>`) fills the form and is routed: links can be shared.
+  function fillFromCase(c) {
+    $("#places").textContent = "";
+    placeSeq = 0;
+    if (c.kind) $("#kind").value = c.kind;
+    $("#filed-on").value = c.filed_on || "";
+    const opt = { brought_by: "brought-by", defendant_agency_level: "agency-level", admin_subject: "admin-subject", max_penalty: "max-penalty", investigated_by: "investigated-by" };
+    for (const [key, id] of Object.entries(opt)) $("#" + id).value = c[key] || "";
+    $("#claim").value = c.claim_amount_cny === undefined ? "" : String(c.claim_amount_cny);
+    $("#cross-province").value = c.parties_cross_province === undefined ? "" : String(c.parties_cross_province);
+    $("#ship-source").checked = !!c.ship_source;
+    $("#case-id").value = c.id === undefined ? "" : String(c.id);
+    if (Object.keys(opt).some((k) => c[k]) || c.claim_amount_cny !== undefined || c.parties_cross_province !== undefined || c.ship_source) $("#more").open = true;
+    for (const p of Array.isArray(c.places) ? c.places : []) {
+      if (Array.isArray(p.at)) placeRow({ role: p.role, mode: "at", lon: p.at[0], lat: p.at[1], crs: p.crs });
+      else if (p.code !== undefined) placeRow({ role: p.role, mode: "code", code: String(p.code) });
+      else placeRow({ role: p.role, mode: "address", address: p.address || "" });
+    }
+    if (!$(".place")) placeRow({ role: "conduct", mode: "address" });
+    setActive($(".place"));
+  }
+
+  function caseFromHash() {
+    const h = location.hash;
+    if (!h.startsWith("#case=")) return null;
+    try { return JSON.parse(decodeURIComponent(h.slice(6))); } catch (_) { return null; }
+  }
+
   async function submit(ev) {
-    ev.preventDefault();
+    if (ev) ev.preventDefault();
     const btn = $("#submit");
     btn.disabled = true;
     const body = $("#result-body");
     body.textContent = "";
     body.append(el("p", { class: "hint" }, t("routing")));
     try {
-      const r = await fetch("/v1/route", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(caseJson()) });
+      const c = caseJson();
+      try { history.replaceState(null, "", "#case=" + encodeURIComponent(JSON.stringify(c))); } catch (_) { /* file: URLs */ }
+      const r = await fetch("/v1/route", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(c) });
       const j = await r.json();
       if (j.error) { lastDecision = null; lastError = j.error; markField(j.error.field); }
       else { lastDecision = j; lastError = null; markField(null); }
@@ -438,7 +489,7 @@
     }
     render();
     highlight(lastDecision);
-    if (window.matchMedia("(max-width: 1179px)").matches) $("#result").scrollIntoView({ behavior: "smooth", block: "start" });
+    if (window.matchMedia("(max-width: 1179px)").matches) $("#result").scrollIntoView({ behavior: ev ? "smooth" : "auto", block: "start" });
   }
 
   const pick = (text) => (text ? (lang === "zh" ? text.zh : text.en) : "");
@@ -459,7 +510,7 @@
         el("b", {}, enumName("role", g.factor)),
         g.subsidiary ? el("span", { class: "court-alt" }, t("subsidiary")) : null,
         el("span", {}, `${t("place")} ${g.place}: ${g.place_text}`),
-        unit && unit !== g.place_text ? el("span", { class: "court-alt" }, unit) : null,
+        unit && !(g.unit && g.place_text.includes(g.unit.name)) ? el("span", { class: "court-alt" }, unit) : null,
         el("span", { class: "badge" }, (I18N[lang].route_levels[g.level] || g.level)),
         el("span", { class: "badge" + (g.confidence === "uncertain" ? " uncertain" : "") }, t(g.confidence)),
       ),
@@ -534,6 +585,8 @@
     for (const s of $$(".place .role")) fillSelect(s, ENUMS.role);
     for (const s of $$(".place .crs")) fillSelect(s, ENUMS.crs);
     if (svg) for (const tx of $$(".labels text", svg)) tx.textContent = l === "zh" ? tx.dataset.zh : (tx.dataset.en || tx.dataset.zh);
+    showPlaced();
+    for (const li of $$(".place")) scheduleLocate(li);
     render();
   }
 
@@ -550,7 +603,9 @@
     setActive(placeRow({ role: "conduct", mode: "address" }));
     $("#filed-on").value = todayIso();
     $("#kind").value = "civil";
-    lastDecision = null; lastError = null;
+    try { history.replaceState(null, "", location.pathname); } catch (_) { /* file: URLs */ }
+    lastDecision = null; lastError = null; lastPlaced = null;
+    showPlaced();
     markField(null);
     highlight(null);
     render();
@@ -568,6 +623,8 @@
     $("#reset").addEventListener("click", reset);
     for (const b of $$(".lang button")) b.addEventListener("click", () => applyLang(b.dataset.lang));
     applyLang(lang);
+    const shared = caseFromHash();
+    if (shared) { fillFromCase(shared); submit(null); }
     document.body.dataset.ready = "1";
   }
 
