@@ -103,10 +103,9 @@ impl Worker<'_> {
     }
 
     fn error_line(&mut self, line: Option<usize>, e: &AppError) {
-        let v = serde_json::json!({ "line": line, "error": e.to_value() });
-        if serde_json::to_writer(&mut self.out, &v).is_ok() {
-            self.out.push(b'\n');
-        }
+        let line = line.map_or_else(|| "null".to_string(), |n| n.to_string());
+        let text = format!("{{\"line\":{line},\"error\":{}}}\n", e.inner_json());
+        self.out.extend_from_slice(text.as_bytes());
     }
 
     fn one(&mut self, raw: &[u8]) {

@@ -114,23 +114,29 @@ impl AppError {
         self.field.as_deref()
     }
 
+    fn inner(&self) -> Inner<'_> {
+        Inner {
+            code: self.code,
+            message: &self.message,
+            field: self.field.as_deref(),
+            line: self.line,
+            column: self.column,
+        }
+    }
+
     /// The error object as one line of JSON (no trailing newline).
     pub fn to_json(&self) -> String {
         let body = Body {
-            error: Inner {
-                code: self.code,
-                message: &self.message,
-                field: self.field.as_deref(),
-                line: self.line,
-                column: self.column,
-            },
+            error: self.inner(),
         };
-        serde_json::to_string(&body).unwrap_or_else(|_| {
-            format!(
-                "{{\"error\":{{\"code\":\"{}\",\"message\":\"\",\"field\":null}}}}",
-                self.code
-            )
-        })
+        serde_json::to_string(&body)
+            .unwrap_or_else(|_| format!("{{\"error\":{}}}", fallback(self.code)))
+    }
+
+    /// The inner object alone (`{"code", "message", "field"}`) as one line of JSON, in the
+    /// same key order as [`AppError::to_json`]; batch lines wrap it as `{"line": N, "error": …}`.
+    pub fn inner_json(&self) -> String {
+        serde_json::to_string(&self.inner()).unwrap_or_else(|_| fallback(self.code))
     }
 
     /// The inner error object (`{"code", "message", "field"}`) as a JSON value, for batch
@@ -154,6 +160,10 @@ impl IntoResponse for AppError {
         );
         resp
     }
+}
+
+fn fallback(code: &str) -> String {
+    format!("{{\"code\":\"{code}\",\"message\":\"\",\"field\":null}}")
 }
 
 /// `1 MiB`, `64 MiB`, `512 bytes`.

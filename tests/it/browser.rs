@@ -8,6 +8,14 @@
 //! them; `ECOJURIS_CHROMIUM` / `ECOJURIS_CHROMEDRIVER` override the paths). When they are
 //! missing the test FAILS with the install command: it never skips silently.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr,
+    reason = "test helpers: a failure must stop the test with its message"
+)]
+
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -3,6 +3,13 @@
 //! in `/openapi.json`, and no body of random bytes or random JSON makes a handler fail (a
 //! property test). One test starts the real binary to check graceful shutdown on SIGTERM.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers: a failure must stop the test with its message"
+)]
+
 use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
