@@ -85,7 +85,10 @@ pub fn parse_file(path: &str, text: &str) -> Result<Vec<GoldenCase>, String> {
             .location()
             .map(|l| format!(" line {} column {}", l.line(), l.column()))
             .unwrap_or_default();
-        format!("in `{path}`{loc}: {}", crate::input::improve_serde_message(&e.to_string()))
+        format!(
+            "in `{path}`{loc}: {}",
+            crate::input::improve_serde_message(&e.to_string())
+        )
     })?;
     Ok(f.cases)
 }
@@ -112,7 +115,11 @@ pub fn check(engine: &Engine, c: &GoldenCase, today: Date) -> Result<(), String>
             };
         }
         (Err(e), None) => return Err(format!("unexpected error: {e}")),
-        (Ok(_), Some(want)) => return Err(format!("expected an error containing `{want}`, but the case was accepted")),
+        (Ok(_), Some(want)) => {
+            return Err(format!(
+                "expected an error containing `{want}`, but the case was accepted"
+            ));
+        }
         (Ok(case), None) => case,
     };
     let d = engine.route(&case, today);
@@ -210,7 +217,13 @@ pub fn run_dir(engine: &Engine, dir: &std::path::Path, today: Date) -> Vec<CaseR
         let text = match std::fs::read_to_string(&p) {
             Ok(t) => t,
             Err(e) => {
-                results.push(CaseResult { file: file.clone(), name: String::new(), passed: false, failure: Some(format!("cannot read: {e}")), known_failure: false });
+                results.push(CaseResult {
+                    file: file.clone(),
+                    name: String::new(),
+                    passed: false,
+                    failure: Some(format!("cannot read: {e}")),
+                    known_failure: false,
+                });
                 continue;
             }
         };
@@ -224,7 +237,13 @@ pub fn run_text(engine: &Engine, file: &str, text: &str, today: Date) -> Vec<Cas
     let cases = match parse_file(file, text) {
         Ok(c) => c,
         Err(e) => {
-            return vec![CaseResult { file: file.to_string(), name: String::new(), passed: false, failure: Some(e), known_failure: false }];
+            return vec![CaseResult {
+                file: file.to_string(),
+                name: String::new(),
+                passed: false,
+                failure: Some(e),
+                known_failure: false,
+            }];
         }
     };
     let mut names = std::collections::BTreeSet::new();
@@ -232,14 +251,29 @@ pub fn run_text(engine: &Engine, file: &str, text: &str, today: Date) -> Vec<Cas
         .iter()
         .map(|c| {
             let dup = !names.insert(c.name.clone());
-            let outcome = if dup { Err("duplicate case name".to_string()) } else { check(engine, c, today) };
+            let outcome = if dup {
+                Err("duplicate case name".to_string())
+            } else {
+                check(engine, c, today)
+            };
             let (passed, failure) = match (&c.known_failure, outcome) {
                 (None, Ok(())) => (true, None),
                 (None, Err(e)) => (false, Some(e)),
                 (Some(_), Err(_)) => (true, None),
-                (Some(why), Ok(())) => (false, Some(format!("marked `known_failure: {why}` but passes: update the file"))),
+                (Some(why), Ok(())) => (
+                    false,
+                    Some(format!(
+                        "marked `known_failure: {why}` but passes: update the file"
+                    )),
+                ),
             };
-            CaseResult { file: file.to_string(), name: c.name.clone(), passed, failure, known_failure: c.known_failure.is_some() }
+            CaseResult {
+                file: file.to_string(),
+                name: c.name.clone(),
+                passed,
+                failure,
+                known_failure: c.known_failure.is_some(),
+            }
         })
         .collect()
 }

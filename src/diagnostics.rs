@@ -77,10 +77,7 @@ pub fn snippet(text: &str, line: usize, col: usize) -> String {
         .take(col.saturating_sub(1))
         .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
         .sum();
-    format!(
-        "{pad} |\n{gutter} | {src}\n{pad} | {}^",
-        " ".repeat(width)
-    )
+    format!("{pad} |\n{gutter} | {src}\n{pad} | {}^", " ".repeat(width))
 }
 
 #[cfg(test)]

@@ -124,11 +124,7 @@ pub fn improve_serde_message(msg: &str) -> String {
             let rest = msg.get(start + what.len()..).unwrap_or("");
             let Some(end) = rest.find('`') else { continue };
             let word = rest.get(..end).unwrap_or("").to_string();
-            let expected: Vec<&str> = rest
-                .split('`')
-                .skip(2)
-                .step_by(2)
-                .collect();
+            let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
             if let Some(best) = did_you_mean(&word, expected.iter().copied()) {
                 msg.push_str(&format!(" (did you mean `{best}`?)"));
             }
@@ -199,7 +195,10 @@ fn case_from_raw(
     origin: &str,
 ) -> Result<Case, CaseError> {
     if raw.places.is_empty() {
-        return Err(CaseError::new(origin, "`places` is empty: give at least one place with a role"));
+        return Err(CaseError::new(
+            origin,
+            "`places` is empty: give at least one place with a role",
+        ));
     }
     let mut places = Vec::with_capacity(raw.places.len());
     for (i, p) in raw.places.into_iter().enumerate() {
@@ -214,13 +213,24 @@ fn case_from_raw(
         if primary > 1 || (primary == 0 && p.address.is_none()) {
             return Err(err(format!(
                 "give exactly one of `at`, `code` or `address` (found {}); an `address` may accompany `at` or `code` as a cross-check",
-                if primary == 0 { "none".to_string() } else { "both `at` and `code`".to_string() }
+                if primary == 0 {
+                    "none".to_string()
+                } else {
+                    "both `at` and `code`".to_string()
+                }
             )));
         }
-        let address_check = if primary == 1 { p.address.clone() } else { None };
+        let address_check = if primary == 1 {
+            p.address.clone()
+        } else {
+            None
+        };
         let spec = if let Some(at) = p.at {
             let [lon, lat] = at.as_slice() else {
-                return Err(err(format!("`at` must be `[lon, lat]`, found {} numbers", at.len())));
+                return Err(err(format!(
+                    "`at` must be `[lon, lat]`, found {} numbers",
+                    at.len()
+                )));
             };
             PlaceSpec::At {
                 lon: *lon,
@@ -238,12 +248,19 @@ fn case_from_raw(
             }
             PlaceSpec::Address(p.address.unwrap_or_default())
         };
-        places.push(Place { role: p.role, spec, address_check });
+        places.push(Place {
+            role: p.role,
+            spec,
+            address_check,
+        });
     }
-    if let Some(c) = raw.claim_amount_cny {
-        if !c.is_finite() || c < 0.0 {
-            return Err(CaseError::new(origin, format!("`claim_amount_cny` must be a non-negative number, found `{c}`")));
-        }
+    if let Some(c) = raw.claim_amount_cny
+        && (!c.is_finite() || c < 0.0)
+    {
+        return Err(CaseError::new(
+            origin,
+            format!("`claim_amount_cny` must be a non-negative number, found `{c}`"),
+        ));
     }
     Ok(Case {
         id: raw.id.map(StrOrNum::into_string),
@@ -285,7 +302,8 @@ mod tests {
 
     #[test]
     fn unknown_key_suggests() {
-        let text = "kind: civil\nfiled_onn: 2024-01-01\nplaces:\n  - {role: conduct, code: \"310118\"}\n";
+        let text =
+            "kind: civil\nfiled_onn: 2024-01-01\nplaces:\n  - {role: conduct, code: \"310118\"}\n";
         let e = parse_case(text, "x.yaml").unwrap_err();
         assert!(e.to_string().contains("did you mean `filed_on`?"), "{e}");
         assert_eq!(e.line(), Some(2));

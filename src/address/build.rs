@@ -17,8 +17,9 @@ const GENERIC_UNIT_SHORT: &[&str] = &[
 ];
 
 /// Short forms of Demonstration-Zone towns that are common words or names elsewhere.
-const GENERIC_TOWN_SHORT: &[&str] =
-    &["华新", "惠民", "桃源", "白鹤", "大云", "江陵", "罗星", "夏阳", "七都"];
+const GENERIC_TOWN_SHORT: &[&str] = &[
+    "华新", "惠民", "桃源", "白鹤", "大云", "江陵", "罗星", "夏阳", "七都",
+];
 
 /// Expected columns of the historical-names CSV.
 const HIST_COLUMNS: &[&str] = &[
@@ -147,18 +148,38 @@ pub(super) fn build(
         }
     }
 
-    let mut keys = Keys { map: BTreeMap::new() };
+    let mut keys = Keys {
+        map: BTreeMap::new(),
+    };
     let mut town_names: HashMap<(u32, String), ()> = HashMap::new();
     for a in &areas {
-        let Some(&i) = idx.ent_by_code.get(&a.code) else { continue };
+        let Some(&i) = idx.ent_by_code.get(&a.code) else {
+            continue;
+        };
         let target = Target::Ent(i);
         let generic_full = GENERIC_NAMES.contains(&a.name.as_str());
         match a.level {
             AreaLevel::Province | AreaLevel::City | AreaLevel::County => {
-                keys.add(&a.name, Entry { target, tier: 0, short: false, generic: generic_full });
+                keys.add(
+                    &a.name,
+                    Entry {
+                        target,
+                        tier: 0,
+                        short: false,
+                        generic: generic_full,
+                    },
+                );
                 for (form, short) in unit_forms(&a.name) {
                     let generic = generic_full || GENERIC_UNIT_SHORT.contains(&form.as_str());
-                    keys.add(&form, Entry { target, tier: u8::from(short), short, generic });
+                    keys.add(
+                        &form,
+                        Entry {
+                            target,
+                            tier: u8::from(short),
+                            short,
+                            generic,
+                        },
+                    );
                 }
             }
             AreaLevel::Town => {
@@ -171,10 +192,26 @@ pub(super) fn build(
                 if town_names.insert((county, a.name.clone()), ()).is_some() {
                     continue;
                 }
-                keys.add(&a.name, Entry { target, tier: 0, short: false, generic: false });
+                keys.add(
+                    &a.name,
+                    Entry {
+                        target,
+                        tier: 0,
+                        short: false,
+                        generic: false,
+                    },
+                );
                 for (form, short) in town_forms(&a.name) {
                     let generic = GENERIC_TOWN_SHORT.contains(&form.as_str());
-                    keys.add(&form, Entry { target, tier: 1, short, generic });
+                    keys.add(
+                        &form,
+                        Entry {
+                            target,
+                            tier: 1,
+                            short,
+                            generic,
+                        },
+                    );
                 }
             }
         }
@@ -196,9 +233,14 @@ pub(super) fn build(
             // 1983, then 330227 until 2002): the name means the latest record; parts
             // transferred away while the name continued stopped carrying it.
             let superseded = hist_of(e).is_some_and(|h| {
-                entries.iter().filter(|o| o.tier == e.tier).filter_map(hist_of).any(|o| {
-                    o.valid_to > h.valid_to && o.successors.iter().any(|s| h.successors.contains(s))
-                })
+                entries
+                    .iter()
+                    .filter(|o| o.tier == e.tier)
+                    .filter_map(hist_of)
+                    .any(|o| {
+                        o.valid_to > h.valid_to
+                            && o.successors.iter().any(|s| h.successors.contains(s))
+                    })
             });
             let same_as_kept = hist_of(e).is_some_and(|h| {
                 kept.iter()
@@ -224,7 +266,9 @@ fn load_history(
     keys: &mut Keys,
 ) -> Result<(), AddressError> {
     let err = |line: usize, message: String| AddressError { line, message };
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(csv_text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(csv_text.as_bytes());
     let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
     let mut cols = Vec::with_capacity(HIST_COLUMNS.len());
     for name in HIST_COLUMNS {
@@ -247,7 +291,10 @@ fn load_history(
         let old_code = get(0);
         let old_name = get(1);
         if old_code.len() != 6 || !old_code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(err(line, format!("old_code `{old_code}` is not a 6-digit code")));
+            return Err(err(
+                line,
+                format!("old_code `{old_code}` is not a 6-digit code"),
+            ));
         }
         if old_name.is_empty() {
             return Err(err(line, "empty old_name".to_string()));
@@ -257,10 +304,9 @@ fn load_history(
         for s in get(6).split('|').map(str::trim).filter(|s| !s.is_empty()) {
             match idx.ent_by_code.get(s) {
                 Some(&e)
-                    if idx
-                        .ents
-                        .get(e as usize)
-                        .is_some_and(|x| matches!(x.level, AreaLevel::County | AreaLevel::City)) =>
+                    if idx.ents.get(e as usize).is_some_and(|x| {
+                        matches!(x.level, AreaLevel::County | AreaLevel::City)
+                    }) =>
                 {
                     successors.push(e);
                     successor_codes.push(s.to_string());
@@ -268,7 +314,9 @@ fn load_history(
                 _ if strict => {
                     return Err(err(
                         line,
-                        format!("successor `{s}` of {old_name} is not a city or county in the code table"),
+                        format!(
+                            "successor `{s}` of {old_name} is not a city or county in the code table"
+                        ),
                     ));
                 }
                 _ => {}
@@ -276,7 +324,10 @@ fn load_history(
         }
         if successors.is_empty() {
             if strict {
-                return Err(err(line, format!("{old_name} ({old_code}) has no successor")));
+                return Err(err(
+                    line,
+                    format!("{old_name} ({old_code}) has no successor"),
+                ));
             }
             continue;
         }
@@ -291,7 +342,11 @@ fn load_history(
             successor_codes,
         });
         if codes.get(&old_code).is_none() {
-            let newer = match idx.hist_by_code.get(&old_code).and_then(|&p| idx.hists.get(p as usize)) {
+            let newer = match idx
+                .hist_by_code
+                .get(&old_code)
+                .and_then(|&p| idx.hists.get(p as usize))
+            {
                 Some(prev) => prev.valid_to <= valid_to,
                 None => true,
             };
@@ -301,10 +356,26 @@ fn load_history(
         }
         let target = Target::Hist(h);
         let generic = GENERIC_NAMES.contains(&old_name.as_str());
-        keys.add(&old_name, Entry { target, tier: 2, short: false, generic });
+        keys.add(
+            &old_name,
+            Entry {
+                target,
+                tier: 2,
+                short: false,
+                generic,
+            },
+        );
         for (form, short) in unit_forms(&old_name) {
             let generic = generic || GENERIC_UNIT_SHORT.contains(&form.as_str());
-            keys.add(&form, Entry { target, tier: if short { 3 } else { 2 }, short, generic });
+            keys.add(
+                &form,
+                Entry {
+                    target,
+                    tier: if short { 3 } else { 2 },
+                    short,
+                    generic,
+                },
+            );
         }
     }
     Ok(())

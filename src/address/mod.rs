@@ -21,9 +21,9 @@
 //! Owns address text only; knows nothing about coordinates, rules or courts.
 
 mod build;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use std::collections::HashMap;
 
@@ -32,8 +32,7 @@ use crate::spatial::{AreaLevel, CodeTable};
 use text::{NChar, Trie};
 
 /// The embedded table of abolished and renamed county-level units.
-pub static HISTORICAL_NAMES_CSV: &str =
-    include_str!("../../geodata/source/historical-names.csv");
+pub static HISTORICAL_NAMES_CSV: &str = include_str!("../../geodata/source/historical-names.csv");
 
 /// An error while loading the historical-names table.
 #[derive(Debug, thiserror::Error)]
@@ -241,7 +240,9 @@ impl AddressIndex {
     /// code table (`310108` 闸北区 → `["310106"]`); `None` for current or unknown codes.
     pub fn historical_successors(&self, code: &str) -> Option<&[String]> {
         let h = self.hist_by_code.get(code)?;
-        self.hists.get(*h as usize).map(|h| h.successor_codes.as_slice())
+        self.hists
+            .get(*h as usize)
+            .map(|h| h.successor_codes.as_slice())
     }
 
     fn ent(&self, i: u32) -> Option<&Ent> {
@@ -282,7 +283,9 @@ impl AddressIndex {
     }
 
     fn apply_hit(&self, st: &mut State, chars: &[NChar], hit: Hit, hi: u32) {
-        let Some(entries) = self.keys.get(hit.key as usize) else { return };
+        let Some(entries) = self.keys.get(hit.key as usize) else {
+            return;
+        };
         let end = (hit.start + hit.len) as usize;
         let street = text::street_follows(chars.get(end..).unwrap_or(&[]));
         let whole = hit.start == 0 && end == chars.len();
@@ -405,16 +408,22 @@ impl AddressIndex {
         usable: &dyn Fn(&Entry) -> bool,
     ) -> bool {
         for e in group.iter().filter(|e| usable(e)) {
-            let Some((ai, hist)) = self.area_of(e.target) else { continue };
+            let Some((ai, hist)) = self.area_of(e.target) else {
+                continue;
+            };
             let Some(a) = self.ent(ai) else { continue };
             let code = a.num;
             if st.units.is_empty() {
                 let ok = match a.level {
                     AreaLevel::Province => {
                         st.prov.is_none_or(|p| p == code)
-                            && st.city.is_none_or(|c| self.ent_by_num(c).is_some_and(|ce| ce.province == code))
+                            && st.city.is_none_or(|c| {
+                                self.ent_by_num(c).is_some_and(|ce| ce.province == code)
+                            })
                     }
-                    _ => st.prov.is_none_or(|p| p == a.province) && st.city.is_none_or(|c| c == code),
+                    _ => {
+                        st.prov.is_none_or(|p| p == a.province) && st.city.is_none_or(|c| c == code)
+                    }
                 };
                 if ok {
                     if a.level == AreaLevel::Province {
@@ -423,13 +432,21 @@ impl AddressIndex {
                         st.prov = Some(a.province);
                         st.city = Some(code);
                     }
-                    st.accepted.push(Accepted { hit: hi, ent: ai, hist });
+                    st.accepted.push(Accepted {
+                        hit: hi,
+                        ent: ai,
+                        hist,
+                    });
                     return true;
                 }
             } else {
                 let inside = |u: &Cand| {
                     self.ent(u.ent).is_some_and(|ue| {
-                        if a.level == AreaLevel::Province { ue.province == code } else { ue.city == code }
+                        if a.level == AreaLevel::Province {
+                            ue.province == code
+                        } else {
+                            ue.city == code
+                        }
                     })
                 };
                 if st.units.iter().any(inside) {
@@ -437,7 +454,11 @@ impl AddressIndex {
                         st.units.retain(inside);
                         st.strong = true;
                     }
-                    st.accepted.push(Accepted { hit: hi, ent: ai, hist });
+                    st.accepted.push(Accepted {
+                        hit: hi,
+                        ent: ai,
+                        hist,
+                    });
                     return true;
                 }
             }
@@ -509,15 +530,27 @@ impl AddressIndex {
             Target::Ent(i) => {
                 if let Some(e) = self.ent(i) {
                     if e.level == AreaLevel::Town && st.town.is_none() {
-                        st.town = Some(Cand { ent: i, hit: hi, hist: None });
+                        st.town = Some(Cand {
+                            ent: i,
+                            hit: hi,
+                            hist: None,
+                        });
                     }
-                    st.accepted.push(Accepted { hit: hi, ent: i, hist: None });
+                    st.accepted.push(Accepted {
+                        hit: hi,
+                        ent: i,
+                        hist: None,
+                    });
                 }
             }
             Target::Hist(h) => {
                 if let Some(hist) = self.hists.get(h as usize) {
                     for &s in &hist.successors {
-                        st.accepted.push(Accepted { hit: hi, ent: s, hist: Some(h) });
+                        st.accepted.push(Accepted {
+                            hit: hi,
+                            ent: s,
+                            hist: Some(h),
+                        });
                     }
                 }
             }
@@ -549,7 +582,9 @@ impl AddressIndex {
     }
 
     fn why(&self, text: &str, c: &Cand, conflict: Option<&str>) -> String {
-        let Some(u) = self.ent(c.ent) else { return String::new() };
+        let Some(u) = self.ent(c.ent) else {
+            return String::new();
+        };
         let place = self.place_of(u);
         let mut s = match c.hist.and_then(|h| self.hists.get(h as usize)) {
             Some(h) if h.successors.len() > 1 => format!(
@@ -563,19 +598,25 @@ impl AddressIndex {
             None => format!("`{text}` names {} ({}) in {}", u.name, u.code, place),
         };
         if let Some(ctx) = conflict {
-            s.push_str(&format!(", which is not in {ctx} named earlier in the address"));
+            s.push_str(&format!(
+                ", which is not in {ctx} named earlier in the address"
+            ));
         }
         s
     }
 
     fn finish(&self, text: &str, chars: &[NChar], hits: &[Hit], st: State) -> AddressMatch {
         let hit_text = |hi: u32| -> (String, usize) {
-            let Some(h) = hits.get(hi as usize) else { return (String::new(), 0) };
+            let Some(h) = hits.get(hi as usize) else {
+                return (String::new(), 0);
+            };
             let first = chars.get(h.start as usize);
             let last = chars.get((h.start + h.len).saturating_sub(1) as usize);
             match (first, last) {
                 (Some(f), Some(l)) => (
-                    text.get(f.byte as usize..l.byte_end as usize).unwrap_or("").to_string(),
+                    text.get(f.byte as usize..l.byte_end as usize)
+                        .unwrap_or("")
+                        .to_string(),
                     f.pos as usize,
                 ),
                 _ => (String::new(), 0),

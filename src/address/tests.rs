@@ -35,7 +35,11 @@ fn examples_from_the_issue() {
         ("上海市青浦区朱家角镇北大街1号", "310118", Some("310118102")),
         ("青浦区朱家角镇", "310118", Some("310118102")),
         ("苏州吴江黎里", "320509", Some("320509107")),
-        ("江苏省苏州市吴江区黎里镇汾湖大道558号", "320509", Some("320509107")),
+        (
+            "江苏省苏州市吴江区黎里镇汾湖大道558号",
+            "320509",
+            Some("320509107"),
+        ),
         ("金泽", "310118", Some("310118104")),
         ("朱家角", "310118", Some("310118102")),
         ("黎里", "320509", Some("320509107")),
@@ -90,7 +94,10 @@ fn ambiguity_is_reported_not_guessed() {
         assert!(m.candidates.iter().all(|c| !c.why.is_empty()));
     }
     let m = ix.parse("江干区");
-    assert!(m.candidates.iter().all(|c| c.why.contains("split")), "{m:#?}");
+    assert!(
+        m.candidates.iter().all(|c| c.why.contains("split")),
+        "{m:#?}"
+    );
 }
 
 #[test]
@@ -113,13 +120,22 @@ fn historical_use_is_reported_with_dates() {
 #[test]
 fn historical_successors_by_code() {
     let ix = index();
-    assert_eq!(ix.historical_successors("310108"), Some(&["310106".to_string()][..]));
+    assert_eq!(
+        ix.historical_successors("310108"),
+        Some(&["310106".to_string()][..])
+    );
     assert_eq!(
         ix.historical_successors("330104"),
         Some(&["330102".to_string(), "330114".to_string()][..])
     );
-    assert_eq!(ix.historical_successors("320584"), Some(&["320509".to_string()][..]));
-    assert_eq!(ix.historical_successors("310230"), Some(&["310151".to_string()][..]));
+    assert_eq!(
+        ix.historical_successors("320584"),
+        Some(&["320509".to_string()][..])
+    );
+    assert_eq!(
+        ix.historical_successors("310230"),
+        Some(&["310151".to_string()][..])
+    );
     // Current and unknown codes.
     assert_eq!(ix.historical_successors("310106"), None);
     assert_eq!(ix.historical_successors("999999"), None);
@@ -128,7 +144,17 @@ fn historical_successors_by_code() {
 #[test]
 fn garbage_is_not_found_or_area_only() {
     let ix = index();
-    for text in ["hello", "", "   ", "北京市朝阳区", "１２３", "路", "区", "市区", "老城区"] {
+    for text in [
+        "hello",
+        "",
+        "   ",
+        "北京市朝阳区",
+        "１２３",
+        "路",
+        "区",
+        "市区",
+        "老城区",
+    ] {
         let m = ix.parse(text);
         assert_eq!(m.unit, None, "{text}");
         assert!(
@@ -150,20 +176,35 @@ fn context_conflicts_are_candidates_not_answers() {
     let m = ix.parse("南京市江北新区");
     assert_eq!(m.unit, None, "{m:#?}");
     assert_eq!(m.area.as_deref(), Some("320100"));
-    assert!(m.candidates.iter().all(|c| c.why.contains("not in")), "{m:#?}");
+    assert!(
+        m.candidates.iter().all(|c| c.why.contains("not in")),
+        "{m:#?}"
+    );
 }
 
 #[test]
 fn street_names_after_a_unit_are_noise() {
     let ix = index();
-    assert_eq!(unit(&ix, "上海市黄浦区南京东路100号").as_deref(), Some("310101"));
-    assert_eq!(unit(&ix, "上海市静安区江宁路1号").as_deref(), Some("310106"));
+    assert_eq!(
+        unit(&ix, "上海市黄浦区南京东路100号").as_deref(),
+        Some("310101")
+    );
+    assert_eq!(
+        unit(&ix, "上海市静安区江宁路1号").as_deref(),
+        Some("310106")
+    );
     assert_eq!(unit(&ix, "静安区江宁路1号").as_deref(), Some("310106"));
-    assert_eq!(unit(&ix, "南京市鼓楼区上海路1号").as_deref(), Some("320106"));
+    assert_eq!(
+        unit(&ix, "南京市鼓楼区上海路1号").as_deref(),
+        Some("320106")
+    );
     assert_eq!(unit(&ix, "上海南京路").as_deref(), None);
     assert_eq!(ix.parse("上海南京路").area.as_deref(), Some("310000"));
     assert_eq!(unit(&ix, "宝山钢铁南京市鼓楼区").as_deref(), Some("320106"));
-    assert_eq!(unit(&ix, "上海浦东发展银行上海市黄浦区").as_deref(), Some("310101"));
+    assert_eq!(
+        unit(&ix, "上海浦东发展银行上海市黄浦区").as_deref(),
+        Some("310101")
+    );
 }
 
 #[test]
@@ -194,15 +235,29 @@ fn every_unit_by_name_with_and_without_its_city() {
         let m = ix.parse(&u.name);
         if shared {
             assert_eq!(m.status, AddressStatus::Ambiguous, "{}", u.name);
-            assert!(m.candidates.iter().any(|c| c.adcode == u.code), "{}", u.name);
+            assert!(
+                m.candidates.iter().any(|c| c.adcode == u.code),
+                "{}",
+                u.name
+            );
         } else {
-            assert_eq!(m.unit.as_deref(), Some(u.code.as_str()), "{}: {m:#?}", u.name);
+            assert_eq!(
+                m.unit.as_deref(),
+                Some(u.code.as_str()),
+                "{}: {m:#?}",
+                u.name
+            );
         }
         // With its city (or, in Shanghai, its province), with and without the province.
         let parent = city.unwrap_or(prov);
         for text in [
             format!("{}{}", parent.name, u.name),
-            format!("{}{}{}", prov.name, city.map_or("", |c| c.name.as_str()), u.name),
+            format!(
+                "{}{}{}",
+                prov.name,
+                city.map_or("", |c| c.name.as_str()),
+                u.name
+            ),
             format!("{}{}路8号", parent.name, u.name),
         ] {
             let m = ix.parse(&text);
@@ -237,7 +292,10 @@ fn matched_parts_point_into_the_original_text() {
     assert_eq!(m.unit.as_deref(), Some("330421"));
     let chars: Vec<char> = text.chars().collect();
     for p in &m.matched {
-        let at: String = chars[p.start..].iter().take(p.text.chars().count()).collect();
+        let at: String = chars[p.start..]
+            .iter()
+            .take(p.text.chars().count())
+            .collect();
         assert_eq!(at, p.text);
     }
     let levels: Vec<&str> = m.matched.iter().map(|p| p.level.as_str()).collect();
@@ -265,8 +323,11 @@ fn serializes_to_the_documented_json() {
 fn bad_history_is_an_error_with_its_line() {
     let codes = codes();
     let head = "old_code,old_name,province_adcode,city_adcode,valid_from,valid_to,successor_codes,source\n";
-    let err = AddressIndex::with_history(&codes, &format!("{head}310108,闸北区,310000,310000,1981,2015,319999,t\n"))
-        .unwrap_err();
+    let err = AddressIndex::with_history(
+        &codes,
+        &format!("{head}310108,闸北区,310000,310000,1981,2015,319999,t\n"),
+    )
+    .unwrap_err();
     assert_eq!(err.line(), 2);
     assert!(err.to_string().contains("319999"));
     let err = AddressIndex::with_history(&codes, "old_code,old_name\n").unwrap_err();
@@ -280,7 +341,12 @@ fn nbs_town_rows_do_not_shadow_mca_codes() {
     // The table carries NBS rows whose codes mean other towns in the MCA numbering
     // (NBS 330421112 is 天凝镇, MCA 330421112 is 姚庄镇): names read as MCA codes.
     let codes = codes();
-    assert!(codes.areas().iter().any(|a| a.system == crate::spatial::CodeSystem::Nbs));
+    assert!(
+        codes
+            .areas()
+            .iter()
+            .any(|a| a.system == crate::spatial::CodeSystem::Nbs)
+    );
     let ix = AddressIndex::new(&codes);
     for (text, town) in [
         ("黎里镇", "320509107"),
@@ -365,7 +431,10 @@ fn accuracy_on_the_labelled_set() {
         let f: Vec<&str> = line.split('\t').collect();
         assert!(f.len() >= 4, "bad row {line:?}");
         let (cat, addr, want_unit, want_town) = (f[0], f[1], f[2], f[3]);
-        let ci = categories.iter().position(|c| *c == cat).unwrap_or_else(|| panic!("{cat}"));
+        let ci = categories
+            .iter()
+            .position(|c| *c == cat)
+            .unwrap_or_else(|| panic!("{cat}"));
         let t = &mut tallies[ci];
         n += 1;
         t.rows += 1;
@@ -391,11 +460,20 @@ fn accuracy_on_the_labelled_set() {
             }
         }
         if !right {
-            failures.push(format!("{cat}\t{addr}\twant {want_unit}/{want_town}\tgot {got_unit}/{got_town} {:?}", m.status));
+            failures.push(format!(
+                "{cat}\t{addr}\twant {want_unit}/{want_town}\tgot {got_unit}/{got_town} {:?}",
+                m.status
+            ));
         }
     }
     assert!(n >= 400, "only {n} labelled rows");
-    let ratio = |a: usize, b: usize| if b == 0 { f64::NAN } else { a as f64 / b as f64 };
+    let ratio = |a: usize, b: usize| {
+        if b == 0 {
+            f64::NAN
+        } else {
+            a as f64 / b as f64
+        }
+    };
     let mut total = Tally::default();
     println!("| category | rows | precision | recall | not resolved when it must not be |");
     println!("|---|---:|---:|---:|---:|");
@@ -455,12 +533,18 @@ fn throughput() {
     let mut resolved = 0usize;
     while start.elapsed().as_secs_f64() < 2.0 {
         for a in &addrs {
-            if std::hint::black_box(ix.parse(std::hint::black_box(a))).unit.is_some() {
+            if std::hint::black_box(ix.parse(std::hint::black_box(a)))
+                .unit
+                .is_some()
+            {
                 resolved += 1;
             }
             n += 1;
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("{n} addresses in {secs:.2}s: {:.0} addresses/s ({resolved} resolved)", n as f64 / secs);
+    println!(
+        "{n} addresses in {secs:.2}s: {:.0} addresses/s ({resolved} resolved)",
+        n as f64 / secs
+    );
 }

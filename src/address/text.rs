@@ -119,7 +119,10 @@ pub(crate) struct Trie {
 
 impl Trie {
     pub(crate) fn new() -> Self {
-        Trie { edges: HashMap::default(), values: vec![u32::MAX] }
+        Trie {
+            edges: HashMap::default(),
+            values: vec![u32::MAX],
+        }
     }
 
     fn edge(node: u32, c: char) -> u64 {

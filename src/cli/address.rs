@@ -58,31 +58,82 @@ pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, C
         Format::Text => {
             let zh = cli.lang == Lang::Zh;
             let mut s = String::new();
-            let _ = writeln!(s, "{:<8} {}", if zh { "地址" } else { "address" }, loc.input);
+            let _ = writeln!(
+                s,
+                "{:<8} {}",
+                if zh { "地址" } else { "address" },
+                loc.input
+            );
             match &loc.unit {
                 Some(u) => {
-                    let _ = writeln!(s, "{:<8} {} {} — {} {}, {} {}", if zh { "区县" } else { "unit" }, u.adcode, u.name, u.city_name, u.city_adcode, u.province_name, u.province_adcode);
+                    let _ = writeln!(
+                        s,
+                        "{:<8} {} {} — {} {}, {} {}",
+                        if zh { "区县" } else { "unit" },
+                        u.adcode,
+                        u.name,
+                        u.city_name,
+                        u.city_adcode,
+                        u.province_name,
+                        u.province_adcode
+                    );
                 }
                 None => {
-                    let _ = writeln!(s, "{:<8} {:?}", if zh { "区县" } else { "unit" }, loc.status);
+                    let _ = writeln!(
+                        s,
+                        "{:<8} {:?}",
+                        if zh { "区县" } else { "unit" },
+                        loc.status
+                    );
                 }
             }
             if let Some(t) = &loc.town {
-                let name = geo.codes().get(t).map(|a| a.name.clone()).unwrap_or_default();
+                let name = geo
+                    .codes()
+                    .get(t)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default();
                 let _ = writeln!(s, "{:<8} {t} {name}", if zh { "乡镇" } else { "town" });
             }
             for c in &loc.candidates {
-                let _ = writeln!(s, "{:<8} {} {} — {}", if zh { "候选" } else { "maybe" }, c.adcode, c.name, c.why);
+                let _ = writeln!(
+                    s,
+                    "{:<8} {} {} — {}",
+                    if zh { "候选" } else { "maybe" },
+                    c.adcode,
+                    c.name,
+                    c.why
+                );
             }
             for m in &loc.matched {
                 let hist = m
                     .historical
                     .as_ref()
-                    .map(|h| format!(" (former name {} {}, until {})", h.old_code, h.old_name, h.valid_until.as_deref().unwrap_or("?")))
+                    .map(|h| {
+                        format!(
+                            " (former name {} {}, until {})",
+                            h.old_code,
+                            h.old_name,
+                            h.valid_until.as_deref().unwrap_or("?")
+                        )
+                    })
                     .unwrap_or_default();
-                let _ = writeln!(s, "{:<8} `{}` → {} {} ({}){hist}", if zh { "匹配" } else { "matched" }, m.text, m.code, m.name, m.level);
+                let _ = writeln!(
+                    s,
+                    "{:<8} `{}` → {} {} ({}){hist}",
+                    if zh { "匹配" } else { "matched" },
+                    m.text,
+                    m.code,
+                    m.name,
+                    m.level
+                );
             }
-            let _ = writeln!(s, "{:<8} {}", if zh { "地理数据" } else { "geodata" }, loc.geodata_version);
+            let _ = writeln!(
+                s,
+                "{:<8} {}",
+                if zh { "地理数据" } else { "geodata" },
+                loc.geodata_version
+            );
             out(&s)?;
         }
     }

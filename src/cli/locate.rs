@@ -27,7 +27,14 @@ pub(super) fn run(cli: &Cli, a: &LocateArgs) -> Result<Outcome, CliError> {
             let nearest = loc
                 .nearest
                 .as_ref()
-                .map(|n| format!("; nearest unit {} {} at {:.1} km", n.adcode, n.name, n.distance_m / 1000.0))
+                .map(|n| {
+                    format!(
+                        "; nearest unit {} {} at {:.1} km",
+                        n.adcode,
+                        n.name,
+                        n.distance_m / 1000.0
+                    )
+                })
                 .unwrap_or_default();
             note(&format!(
                 "point `{lon}, {lat}` is outside the covered area (Shanghai, Jiangsu, Zhejiang, Anhui and their coastal waters){nearest}"
@@ -51,7 +58,9 @@ pub(super) fn run(cli: &Cli, a: &LocateArgs) -> Result<Outcome, CliError> {
         let geo = load_geodata(cli)?;
         return super::address::run_one(cli, &geo, addr);
     }
-    Err(CliError::Msg("give one of `--at`, `--code`, `--address` or `--input`".to_string()))
+    Err(CliError::Msg(
+        "give one of `--at`, `--code`, `--address` or `--input`".to_string(),
+    ))
 }
 
 pub(crate) fn parse_crs(s: &str) -> Result<Crs, CliError> {
@@ -73,8 +82,9 @@ pub(crate) fn parse_lonlat(s: &str) -> Result<(f64, f64), CliError> {
         )));
     };
     let num = |v: &str, what: &str| {
-        v.parse::<f64>()
-            .map_err(|_| CliError::Msg(format!("invalid {what} `{v}` in point `{s}`: not a number")))
+        v.parse::<f64>().map_err(|_| {
+            CliError::Msg(format!("invalid {what} `{v}` in point `{s}`: not a number"))
+        })
     };
     Ok((num(lon, "longitude")?, num(lat, "latitude")?))
 }
@@ -103,7 +113,11 @@ pub(crate) fn render_location(loc: &Location, lang: Lang) -> String {
     );
     match &loc.unit {
         Some(u) => {
-            let en = u.name_en.as_deref().map(|e| format!(" {e}")).unwrap_or_default();
+            let en = u
+                .name_en
+                .as_deref()
+                .map(|e| format!(" {e}"))
+                .unwrap_or_default();
             let _ = writeln!(
                 s,
                 "{:<8} {} {}{} — {} {}, {} {}",
@@ -122,7 +136,11 @@ pub(crate) fn render_location(loc: &Location, lang: Lang) -> String {
                 s,
                 "{:<8} {}",
                 label(lang, "unit", "区县"),
-                label(lang, "none (not in any county-level unit)", "无（不在任何县级行政区内）")
+                label(
+                    lang,
+                    "none (not in any county-level unit)",
+                    "无（不在任何县级行政区内）"
+                )
             );
         }
     }
@@ -147,7 +165,14 @@ pub(crate) fn render_location(loc: &Location, lang: Lang) -> String {
         } else {
             ""
         };
-        let _ = writeln!(s, "{:<8} {} `{}`{}", label(lang, "water", "水域"), f.name, f.id, approx);
+        let _ = writeln!(
+            s,
+            "{:<8} {} `{}`{}",
+            label(lang, "water", "水域"),
+            f.name,
+            f.id,
+            approx
+        );
     }
     if loc.near_border {
         let list: Vec<String> = loc
@@ -155,7 +180,12 @@ pub(crate) fn render_location(loc: &Location, lang: Lang) -> String {
             .iter()
             .map(|c| format!("{} {} {:.1} m", c.adcode, c.name, c.distance_m))
             .collect();
-        let _ = writeln!(s, "{:<8} {}", label(lang, "border", "边界"), list.join("; "));
+        let _ = writeln!(
+            s,
+            "{:<8} {}",
+            label(lang, "border", "边界"),
+            list.join("; ")
+        );
     }
     if let Some(n) = &loc.nearest {
         let _ = writeln!(
@@ -178,13 +208,25 @@ pub(crate) fn render_location(loc: &Location, lang: Lang) -> String {
     for n in &loc.notes {
         let _ = writeln!(s, "{:<8} {}", label(lang, "note", "说明"), n);
     }
-    let _ = writeln!(s, "{:<8} {}", label(lang, "geodata", "地理数据"), loc.geodata_version);
+    let _ = writeln!(
+        s,
+        "{:<8} {}",
+        label(lang, "geodata", "地理数据"),
+        loc.geodata_version
+    );
     s
 }
 
 fn render_code(c: &CodeLocation, lang: Lang) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{:<8} {} {} ({:?})", label(lang, "code", "代码"), c.code, c.name, c.level);
+    let _ = writeln!(
+        s,
+        "{:<8} {} {} ({:?})",
+        label(lang, "code", "代码"),
+        c.code,
+        c.name,
+        c.level
+    );
     match &c.unit {
         Some(u) => {
             let _ = writeln!(
@@ -204,7 +246,11 @@ fn render_code(c: &CodeLocation, lang: Lang) -> String {
                 s,
                 "{:<8} {} ({} {})",
                 label(lang, "unit", "区县"),
-                label(lang, "none: the code names an area, not a single unit", "无：该代码为地区而非单一区县"),
+                label(
+                    lang,
+                    "none: the code names an area, not a single unit",
+                    "无：该代码为地区而非单一区县"
+                ),
                 c.units_inside,
                 label(lang, "units inside", "个区县")
             );
@@ -218,7 +264,11 @@ fn render_code(c: &CodeLocation, lang: Lang) -> String {
             t.code,
             t.name,
             t.system,
-            if t.pilot { ", pilot town of the Demonstration Zone" } else { "" }
+            if t.pilot {
+                ", pilot town of the Demonstration Zone"
+            } else {
+                ""
+            }
         );
     }
     if !c.town_candidates.is_empty() {
@@ -236,9 +286,19 @@ fn render_code(c: &CodeLocation, lang: Lang) -> String {
         );
     }
     if c.demo_zone {
-        let _ = writeln!(s, "{:<8} {}", label(lang, "zone", "示范区"), label(lang, "in the Demonstration Zone", "位于示范区"));
+        let _ = writeln!(
+            s,
+            "{:<8} {}",
+            label(lang, "zone", "示范区"),
+            label(lang, "in the Demonstration Zone", "位于示范区")
+        );
     }
-    let _ = writeln!(s, "{:<8} {}", label(lang, "geodata", "地理数据"), c.geodata_version);
+    let _ = writeln!(
+        s,
+        "{:<8} {}",
+        label(lang, "geodata", "地理数据"),
+        c.geodata_version
+    );
     s
 }
 
@@ -271,8 +331,7 @@ fn run_file(
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(
-            std::fs::File::open(input)
-                .map_err(|e| CliError::Io(input.display().to_string(), e))?,
+            std::fs::File::open(input).map_err(|e| CliError::Io(input.display().to_string(), e))?,
         )
     };
     let mut rdr = csv::ReaderBuilder::new()
@@ -281,10 +340,25 @@ fn run_file(
         .from_reader(reader);
     let headers = rdr
         .byte_headers()
-        .map_err(|e| CliError::Msg(format!("in `{}`: cannot read the header row: {e}", input.display())))?
+        .map_err(|e| {
+            CliError::Msg(format!(
+                "in `{}`: cannot read the header row: {e}",
+                input.display()
+            ))
+        })?
         .clone();
-    let col = |n: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(n.as_bytes()));
-    let (c_id, c_lon, c_lat, c_crs, c_addr) = (col("id"), col("lon"), col("lat"), col("crs"), col("address"));
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(n.as_bytes()))
+    };
+    let (c_id, c_lon, c_lat, c_crs, c_addr) = (
+        col("id"),
+        col("lon"),
+        col("lat"),
+        col("crs"),
+        col("address"),
+    );
     let point_cols = c_lon.zip(c_lat);
     if point_cols.is_none() && c_addr.is_none() {
         return Err(CliError::Msg(format!(
@@ -299,7 +373,10 @@ fn run_file(
             1 << 20,
             std::fs::File::create(p).map_err(|e| CliError::Io(p.display().to_string(), e))?,
         )),
-        None => Box::new(std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock())),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::io::stdout().lock(),
+        )),
     };
     let write_err = |e: std::io::Error| CliError::Io("output".to_string(), e);
     let header: &[u8] = if index.is_some() {
@@ -308,7 +385,10 @@ fn run_file(
         b"id,adcode,name,province_adcode,near_border,candidates,status,features\n"
     };
     sink.write_all(header).map_err(write_err)?;
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
     const CHUNK: usize = 1 << 15;
     let mut counts = Counts::default();
     let mut rec = csv::ByteRecord::new();
@@ -320,12 +400,22 @@ fn run_file(
                 Ok(false) => break,
                 Ok(true) => {
                     line += 1;
-                    let field = |c: usize| std::str::from_utf8(rec.get(c).unwrap_or(b"")).unwrap_or("").trim();
-                    let id = c_id.map(|c| field(c).to_string()).unwrap_or_else(|| line.to_string());
-                    let address = c_addr.map(|c| field(c).to_string()).filter(|a| !a.is_empty());
+                    let field = |c: usize| {
+                        std::str::from_utf8(rec.get(c).unwrap_or(b""))
+                            .unwrap_or("")
+                            .trim()
+                    };
+                    let id = c_id
+                        .map(|c| field(c).to_string())
+                        .unwrap_or_else(|| line.to_string());
+                    let address = c_addr
+                        .map(|c| field(c).to_string())
+                        .filter(|a| !a.is_empty());
                     // A row with an address and empty coordinates is located by its address.
                     let point = point_cols
-                        .filter(|(x, y)| address.is_none() || !field(*x).is_empty() || !field(*y).is_empty())
+                        .filter(|(x, y)| {
+                            address.is_none() || !field(*x).is_empty() || !field(*y).is_empty()
+                        })
                         .map(|(x, y)| parse_row(field(x), field(y), c_crs.map(field), default_crs));
                     rows.push(Row { id, point, address });
                 }
@@ -353,7 +443,10 @@ fn run_file(
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| (String::new(), Counts::default())))
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| (String::new(), Counts::default()))
+                })
                 .collect()
         });
         for (text, c) in parts {
@@ -369,7 +462,12 @@ fn run_file(
     sink.flush().map_err(write_err)?;
     note(&format!(
         "rows read {}, located {}, near-border {}, at sea (no unit) {}, outside {}, failed {}",
-        counts.read, counts.located, counts.near_border, counts.at_sea, counts.outside, counts.failed
+        counts.read,
+        counts.located,
+        counts.near_border,
+        counts.at_sea,
+        counts.outside,
+        counts.failed
     ));
     Ok(if counts.failed > 0 || counts.outside > 0 {
         Outcome::Negative
@@ -378,7 +476,12 @@ fn run_file(
     })
 }
 
-fn parse_row(lon: &str, lat: &str, crs: Option<&str>, default_crs: Crs) -> Result<(f64, f64, Crs), String> {
+fn parse_row(
+    lon: &str,
+    lat: &str,
+    crs: Option<&str>,
+    default_crs: Crs,
+) -> Result<(f64, f64, Crs), String> {
     let lonv: f64 = lon
         .parse()
         .map_err(|_| format!("invalid longitude `{lon}` in column `lon`"))?;
@@ -387,7 +490,8 @@ fn parse_row(lon: &str, lat: &str, crs: Option<&str>, default_crs: Crs) -> Resul
         .map_err(|_| format!("invalid latitude `{lat}` in column `lat`"))?;
     let crs = match crs {
         None | Some("") => default_crs,
-        Some(c) => Crs::parse(c).ok_or_else(|| format!("unknown crs `{c}` (expected wgs84, gcj02 or bd09)"))?,
+        Some(c) => Crs::parse(c)
+            .ok_or_else(|| format!("unknown crs `{c}` (expected wgs84, gcj02 or bd09)"))?,
     };
     Ok((lonv, latv, crs))
 }
@@ -403,7 +507,12 @@ fn csv_field(s: &str, out: &mut String) {
 }
 
 /// The address columns of a row: the unit it names and whether it agrees with the point.
-fn address_cols(index: Option<&crate::address::AddressIndex>, row: &Row, point_unit: Option<&str>, s: &mut String) {
+fn address_cols(
+    index: Option<&crate::address::AddressIndex>,
+    row: &Row,
+    point_unit: Option<&str>,
+    s: &mut String,
+) {
     let Some(index) = index else { return };
     let Some(addr) = &row.address else {
         s.push_str(",,");
@@ -421,13 +530,21 @@ fn address_cols(index: Option<&crate::address::AddressIndex>, row: &Row, point_u
     match (point_unit, &m.unit) {
         (Some(p), Some(u)) => s.push_str(if p == u { "true" } else { "false" }),
         (Some(p), None) if !m.candidates.is_empty() => {
-            s.push_str(if m.candidates.iter().any(|c| c.adcode == p) { "true" } else { "false" });
+            s.push_str(if m.candidates.iter().any(|c| c.adcode == p) {
+                "true"
+            } else {
+                "false"
+            });
         }
         _ => {}
     }
 }
 
-fn format_rows(geo: &Geodata, index: Option<&crate::address::AddressIndex>, rows: &[Row]) -> (String, Counts) {
+fn format_rows(
+    geo: &Geodata,
+    index: Option<&crate::address::AddressIndex>,
+    rows: &[Row],
+) -> (String, Counts) {
     let mut s = String::with_capacity(rows.len() * 48);
     let mut c = Counts::default();
     for row in rows {
@@ -436,19 +553,32 @@ fn format_rows(geo: &Geodata, index: Option<&crate::address::AddressIndex>, rows
         // Address-only rows: the address decides.
         if row.point.is_none() {
             let m = index.map(|i| i.parse(row.address.as_deref().unwrap_or("")));
-            match m.as_ref().and_then(|m| m.unit.as_deref().and_then(|u| geo.unit(u))) {
+            match m
+                .as_ref()
+                .and_then(|m| m.unit.as_deref().and_then(|u| geo.unit(u)))
+            {
                 Some(u) => {
                     c.located += 1;
-                    let _ = write!(s, ",{},{},{},false,,ok,", u.adcode, u.name, u.province_adcode);
+                    let _ = write!(
+                        s,
+                        ",{},{},{},false,,ok,",
+                        u.adcode, u.name, u.province_adcode
+                    );
                 }
                 None => {
                     c.failed += 1;
                     let why = match &m {
                         Some(m) if !m.candidates.is_empty() => format!(
                             "error: ambiguous address: {}",
-                            m.candidates.iter().map(|c| format!("{} {}", c.adcode, c.name)).collect::<Vec<_>>().join(" / ")
+                            m.candidates
+                                .iter()
+                                .map(|c| format!("{} {}", c.adcode, c.name))
+                                .collect::<Vec<_>>()
+                                .join(" / ")
                         ),
-                        Some(_) if row.address.is_some() => "error: the address names no county-level unit".to_string(),
+                        Some(_) if row.address.is_some() => {
+                            "error: the address names no county-level unit".to_string()
+                        }
                         _ => "error: empty address".to_string(),
                     };
                     s.push_str(",,,,,,");
@@ -495,7 +625,12 @@ fn format_rows(geo: &Geodata, index: Option<&crate::address::AddressIndex>, rows
                 let status = if loc.outside {
                     c.outside += 1;
                     match &loc.nearest {
-                        Some(n) => format!("outside the covered area; nearest unit {} {} at {:.1} km", n.adcode, n.name, n.distance_m / 1000.0),
+                        Some(n) => format!(
+                            "outside the covered area; nearest unit {} {} at {:.1} km",
+                            n.adcode,
+                            n.name,
+                            n.distance_m / 1000.0
+                        ),
                         None => "outside the covered area".to_string(),
                     }
                 } else if loc.unit.is_none() {
@@ -513,7 +648,12 @@ fn format_rows(geo: &Geodata, index: Option<&crate::address::AddressIndex>, rows
                     }
                     s.push_str(&f.id);
                 }
-                address_cols(index, row, loc.unit.as_ref().map(|u| u.adcode.as_str()), &mut s);
+                address_cols(
+                    index,
+                    row,
+                    loc.unit.as_ref().map(|u| u.adcode.as_str()),
+                    &mut s,
+                );
                 s.push('\n');
             }
         }

@@ -7,9 +7,9 @@ mod args;
 mod batch;
 mod locate;
 mod route;
-mod validate;
 mod serve;
 mod simulate;
+mod validate;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -139,7 +139,8 @@ pub(crate) fn note(s: &str) {
 
 /// Serializes to pretty JSON plus a newline.
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

@@ -46,7 +46,11 @@ fn flag_place(role: Role, v: &str, crs: crate::spatial::Crs) -> Result<Place, Cl
     } else {
         PlaceSpec::Address(v.to_string())
     };
-    Ok(Place { role, spec, address_check: None })
+    Ok(Place {
+        role,
+        spec,
+        address_check: None,
+    })
 }
 
 fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
@@ -58,10 +62,13 @@ fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
             CaseKind::names().collect::<Vec<_>>().join(", ")
         ))
     })?;
-    let filed_on = match &a.date {
-        Some(d) => Some(Date::parse(d).ok_or_else(|| CliError::Msg(format!("invalid `--date {d}` (expected YYYY-MM-DD)")))?),
-        None => None,
-    };
+    let filed_on =
+        match &a.date {
+            Some(d) => Some(Date::parse(d).ok_or_else(|| {
+                CliError::Msg(format!("invalid `--date {d}` (expected YYYY-MM-DD)"))
+            })?),
+            None => None,
+        };
     let crs = super::locate::parse_crs(&a.crs)?;
     let mut places = Vec::new();
     for (role, vals) in [
@@ -81,13 +88,22 @@ fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
             "give a case file, or `--kind` with at least one place (`--conduct`, `--result`, `--domicile`, `--agency`, …)".to_string(),
         ));
     }
-    let mut case = Case::simple(kind, Role::Conduct, PlaceSpec::Code(String::new()), filed_on);
+    let mut case = Case::simple(
+        kind,
+        Role::Conduct,
+        PlaceSpec::Code(String::new()),
+        filed_on,
+    );
     case.places = places;
     case.ship_source = a.ship_source;
     if let Some(l) = &a.agency_level {
-        case.defendant_agency_level = Some(crate::model::AgencyLevel::parse(l).ok_or_else(|| {
-            CliError::Msg(format!("unknown agency level `{l}`{}", crate::diagnostics::hint(l, crate::model::AgencyLevel::names())))
-        })?);
+        case.defendant_agency_level =
+            Some(crate::model::AgencyLevel::parse(l).ok_or_else(|| {
+                CliError::Msg(format!(
+                    "unknown agency level `{l}`{}",
+                    crate::diagnostics::hint(l, crate::model::AgencyLevel::names())
+                ))
+            })?);
     }
     if a.life_or_death {
         case.max_penalty = Some(crate::model::MaxPenalty::LifeOrDeath);
@@ -104,7 +120,9 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
             let origin = path.display().to_string();
             let text = if origin == "-" {
                 let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::Io("stdin".into(), e))?;
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .map_err(|e| CliError::Io("stdin".into(), e))?;
                 s
             } else {
                 std::fs::read_to_string(path).map_err(|e| CliError::Io(origin.clone(), e))?
@@ -129,7 +147,11 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
         Format::Json => out(&to_json(&d))?,
         Format::Text => out(&render_text(&d, explain_lang(cli.lang)))?,
     }
-    Ok(if d.status == Status::Routed { Outcome::Ok } else { Outcome::Negative })
+    Ok(if d.status == Status::Routed {
+        Outcome::Ok
+    } else {
+        Outcome::Negative
+    })
 }
 
 pub(super) fn run_courts(cli: &Cli, a: &CourtsArgs) -> Result<Outcome, CliError> {
@@ -156,11 +178,28 @@ pub(super) fn run_courts(cli: &Cli, a: &CourtsArgs) -> Result<Outcome, CliError>
                     c.id,
                     c.level.name(),
                     c.name_zh,
-                    if cli.lang == Lang::En { c.name_en.as_str() } else { "" },
-                    c.appeal.as_deref().map(|a| format!("  → {a}")).unwrap_or_default()
+                    if cli.lang == Lang::En {
+                        c.name_en.as_str()
+                    } else {
+                        ""
+                    },
+                    c.appeal
+                        .as_deref()
+                        .map(|a| format!("  → {a}"))
+                        .unwrap_or_default()
                 );
                 for t in &c.tribunals {
-                    let _ = writeln!(s, "{:<27} · {} {}", "", t.name_zh, if cli.lang == Lang::En { t.name_en.as_str() } else { "" });
+                    let _ = writeln!(
+                        s,
+                        "{:<27} · {} {}",
+                        "",
+                        t.name_zh,
+                        if cli.lang == Lang::En {
+                            t.name_en.as_str()
+                        } else {
+                            ""
+                        }
+                    );
                 }
             }
             let _ = writeln!(s, "{} court(s)", courts.len());
@@ -172,7 +211,10 @@ pub(super) fn run_courts(cli: &Cli, a: &CourtsArgs) -> Result<Outcome, CliError>
 
 pub(super) fn run_test(cli: &Cli, a: &TestArgs) -> Result<Outcome, CliError> {
     let engine = load_engine(cli)?;
-    let dir = a.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("jurisdiction-rules/tests"));
+    let dir = a
+        .dir
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("jurisdiction-rules/tests"));
     let today = match &a.today {
         Some(d) => Date::parse(d).ok_or_else(|| CliError::Msg(format!("invalid `--today {d}`")))?,
         None => today(),
@@ -182,7 +224,13 @@ pub(super) fn run_test(cli: &Cli, a: &TestArgs) -> Result<Outcome, CliError> {
     let failed = results.len() - passed;
     let mut s = String::new();
     for r in results.iter().filter(|r| !r.passed) {
-        let _ = writeln!(s, "FAIL {} :: {}: {}", r.file, r.name, r.failure.as_deref().unwrap_or(""));
+        let _ = writeln!(
+            s,
+            "FAIL {} :: {}: {}",
+            r.file,
+            r.name,
+            r.failure.as_deref().unwrap_or("")
+        );
     }
     if results.is_empty() {
         note(&format!("no cases found in `{}`", dir.display()));
@@ -190,5 +238,9 @@ pub(super) fn run_test(cli: &Cli, a: &TestArgs) -> Result<Outcome, CliError> {
     }
     let _ = writeln!(s, "{passed} passed, {failed} failed");
     out(&s)?;
-    Ok(if failed == 0 { Outcome::Ok } else { Outcome::Negative })
+    Ok(if failed == 0 {
+        Outcome::Ok
+    } else {
+        Outcome::Negative
+    })
 }

@@ -9,13 +9,17 @@ use crate::rules::{RuleFiles, RuleSet};
 use crate::spatial::Geodata;
 use crate::validate::{self, FindingKind};
 
-fn files_for(dir: Option<&std::path::Path>, scenario: Option<&std::path::Path>) -> Result<RuleFiles, CliError> {
+fn files_for(
+    dir: Option<&std::path::Path>,
+    scenario: Option<&std::path::Path>,
+) -> Result<RuleFiles, CliError> {
     let mut files = match dir {
         Some(d) => RuleFiles::from_dir(d).map_err(|e| CliError::Msg(e.to_string()))?,
         None => RuleFiles::embedded(),
     };
     if let Some(s) = scenario {
-        let text = std::fs::read_to_string(s).map_err(|e| CliError::Io(s.display().to_string(), e))?;
+        let text =
+            std::fs::read_to_string(s).map_err(|e| CliError::Io(s.display().to_string(), e))?;
         files = files.with_scenario(&s.display().to_string(), text);
     }
     Ok(files)
@@ -29,13 +33,19 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
         Err(e) => {
             // Schema and reference errors: every one, with file, line, column and caret.
             match cli.format {
-                Format::Json => out(&to_json(&serde_json::json!({ "load_errors": e.diagnostics })))?,
+                Format::Json => out(&to_json(
+                    &serde_json::json!({ "load_errors": e.diagnostics }),
+                ))?,
                 Format::Text => {
                     let mut s = String::new();
                     for d in &e.diagnostics {
                         let _ = writeln!(s, "error: {d}");
                     }
-                    let _ = writeln!(s, "{} load error(s); fix them before the coverage analysis can run", e.diagnostics.len());
+                    let _ = writeln!(
+                        s,
+                        "{} load error(s); fix them before the coverage analysis can run",
+                        e.diagnostics.len()
+                    );
                     out(&s)?;
                 }
             }
@@ -60,7 +70,10 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
                 };
                 let _ = writeln!(s, "{kind}: {}", f.message);
                 if let Some(c) = &f.counter_example {
-                    let _ = writeln!(s, "  counter-example (paste into jurisdiction-rules/tests/):");
+                    let _ = writeln!(
+                        s,
+                        "  counter-example (paste into jurisdiction-rules/tests/):"
+                    );
                     for line in c.lines() {
                         let _ = writeln!(s, "  {line}");
                     }
@@ -79,16 +92,29 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
             out(&s)?;
         }
     }
-    Ok(if report.findings.is_empty() { Outcome::Ok } else { Outcome::Negative })
+    Ok(if report.findings.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Negative
+    })
 }
 
-fn load(geo: &Geodata, dir: Option<&std::path::Path>, scenario: Option<&std::path::Path>) -> Result<RuleSet, CliError> {
-    files_for(dir, scenario)?.load(geo).map_err(|e| CliError::Msg(e.to_string()))
+fn load(
+    geo: &Geodata,
+    dir: Option<&std::path::Path>,
+    scenario: Option<&std::path::Path>,
+) -> Result<RuleSet, CliError> {
+    files_for(dir, scenario)?
+        .load(geo)
+        .map_err(|e| CliError::Msg(e.to_string()))
 }
 
 pub(super) fn run_diff(cli: &Cli, a: &DiffArgs) -> Result<Outcome, CliError> {
     let geo = load_geodata(cli)?;
-    let parse = |d: &str| Date::parse(d).ok_or_else(|| CliError::Msg(format!("invalid date `{d}` (expected YYYY-MM-DD)")));
+    let parse = |d: &str| {
+        Date::parse(d)
+            .ok_or_else(|| CliError::Msg(format!("invalid date `{d}` (expected YYYY-MM-DD)")))
+    };
     let today = super::route::today();
     let (ra, rb, da, db, from, to) = match (a.at.as_slice(), &a.from, &a.to, &a.scenario) {
         ([d1, d2], None, None, None) => {
@@ -106,13 +132,23 @@ pub(super) fn run_diff(cli: &Cli, a: &DiffArgs) -> Result<Outcome, CliError> {
                 (Some(t), s) => load(&geo, Some(t), s.as_deref())?,
                 (None, s) => load(&geo, base_dir, s.as_deref())?,
             };
-            let from = f.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "embedded rules".into());
+            let from = f
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "embedded rules".into());
             let to = match (t, sc) {
                 (Some(t), _) => t.display().to_string(),
                 (None, Some(s)) => format!("{from} + scenario {}", s.display()),
                 _ => from.clone(),
             };
-            (ra, rb, d, d, format!("{from} on {d}"), format!("{to} on {d}"))
+            (
+                ra,
+                rb,
+                d,
+                d,
+                format!("{from} on {d}"),
+                format!("{to} on {d}"),
+            )
         }
         _ => {
             return Err(CliError::Msg(
@@ -128,16 +164,34 @@ pub(super) fn run_diff(cli: &Cli, a: &DiffArgs) -> Result<Outcome, CliError> {
         Format::Text => {
             let mut s = String::new();
             let _ = writeln!(s, "from: {}\nto:   {}", d.from, d.to);
-            let name = |id: &str| ra.courts.get(id).or_else(|| rb.courts.get(id)).map(|c| c.name_zh.clone()).unwrap_or_else(|| id.to_string());
+            let name = |id: &str| {
+                ra.courts
+                    .get(id)
+                    .or_else(|| rb.courts.get(id))
+                    .map(|c| c.name_zh.clone())
+                    .unwrap_or_else(|| id.to_string())
+            };
             for c in &d.changes {
                 let fmt = |v: &Vec<(String, String)>| {
                     if v.is_empty() {
                         "(no court)".to_string()
                     } else {
-                        v.iter().map(|(c, r)| format!("{} [{r}]", name(c))).collect::<Vec<_>>().join(" | ")
+                        v.iter()
+                            .map(|(c, r)| format!("{} [{r}]", name(c)))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
                     }
                 };
-                let _ = writeln!(s, "{} {} {} {}: {} → {}", c.unit, c.unit_name, c.kind, c.level, fmt(&c.before), fmt(&c.after));
+                let _ = writeln!(
+                    s,
+                    "{} {} {} {}: {} → {}",
+                    c.unit,
+                    c.unit_name,
+                    c.kind,
+                    c.level,
+                    fmt(&c.before),
+                    fmt(&c.after)
+                );
             }
             let per: Vec<String> = d.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
             let _ = writeln!(
@@ -145,7 +199,11 @@ pub(super) fn run_diff(cli: &Cli, a: &DiffArgs) -> Result<Outcome, CliError> {
                 "{} of {} (unit × kind × level) combinations change{} ({:.0} ms)",
                 d.changes.len(),
                 d.compared,
-                if per.is_empty() { String::new() } else { format!(": {}", per.join(", ")) },
+                if per.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", per.join(", "))
+                },
                 took.as_secs_f64() * 1000.0
             );
             out(&s)?;

@@ -101,15 +101,15 @@ fn when_matches(r: &Rule, cx: &CaseCtx<'_>) -> bool {
     if !opt_in(&w.max_penalty, c.max_penalty) {
         return false;
     }
-    if let Some(min) = w.claim_at_least_cny {
-        if c.claim_amount_cny.is_none_or(|a| a < min) {
-            return false;
-        }
+    if let Some(min) = w.claim_at_least_cny
+        && c.claim_amount_cny.is_none_or(|a| a < min)
+    {
+        return false;
     }
-    if let Some(x) = w.parties_cross_province {
-        if c.parties_cross_province.unwrap_or(false) != x {
-            return false;
-        }
+    if let Some(x) = w.parties_cross_province
+        && c.parties_cross_province.unwrap_or(false) != x
+    {
+        return false;
     }
     true
 }
@@ -137,7 +137,11 @@ impl Engine {
     pub fn load(geo: Geodata, files: &RuleFiles) -> Result<Engine, LoadError> {
         let rules = files.load(&geo)?;
         let address = AddressIndex::new(geo.codes());
-        Ok(Engine { geo, rules, address })
+        Ok(Engine {
+            geo,
+            rules,
+            address,
+        })
     }
 
     /// The embedded default geodata and rules.
@@ -173,22 +177,28 @@ impl Engine {
     /// has a role the kind connects through.
     pub fn check_case(&self, case: &Case, today: Date, origin: &str) -> Result<(), CaseError> {
         let date = case.filed_on.unwrap_or(today);
-        if let Some(first) = self.rules.earliest() {
-            if date < first {
+        if let Some(first) = self.rules.earliest()
+            && date < first
+        {
+            return Err(CaseError::new(
+                origin,
+                format!("`filed_on` {date} is before the earliest rule of the rule set ({first})"),
+            ));
+        }
+        for (i, p) in case.places.iter().enumerate() {
+            if let PlaceSpec::Code(code) = &p.spec
+                && let Err(e) = self.geo.locate_code(code)
+            {
                 return Err(CaseError::new(
                     origin,
-                    format!("`filed_on` {date} is before the earliest rule of the rule set ({first})"),
+                    format!("place #{} (`{}`): {e}", i + 1, p.role),
                 ));
             }
         }
-        for (i, p) in case.places.iter().enumerate() {
-            if let PlaceSpec::Code(code) = &p.spec {
-                if let Err(e) = self.geo.locate_code(code) {
-                    return Err(CaseError::new(origin, format!("place #{} (`{}`): {e}", i + 1, p.role)));
-                }
-            }
-        }
-        let cx = CaseCtx { case, marine: case.ship_source };
+        let cx = CaseCtx {
+            case,
+            marine: case.ship_source,
+        };
         let (roles, subs, _) = self.connecting_roles(case.kind, date, &cx);
         let connecting: Vec<Role> = roles.iter().chain(subs.iter()).copied().collect();
         if !case.places.iter().any(|p| connecting.contains(&p.role)) {
@@ -199,15 +209,27 @@ impl Engine {
                 format!(
                     "a `{}` case needs a place with role {} (missing); the case has {}",
                     case.kind,
-                    if want.is_empty() { "(none in force)".to_string() } else { want.join(" or ") },
-                    have.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+                    if want.is_empty() {
+                        "(none in force)".to_string()
+                    } else {
+                        want.join(" or ")
+                    },
+                    have.iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             ));
         }
         Ok(())
     }
 
-    fn connecting_roles(&self, kind: CaseKind, date: Date, cx: &CaseCtx<'_>) -> (Vec<Role>, Vec<Role>, Vec<(Role, String)>) {
+    fn connecting_roles(
+        &self,
+        kind: CaseKind,
+        date: Date,
+        cx: &CaseCtx<'_>,
+    ) -> (Vec<Role>, Vec<Role>, Vec<(Role, String)>) {
         let mut roles = Vec::new();
         let mut subs = Vec::new();
         let mut why = Vec::new();
@@ -242,47 +264,109 @@ impl Engine {
     fn locate_place(&self, spec: &PlaceSpec) -> Result<PlaceLoc, Text> {
         match spec {
             PlaceSpec::At { lon, lat, crs } => {
-                let text = format!("[{lon}, {lat}]{}", if *crs == crate::spatial::Crs::Wgs84 { String::new() } else { format!(" ({crs})") });
-                let loc = self.geo.locate(*lon, *lat, *crs).map_err(|e| Text::new(e.to_string(), format!("坐标无效：{e}")))?;
-                if loc.outside {
-                    let near = loc.nearest.as_ref().map(|n| format!("; nearest unit {} {} at {:.1} km", n.adcode, n.name, n.distance_m / 1000.0)).unwrap_or_default();
+                let text = format!(
+                    "[{lon}, {lat}]{}",
+                    if *crs == crate::spatial::Crs::Wgs84 {
+                        String::new()
+                    } else {
+                        format!(" ({crs})")
+                    }
+                );
+                let ids = self
+                    .geo
+                    .locate_ids(*lon, *lat, *crs)
+                    .map_err(|e| Text::new(e.to_string(), format!("坐标无效：{e}")))?;
+                let Some(ids) = ids else {
+                    // Outside the covered area: the full answer names the nearest unit.
+                    let near = self
+                        .geo
+                        .locate(*lon, *lat, *crs)
+                        .ok()
+                        .and_then(|l| l.nearest)
+                        .map(|n| {
+                            format!(
+                                "; nearest unit {} {} at {:.1} km",
+                                n.adcode,
+                                n.name,
+                                n.distance_m / 1000.0
+                            )
+                        })
+                        .unwrap_or_default();
                     return Err(Text::new(
                         format!("point {text} is outside the covered area{near}"),
                         format!("坐标 {text} 超出覆盖范围"),
                     ));
-                }
-                let own = loc.unit.as_ref().and_then(|u| self.unit_index(&u.adcode));
-                let near = loc
-                    .candidates
-                    .iter()
-                    .filter_map(|c| self.unit_index(&c.adcode).map(|i| (i, c.distance_m)))
-                    .filter(|(i, _)| Some(*i) != own)
-                    .collect();
-                let at_sea = own.is_none() && loc.at_sea();
-                if own.is_none() && !at_sea {
+                };
+                let feats = self.geo.features();
+                let at_sea = ids.unit.is_none()
+                    && ids
+                        .features
+                        .iter()
+                        .any(|&f| feats.get(f).is_some_and(|f| f.kind.is_sea()));
+                if ids.unit.is_none() && !at_sea {
                     return Err(Text::new(
                         format!("point {text} is in no county-level unit and no sea area"),
                         format!("坐标 {text} 不在任何县级行政区或海域内"),
                     ));
                 }
+                let features = if at_sea {
+                    ids.features
+                        .iter()
+                        .filter_map(|&f| feats.get(f))
+                        .map(|f| f.id.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 Ok(PlaceLoc {
-                    units: own.into_iter().collect(),
+                    units: ids.unit.into_iter().collect(),
                     area: None,
-                    features: loc.features.iter().map(|f| f.id.clone()).collect(),
+                    features,
                     at_sea,
-                    near,
+                    near: ids.near,
                     text,
                 })
             }
             PlaceSpec::Code(code) => {
-                let c = self.geo.locate_code(code).map_err(|e| Text::new(e.to_string(), format!("未知代码：{e}")))?;
-                let text = format!("{code} {}", c.name);
-                match c.level {
+                let areas = self.geo.codes().get_all(code);
+                let Some(first) = areas.first() else {
+                    return Err(self
+                        .geo
+                        .locate_code(code)
+                        .map(|_| Text::default())
+                        .unwrap_or_else(|e| Text::new(e.to_string(), format!("未知代码：{e}"))));
+                };
+                let name = if areas.len() > 1 {
+                    areas
+                        .iter()
+                        .map(|a| a.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                } else {
+                    first.name.clone()
+                };
+                let text = format!("{code} {name}");
+                match first.level {
                     AreaLevel::County | AreaLevel::Town => {
-                        let u = c.unit.as_ref().and_then(|u| self.unit_index(&u.adcode)).ok_or_else(|| {
-                            Text::new(format!("code `{code}` has no unit in the geodata"), format!("代码 {code} 无对应区县"))
+                        let county = if first.level == AreaLevel::County {
+                            code.as_str()
+                        } else {
+                            first.parent.as_str()
+                        };
+                        let u = self.unit_index(county).ok_or_else(|| {
+                            Text::new(
+                                format!("code `{code}` has no unit in the geodata"),
+                                format!("代码 {code} 无对应区县"),
+                            )
                         })?;
-                        Ok(PlaceLoc { units: vec![u], area: None, features: Vec::new(), at_sea: false, near: Vec::new(), text })
+                        Ok(PlaceLoc {
+                            units: vec![u],
+                            area: None,
+                            features: Vec::new(),
+                            at_sea: false,
+                            near: Vec::new(),
+                            text,
+                        })
                     }
                     AreaLevel::Province | AreaLevel::City => {
                         let units: Vec<usize> = self
@@ -295,7 +379,7 @@ impl Engine {
                             .collect();
                         Ok(PlaceLoc {
                             units,
-                            area: Some((code.clone(), c.name.clone())),
+                            area: Some((code.clone(), name)),
                             features: Vec::new(),
                             at_sea: false,
                             near: Vec::new(),
@@ -307,9 +391,20 @@ impl Engine {
             PlaceSpec::Address(addr) => {
                 let m = self.address.parse(addr);
                 match m.unit.as_deref().and_then(|u| self.unit_index(u)) {
-                    Some(u) => Ok(PlaceLoc { units: vec![u], area: None, features: Vec::new(), at_sea: false, near: Vec::new(), text: addr.clone() }),
+                    Some(u) => Ok(PlaceLoc {
+                        units: vec![u],
+                        area: None,
+                        features: Vec::new(),
+                        at_sea: false,
+                        near: Vec::new(),
+                        text: addr.clone(),
+                    }),
                     None => {
-                        let cands: Vec<String> = m.candidates.iter().map(|c| format!("{} {}", c.adcode, c.name)).collect();
+                        let cands: Vec<String> = m
+                            .candidates
+                            .iter()
+                            .map(|c| format!("{} {}", c.adcode, c.name))
+                            .collect();
                         Err(Text::new(
                             if cands.is_empty() {
                                 format!("address `{addr}` matches no county-level unit")
@@ -329,9 +424,19 @@ impl Engine {
     }
 
     /// The level of a place: the highest-priority scope rule with a level.
-    fn level_for(&self, kind: CaseKind, date: Date, cx: &CaseCtx<'_>, t: Target<'_>) -> Option<&Rule> {
+    fn level_for(
+        &self,
+        kind: CaseKind,
+        date: Date,
+        cx: &CaseCtx<'_>,
+        t: Target<'_>,
+    ) -> Option<&Rule> {
         self.rules.for_kind(kind).find(|r| {
-            r.stage == Stage::Scope && r.level.is_some() && r.in_force(date) && when_matches(r, cx) && territory_matches(r, t)
+            r.stage == Stage::Scope
+                && r.level.is_some()
+                && r.in_force(date)
+                && when_matches(r, cx)
+                && territory_matches(r, t)
         })
     }
 
@@ -340,14 +445,22 @@ impl Engine {
     }
 
     /// Venue rules of `status` at the top matching priority, resolved to courts.
-    fn venue(&self, kind: CaseKind, level: Level, date: Date, cx: &CaseCtx<'_>, t: Target<'_>, status: RuleStatus) -> Vec<Pick<'_>> {
+    fn venue(
+        &self,
+        kind: CaseKind,
+        level: Level,
+        date: Date,
+        cx: &CaseCtx<'_>,
+        t: Target<'_>,
+        status: RuleStatus,
+    ) -> Vec<Pick<'_>> {
         let mut out: Vec<Pick<'_>> = Vec::new();
         let mut top: Option<i32> = None;
         for r in self.rules.for_kind(kind) {
-            if let Some(p) = top {
-                if r.priority < p {
-                    break;
-                }
+            if let Some(p) = top
+                && r.priority < p
+            {
+                break;
             }
             if r.stage != Stage::Venue
                 || r.status != status
@@ -358,7 +471,9 @@ impl Engine {
             {
                 continue;
             }
-            let Some(court) = self.resolve_court(r, t) else { continue };
+            let Some(court) = self.resolve_court(r, t) else {
+                continue;
+            };
             let Some(a) = r.assign.as_ref() else { continue };
             top = Some(r.priority);
             let appeal = match (&a.appeal, a.appeal_of_unit) {
@@ -375,11 +490,16 @@ impl Engine {
                 (None, None) => court.appeal.clone(),
             };
             let tribunal = a.tribunal.clone().filter(|tid| {
-                court
-                    .tribunal(tid)
-                    .is_some_and(|tr| tr.from.is_none_or(|f| date >= f) && tr.to.is_none_or(|to| date < to))
+                court.tribunal(tid).is_some_and(|tr| {
+                    tr.from.is_none_or(|f| date >= f) && tr.to.is_none_or(|to| date < to)
+                })
             });
-            out.push(Pick { rule: r, court, tribunal, appeal });
+            out.push(Pick {
+                rule: r,
+                court,
+                tribunal,
+                appeal,
+            });
         }
         out
     }
@@ -397,20 +517,31 @@ impl Engine {
     pub fn route(&self, case: &Case, today: Date) -> Decision {
         let date = case.filed_on.unwrap_or(today);
         let mut warnings: Vec<Warning> = Vec::new();
-        let mut warned: BTreeSet<(String, Option<usize>)> = BTreeSet::new();
-        let mut warn = |w: Warning, warnings: &mut Vec<Warning>| {
-            let key = (format!("{}:{}", w.code, w.rule.clone().unwrap_or_else(|| w.message.en.clone())), w.place);
-            if warned.insert(key) {
+        let warn = |w: Warning, warnings: &mut Vec<Warning>| {
+            let dup = warnings.iter().any(|x| {
+                x.code == w.code
+                    && x.place == w.place
+                    && match (&x.rule, &w.rule) {
+                        (Some(a), Some(b)) => a == b,
+                        (None, None) => x.message.en == w.message.en,
+                        _ => false,
+                    }
+            });
+            if !dup {
                 warnings.push(w);
             }
         };
         // 1. Locate.
-        let locs: Vec<Result<PlaceLoc, Text>> = case.places.iter().map(|p| self.locate_place(&p.spec)).collect();
+        let locs: Vec<Result<PlaceLoc, Text>> = case
+            .places
+            .iter()
+            .map(|p| self.locate_place(&p.spec))
+            .collect();
         let marine = case.ship_source || locs.iter().any(|l| l.as_ref().is_ok_and(|l| l.at_sea));
         let cx = CaseCtx { case, marine };
         // 2. Connecting roles.
         let (roles, subs, role_why) = self.connecting_roles(case.kind, date, &cx);
-        let mut grounds: Vec<(Court, Option<String>, Option<String>, Ground)> = Vec::new();
+        let mut grounds: Vec<(&Court, Option<String>, Option<String>, Ground)> = Vec::new();
         let mut reasons: Vec<Text> = Vec::new();
         for (i, (place, loc)) in case.places.iter().zip(&locs).enumerate() {
             let pno = i + 1;
@@ -420,8 +551,15 @@ impl Engine {
                     Warning {
                         code: "role_ignored",
                         message: Text::new(
-                            format!("place #{pno}: role `{}` is not a connecting factor for a `{}` case on {date}", place.role, case.kind),
-                            format!("第{pno}个地点：{}不是{}案件的管辖连结点", place.role.name_zh(), case.kind.name_zh()),
+                            format!(
+                                "place #{pno}: role `{}` is not a connecting factor for a `{}` case on {date}",
+                                place.role, case.kind
+                            ),
+                            format!(
+                                "第{pno}个地点：{}不是{}案件的管辖连结点",
+                                place.role.name_zh(),
+                                case.kind.name_zh()
+                            ),
                         ),
                         rule: None,
                         place: Some(pno),
@@ -436,20 +574,29 @@ impl Engine {
                     warn(
                         Warning {
                             code: "place_skipped",
-                            message: Text::new(format!("place #{pno} skipped: {}", why.en), format!("第{pno}个地点已跳过：{}", why.zh)),
+                            message: Text::new(
+                                format!("place #{pno} skipped: {}", why.en),
+                                format!("第{pno}个地点已跳过：{}", why.zh),
+                            ),
                             rule: None,
                             place: Some(pno),
                         },
                         &mut warnings,
                     );
-                    reasons.push(Text::new(format!("place #{pno}: {}", why.en), format!("第{pno}个地点：{}", why.zh)));
+                    reasons.push(Text::new(
+                        format!("place #{pno}: {}", why.en),
+                        format!("第{pno}个地点：{}", why.zh),
+                    ));
                     continue;
                 }
             };
             if let Some(addr) = &place.address_check {
                 self.cross_check(addr, loc, pno, &mut |w| warn(w, &mut warnings));
             }
-            let role_rule = role_why.iter().find(|(r, _)| *r == place.role).map(|(_, id)| id.clone());
+            let role_rule = role_why
+                .iter()
+                .find(|(r, _)| *r == place.role)
+                .map(|(_, id)| id.clone());
             let targets: Vec<Target<'_>> = if loc.at_sea {
                 vec![Target::Sea(&loc.features)]
             } else {
@@ -466,22 +613,28 @@ impl Engine {
                 results.push((t, lvl_rule, picks));
             }
             let Some((first_t, lvl_rule, picks)) = results.first().cloned() else {
-                reasons.push(Text::new(format!("place #{pno} ({}) contains no unit", loc.text), format!("第{pno}个地点不含区县")));
+                reasons.push(Text::new(
+                    format!("place #{pno} ({}) contains no unit", loc.text),
+                    format!("第{pno}个地点不含区县"),
+                ));
                 continue;
             };
             if loc.area.is_some() {
                 let same = results.iter().all(|(_, _, p)| {
-                    p.len() == picks.len() && p.iter().zip(&picks).all(|(a, b)| a.court.id == b.court.id && a.tribunal == b.tribunal)
+                    p.len() == picks.len()
+                        && p.iter()
+                            .zip(&picks)
+                            .all(|(a, b)| a.court.id == b.court.id && a.tribunal == b.tribunal)
                 });
                 if !same {
                     let mut examples: Vec<String> = Vec::new();
                     for (t, _, p) in results.iter().take(40) {
-                        if let (Target::Unit(u), Some(pk)) = (t, p.first()) {
-                            if let Some(unit) = self.geo.units().get(*u) {
-                                let e = format!("{} → {}", unit.name, pk.court.name_zh);
-                                if !examples.iter().any(|x| x.ends_with(&pk.court.name_zh)) {
-                                    examples.push(e);
-                                }
+                        if let (Target::Unit(u), Some(pk)) = (t, p.first())
+                            && let Some(unit) = self.geo.units().get(*u)
+                        {
+                            let e = format!("{} → {}", unit.name, pk.court.name_zh);
+                            if !examples.iter().any(|x| x.ends_with(&pk.court.name_zh)) {
+                                examples.push(e);
                             }
                         }
                     }
@@ -491,9 +644,20 @@ impl Engine {
                             "place #{pno} (`{code}` {name}) names an area whose county-level units go to different courts ({}); give a county code",
                             examples.join(", ")
                         ),
-                        format!("第{pno}个地点（{code} {name}）为地区，其下各区县由不同法院管辖（{}），请给出区县代码", examples.join("，")),
+                        format!(
+                            "第{pno}个地点（{code} {name}）为地区，其下各区县由不同法院管辖（{}），请给出区县代码",
+                            examples.join("，")
+                        ),
                     );
-                    warn(Warning { code: "area_not_unit", message: msg.clone(), rule: None, place: Some(pno) }, &mut warnings);
+                    warn(
+                        Warning {
+                            code: "area_not_unit",
+                            message: msg.clone(),
+                            rule: None,
+                            place: Some(pno),
+                        },
+                        &mut warnings,
+                    );
                     reasons.push(msg);
                     continue;
                 }
@@ -519,7 +683,10 @@ impl Engine {
                 } else {
                     String::new()
                 };
-                let landing = if loc.at_sea && roles.contains(&Role::Landing) && !case.places.iter().any(|p| p.role == Role::Landing) {
+                let landing = if loc.at_sea
+                    && roles.contains(&Role::Landing)
+                    && !case.places.iter().any(|p| p.role == Role::Landing)
+                {
                     "; for a crime at sea add the `landing` place of the defendant (CrimPL Interpretation art. 4)"
                 } else {
                     ""
@@ -531,15 +698,26 @@ impl Engine {
                 continue;
             }
             // Alternatives, advisories, border.
-            self.alternatives(case, date, &cx, first_t, level, &picks, pno, &mut |w| warn(w, &mut warnings));
+            self.alternatives(case, date, &cx, first_t, level, &picks, pno, &mut |w| {
+                warn(w, &mut warnings)
+            });
             for r in self.rules.for_kind(case.kind) {
-                if r.stage == Stage::Advisory && r.covers_level(level) && r.in_force(date) && when_matches(r, &cx) && territory_matches(r, first_t) {
-                    if let Some(t) = &r.warning {
-                        warn(
-                            Warning { code: "advisory", message: t.clone(), rule: Some(r.id.clone()), place: Some(pno) },
-                            &mut warnings,
-                        );
-                    }
+                if r.stage == Stage::Advisory
+                    && r.covers_level(level)
+                    && r.in_force(date)
+                    && when_matches(r, &cx)
+                    && territory_matches(r, first_t)
+                    && let Some(t) = &r.warning
+                {
+                    warn(
+                        Warning {
+                            code: "advisory",
+                            message: t.clone(),
+                            rule: Some(r.id.clone()),
+                            place: Some(pno),
+                        },
+                        &mut warnings,
+                    );
                 }
             }
             for &(other, dist) in &loc.near {
@@ -549,9 +727,14 @@ impl Engine {
                     .and_then(|r| r.level)
                     .map(|l| self.venue(case.kind, l, date, &cx, t, RuleStatus::Baseline))
                     .unwrap_or_default();
-                let Some(u) = self.geo.units().get(other) else { continue };
+                let Some(u) = self.geo.units().get(other) else {
+                    continue;
+                };
                 let names: Vec<&str> = alt.iter().map(|p| p.court.name_zh.as_str()).collect();
-                let same = alt.iter().map(|p| &p.court.id).eq(picks.iter().map(|p| &p.court.id));
+                let same = alt
+                    .iter()
+                    .map(|p| &p.court.id)
+                    .eq(picks.iter().map(|p| &p.court.id));
                 warn(
                     Warning {
                         code: "near_border",
@@ -560,13 +743,21 @@ impl Engine {
                                 "place #{pno} is {dist:.0} m from {} {}{}",
                                 u.adcode,
                                 u.name,
-                                if same { " (same court there)".to_string() } else { format!(", whose court would be {}", names.join(", ")) }
+                                if same {
+                                    " (same court there)".to_string()
+                                } else {
+                                    format!(", whose court would be {}", names.join(", "))
+                                }
                             ),
                             format!(
                                 "第{pno}个地点距{}（{}）仅 {dist:.0} 米{}",
                                 u.name,
                                 u.adcode,
-                                if same { "（该处管辖法院相同）".to_string() } else { format!("，该处管辖法院为{}", names.join("、")) }
+                                if same {
+                                    "（该处管辖法院相同）".to_string()
+                                } else {
+                                    format!("，该处管辖法院为{}", names.join("、"))
+                                }
                             ),
                         ),
                         rule: None,
@@ -582,7 +773,10 @@ impl Engine {
                             Warning {
                                 code: "approximate_polygon",
                                 message: Text::new(
-                                    format!("place #{pno} was placed in `{}` {}, an approximate polygon, not a legal boundary", f.id, f.name),
+                                    format!(
+                                        "place #{pno} was placed in `{}` {}, an approximate polygon, not a legal boundary",
+                                        f.id, f.name
+                                    ),
                                     format!("第{pno}个地点位于近似范围“{}”，并非法定界线", f.name),
                                 ),
                                 rule: None,
@@ -605,40 +799,58 @@ impl Engine {
                     rules.push(p.rule.id.clone());
                 }
                 let mut confidence = lowest(p.rule.confidence, lvl_rule.confidence);
-                if p.court.confidence == Confidence::Uncertain && p.rule.confidence == Confidence::Confirmed {
+                if p.court.confidence == Confidence::Uncertain
+                    && p.rule.confidence == Confidence::Confirmed
+                {
                     // The court's own facts (seat, name) do not make the assignment uncertain.
                     confidence = lowest(confidence, Confidence::Confirmed);
                 }
                 for id in &rules {
-                    if let Some(r) = self.rules.rule(id) {
-                        if r.confidence == Confidence::Uncertain {
-                            confidence = Confidence::Uncertain;
-                            warn(
-                                Warning {
-                                    code: "uncertain_rule",
-                                    message: Text::new(
-                                        format!("rule `{}` rests on uncertain facts: {}", r.id, r.summary.en),
-                                        format!("规则 {} 所依据的事实尚不确定：{}", r.id, r.summary.zh),
-                                    ),
-                                    rule: Some(r.id.clone()),
-                                    place: None,
-                                },
-                                &mut warnings,
-                            );
+                    if let Some(r) = self.rules.rule(id)
+                        && r.confidence == Confidence::Uncertain
+                    {
+                        confidence = Confidence::Uncertain;
+                        if warnings.iter().any(|w| {
+                            w.code == "uncertain_rule" && w.rule.as_deref() == Some(id.as_str())
+                        }) {
+                            continue;
                         }
+                        warn(
+                            Warning {
+                                code: "uncertain_rule",
+                                message: Text::new(
+                                    format!(
+                                        "rule `{}` rests on uncertain facts: {}",
+                                        r.id, r.summary.en
+                                    ),
+                                    format!("规则 {} 所依据的事实尚不确定：{}", r.id, r.summary.zh),
+                                ),
+                                rule: Some(r.id.clone()),
+                                place: None,
+                            },
+                            &mut warnings,
+                        );
                     }
                 }
                 let unit = match first_t {
-                    Target::Unit(u) if loc.area.is_none() => self.geo.units().get(u).map(|u| UnitBrief { adcode: u.adcode.clone(), name: u.name.clone() }),
+                    Target::Unit(u) if loc.area.is_none() => {
+                        self.geo.units().get(u).map(|u| UnitBrief {
+                            adcode: u.adcode.clone(),
+                            name: u.name.clone(),
+                        })
+                    }
                     _ => None,
                 };
                 let feature = if loc.at_sea {
-                    loc.features.iter().find(|f| p.rule.territory.has_feature(f)).cloned()
+                    loc.features
+                        .iter()
+                        .find(|f| p.rule.territory.has_feature(f))
+                        .cloned()
                 } else {
                     None
                 };
                 grounds.push((
-                    p.court.clone(),
+                    p.court,
                     p.tribunal.clone(),
                     p.appeal.clone(),
                     Ground {
@@ -667,13 +879,18 @@ impl Engine {
                 None => {
                     order.push((g.place, court.id.clone()));
                     competent.push(Competent {
-                        court: Engine::court_ref(&court),
-                        tribunal: tribunal.as_ref().and_then(|t| court.tribunal(t)).map(|t| TribunalRef {
-                            id: t.id.clone(),
-                            name_zh: t.name_zh.clone(),
-                            name_en: t.name_en.clone(),
+                        court: Engine::court_ref(court),
+                        tribunal: tribunal.as_ref().and_then(|t| court.tribunal(t)).map(|t| {
+                            TribunalRef {
+                                id: t.id.clone(),
+                                name_zh: t.name_zh.clone(),
+                                name_en: t.name_en.clone(),
+                            }
                         }),
-                        appeal_court: appeal.as_deref().and_then(|a| self.rules.courts.get(a)).map(Engine::court_ref),
+                        appeal_court: appeal
+                            .as_deref()
+                            .and_then(|a| self.rules.courts.get(a))
+                            .map(Engine::court_ref),
                         seat_at: court.seat_at,
                         grounds: vec![g],
                     });
@@ -687,7 +904,11 @@ impl Engine {
         });
         // 4. Relation.
         let relation = self.relation(case.kind, date, &competent);
-        let status = if competent.is_empty() { Status::NoCourt } else { Status::Routed };
+        let status = if competent.is_empty() {
+            Status::NoCourt
+        } else {
+            Status::Routed
+        };
         let no_court_reason = if competent.is_empty() {
             Some(if reasons.is_empty() {
                 Text::new(
@@ -696,8 +917,16 @@ impl Engine {
                 )
             } else {
                 Text::new(
-                    reasons.iter().map(|r| r.en.as_str()).collect::<Vec<_>>().join("; "),
-                    reasons.iter().map(|r| r.zh.as_str()).collect::<Vec<_>>().join("；"),
+                    reasons
+                        .iter()
+                        .map(|r| r.en.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    reasons
+                        .iter()
+                        .map(|r| r.zh.as_str())
+                        .collect::<Vec<_>>()
+                        .join("；"),
                 )
             })
         } else {
@@ -720,7 +949,12 @@ impl Engine {
     /// Flags a place whose address names another unit than its point or code.
     fn cross_check(&self, addr: &str, loc: &PlaceLoc, pno: usize, warn: &mut dyn FnMut(Warning)) {
         let m = self.address.parse(addr);
-        let located: Vec<&str> = loc.units.iter().filter_map(|&u| self.geo.units().get(u)).map(|u| u.adcode.as_str()).collect();
+        let located: Vec<&str> = loc
+            .units
+            .iter()
+            .filter_map(|&u| self.geo.units().get(u))
+            .map(|u| u.adcode.as_str())
+            .collect();
         let named: Vec<String> = match &m.unit {
             Some(u) => vec![u.clone()],
             None => m.candidates.iter().map(|c| c.adcode.clone()).collect(),
@@ -729,8 +963,14 @@ impl Engine {
             warn(Warning {
                 code: "address_mismatch",
                 message: Text::new(
-                    format!("place #{pno}: the address `{addr}` names no county-level unit, so it could not be checked against {}", loc.text),
-                    format!("第{pno}个地点：地址“{addr}”无法识别区县，未能与{}核对", loc.text),
+                    format!(
+                        "place #{pno}: the address `{addr}` names no county-level unit, so it could not be checked against {}",
+                        loc.text
+                    ),
+                    format!(
+                        "第{pno}个地点：地址“{addr}”无法识别区县，未能与{}核对",
+                        loc.text
+                    ),
                 ),
                 rule: None,
                 place: Some(pno),
@@ -738,18 +978,47 @@ impl Engine {
             return;
         }
         let agrees = named.iter().any(|n| located.contains(&n.as_str()))
-            || loc.near.iter().any(|(u, _)| self.geo.units().get(*u).is_some_and(|u| named.contains(&u.adcode)));
+            || loc.near.iter().any(|(u, _)| {
+                self.geo
+                    .units()
+                    .get(*u)
+                    .is_some_and(|u| named.contains(&u.adcode))
+            });
         if !agrees {
             let names: Vec<String> = named
                 .iter()
-                .map(|c| format!("{c} {}", self.geo.unit(c).map(|u| u.name.as_str()).unwrap_or("")))
+                .map(|c| {
+                    format!(
+                        "{c} {}",
+                        self.geo.unit(c).map(|u| u.name.as_str()).unwrap_or("")
+                    )
+                })
                 .collect();
-            let at = if loc.at_sea { "at sea".to_string() } else { located.iter().map(|c| format!("{c} {}", self.geo.unit(c).map(|u| u.name.as_str()).unwrap_or(""))).collect::<Vec<_>>().join(", ") };
+            let at = if loc.at_sea {
+                "at sea".to_string()
+            } else {
+                located
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{c} {}",
+                            self.geo.unit(c).map(|u| u.name.as_str()).unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             warn(Warning {
                 code: "address_mismatch",
                 message: Text::new(
-                    format!("place #{pno}: the point or code is in {at} but the address `{addr}` says {}; routed by the point or code", names.join(" or ")),
-                    format!("第{pno}个地点：坐标或代码位于{at}，但地址“{addr}”指向{}；已按坐标或代码确定管辖", names.join("或")),
+                    format!(
+                        "place #{pno}: the point or code is in {at} but the address `{addr}` says {}; routed by the point or code",
+                        names.join(" or ")
+                    ),
+                    format!(
+                        "第{pno}个地点：坐标或代码位于{at}，但地址“{addr}”指向{}；已按坐标或代码确定管辖",
+                        names.join("或")
+                    ),
                 ),
                 rule: None,
                 place: Some(pno),
@@ -757,7 +1026,10 @@ impl Engine {
         }
     }
 
-    #[allow(clippy::too_many_arguments, reason = "internal helper with the evaluation context spelled out")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "internal helper with the evaluation context spelled out"
+    )]
     fn alternatives(
         &self,
         case: &Case,
@@ -771,7 +1043,9 @@ impl Engine {
     ) {
         let alts = self.venue(case.kind, level, date, cx, t, RuleStatus::Alternative);
         for a in alts {
-            let applies = picks.iter().any(|p| a.rule.alternative_to.contains(&p.rule.id));
+            let applies = picks
+                .iter()
+                .any(|p| a.rule.alternative_to.contains(&p.rule.id));
             let differs = picks.iter().all(|p| p.court.id != a.court.id);
             if applies && differs {
                 warn(Warning {
@@ -781,7 +1055,10 @@ impl Engine {
                             "place #{pno}: an alternative reading ({}, uncertain) would give {} {}: {}",
                             a.rule.id, a.court.name_zh, a.court.name_en, a.rule.summary.en
                         ),
-                        format!("第{pno}个地点：另一种理解（{}，不确定）将由{}管辖：{}", a.rule.id, a.court.name_zh, a.rule.summary.zh),
+                        format!(
+                            "第{pno}个地点：另一种理解（{}，不确定）将由{}管辖：{}",
+                            a.rule.id, a.court.name_zh, a.rule.summary.zh
+                        ),
                     ),
                     rule: Some(a.rule.id.clone()),
                     place: Some(pno),
@@ -799,7 +1076,10 @@ impl Engine {
         let (rk, applies) = match competent.len() {
             0 => (RelationKind::None, None),
             1 => (RelationKind::Exclusive, None),
-            _ if provinces.len() > 1 => (RelationKind::CrossProvince, Some(RelationApplies::CrossProvince)),
+            _ if provinces.len() > 1 => (
+                RelationKind::CrossProvince,
+                Some(RelationApplies::CrossProvince),
+            ),
             _ => (RelationKind::Concurrent, Some(RelationApplies::Concurrent)),
         };
         let mut rules = Vec::new();
@@ -821,13 +1101,22 @@ impl Engine {
             RelationKind::Exclusive => Text::new("one competent court", "唯一管辖法院"),
             _ => Text::new(en.join(" "), zh.join("")),
         };
-        Relation { kind: rk, rules, text }
+        Relation {
+            kind: rk,
+            rules,
+            text,
+        }
     }
 }
 
 /// The court a venue rule assigns for a target (`None` when a unit pattern meets a sea target
 /// or the registry has no such court).
-pub(crate) fn resolve_court<'r>(rules: &'r RuleSet, geo: &Geodata, r: &Rule, t: Target<'_>) -> Option<&'r Court> {
+pub(crate) fn resolve_court<'r>(
+    rules: &'r RuleSet,
+    geo: &Geodata,
+    r: &Rule,
+    t: Target<'_>,
+) -> Option<&'r Court> {
     let a = r.assign.as_ref()?;
     match &a.court {
         CourtPick::Named(id) => rules.courts.get(id),

@@ -18,15 +18,29 @@ pub enum Lang {
 pub fn render_text(d: &Decision, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let mut s = String::new();
-    let id = d.case_id.as_deref().map(|i| format!(" `{i}`")).unwrap_or_default();
+    let id = d
+        .case_id
+        .as_deref()
+        .map(|i| format!(" `{i}`"))
+        .unwrap_or_default();
     if zh {
         let _ = writeln!(s, "案件{id}：{}，立案日期 {}", d.kind.name_zh(), d.filed_on);
     } else {
-        let _ = writeln!(s, "case{id}: {} ({}), filed on {}", d.kind, d.kind.name_zh(), d.filed_on);
+        let _ = writeln!(
+            s,
+            "case{id}: {} ({}), filed on {}",
+            d.kind,
+            d.kind.name_zh(),
+            d.filed_on
+        );
     }
     match d.status {
         Status::NoCourt => {
-            let reason = d.no_court_reason.as_ref().map(|r| if zh { r.zh.as_str() } else { r.en.as_str() }).unwrap_or("");
+            let reason = d
+                .no_court_reason
+                .as_ref()
+                .map(|r| if zh { r.zh.as_str() } else { r.en.as_str() })
+                .unwrap_or("");
             if zh {
                 let _ = writeln!(s, "无管辖法院：{reason}");
             } else {
@@ -37,7 +51,11 @@ pub fn render_text(d: &Decision, lang: Lang) -> String {
             if zh {
                 let _ = writeln!(s, "有管辖权的第一审法院（{}家）：", d.competent.len());
             } else {
-                let _ = writeln!(s, "competent first-instance court(s): {}", d.competent.len());
+                let _ = writeln!(
+                    s,
+                    "competent first-instance court(s): {}",
+                    d.competent.len()
+                );
             }
         }
     }
@@ -52,7 +70,11 @@ pub fn render_text(d: &Decision, lang: Lang) -> String {
                 let _ = writeln!(s, "   上诉法院：{}", a.name_zh);
             }
         } else {
-            let _ = writeln!(s, "{n}. {} {} [{}]", c.court.name_zh, c.court.name_en, c.court.id);
+            let _ = writeln!(
+                s,
+                "{n}. {} {} [{}]",
+                c.court.name_zh, c.court.name_en, c.court.id
+            );
             if let Some(t) = &c.tribunal {
                 let _ = writeln!(s, "   tribunal: {} {}", t.name_zh, t.name_en);
             }
@@ -74,7 +96,11 @@ pub fn render_text(d: &Decision, lang: Lang) -> String {
                     "   依据：第{}个地点（{}{}，{}）→ {}：{}{}",
                     g.place,
                     g.factor.name_zh(),
-                    if g.subsidiary { "，更为适宜时" } else { "" },
+                    if g.subsidiary {
+                        "，更为适宜时"
+                    } else {
+                        ""
+                    },
                     place,
                     g.rules.join(" + "),
                     g.summary.zh,
@@ -87,7 +113,11 @@ pub fn render_text(d: &Decision, lang: Lang) -> String {
                     "   ground: place #{} ({}{}: {}) at {} level → {}: {}{}",
                     g.place,
                     g.factor,
-                    if g.subsidiary { ", if more suitable" } else { "" },
+                    if g.subsidiary {
+                        ", if more suitable"
+                    } else {
+                        ""
+                    },
                     place,
                     g.level,
                     g.rules.join(" + "),
@@ -98,30 +128,58 @@ pub fn render_text(d: &Decision, lang: Lang) -> String {
             }
         }
     }
-    if matches!(d.relation.kind, RelationKind::Concurrent | RelationKind::CrossProvince) {
+    if matches!(
+        d.relation.kind,
+        RelationKind::Concurrent | RelationKind::CrossProvince
+    ) {
         let label = match (d.relation.kind, zh) {
             (RelationKind::CrossProvince, true) => "跨省并存管辖",
             (RelationKind::CrossProvince, false) => "concurrent, across provinces",
             (_, true) => "并存管辖",
             (_, false) => "concurrent",
         };
-        let text = if zh { &d.relation.text.zh } else { &d.relation.text.en };
-        if zh {
-            let _ = writeln!(s, "法院关系：{label}（{}）。{text}", d.relation.rules.join("、"));
+        let text = if zh {
+            &d.relation.text.zh
         } else {
-            let _ = writeln!(s, "relation: {label} ({}). {text}", d.relation.rules.join(", "));
+            &d.relation.text.en
+        };
+        if zh {
+            let _ = writeln!(
+                s,
+                "法院关系：{label}（{}）。{text}",
+                d.relation.rules.join("、")
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "relation: {label} ({}). {text}",
+                d.relation.rules.join(", ")
+            );
         }
     }
     if !d.warnings.is_empty() {
         let _ = writeln!(s, "{}", if zh { "提示：" } else { "warnings:" });
         for w in &d.warnings {
-            let _ = writeln!(s, "  - [{}] {}", w.code, if zh { &w.message.zh } else { &w.message.en });
+            let _ = writeln!(
+                s,
+                "  - [{}] {}",
+                w.code,
+                if zh { &w.message.zh } else { &w.message.en }
+            );
         }
     }
     if zh {
-        let _ = writeln!(s, "规则版本 {}；地理数据 {}", d.rules_version, d.geodata_version);
+        let _ = writeln!(
+            s,
+            "规则版本 {}；地理数据 {}",
+            d.rules_version, d.geodata_version
+        );
     } else {
-        let _ = writeln!(s, "rules {}; geodata {}", d.rules_version, d.geodata_version);
+        let _ = writeln!(
+            s,
+            "rules {}; geodata {}",
+            d.rules_version, d.geodata_version
+        );
     }
     s
 }

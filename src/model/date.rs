@@ -46,7 +46,11 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 impl Date {
     /// A date from year, month, day; `None` if invalid.
     pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Date> {
-        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || !(1000..=9999).contains(&y) {
+        if !(1..=12).contains(&m)
+            || d == 0
+            || d > days_in_month(y, m)
+            || !(1000..=9999).contains(&y)
+        {
             return None;
         }
         Some(Date(days_from_civil(y, m, d)))
@@ -114,7 +118,13 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        for s in ["1970-01-01", "2019-07-01", "2000-02-29", "2023-09-08", "1999-12-31"] {
+        for s in [
+            "1970-01-01",
+            "2019-07-01",
+            "2000-02-29",
+            "2023-09-08",
+            "1999-12-31",
+        ] {
             assert_eq!(Date::parse(s).unwrap().to_string(), s);
         }
         assert_eq!(Date::parse("1970-01-01").unwrap().days(), 0);

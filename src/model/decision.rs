@@ -25,7 +25,9 @@ impl Text {
 }
 
 /// How sure the facts behind a rule are (as marked in legal-facts.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     /// Seen in the cited source.
@@ -209,7 +211,11 @@ impl Decision {
         let mut v: Vec<&str> = self
             .competent
             .iter()
-            .flat_map(|c| c.grounds.iter().flat_map(|g| g.rules.iter().map(String::as_str)))
+            .flat_map(|c| {
+                c.grounds
+                    .iter()
+                    .flat_map(|g| g.rules.iter().map(String::as_str))
+            })
             .chain(self.relation.rules.iter().map(String::as_str))
             .chain(self.warnings.iter().filter_map(|w| w.rule.as_deref()))
             .collect();

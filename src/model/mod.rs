@@ -250,7 +250,11 @@ impl Case {
             id: None,
             kind,
             filed_on,
-            places: vec![Place { role, spec, address_check: None }],
+            places: vec![Place {
+                role,
+                spec,
+                address_check: None,
+            }],
             defendant_agency_level: None,
             admin_subject: None,
             max_penalty: None,

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use super::raw::{self, RawRulesFile, Stage};
-use super::{Assign, Court, CourtLevel, CourtPick, Courts, Rule, RuleSet, Source, Territory, Tribunal, When};
+use super::{
+    Assign, Court, CourtLevel, CourtPick, Courts, Rule, RuleSet, Source, Territory, Tribunal, When,
+};
 use crate::diagnostics::{did_you_mean, hint, line_col, snippet};
 use crate::input::improve_serde_message;
 use crate::model::Text;
@@ -13,13 +15,34 @@ use crate::spatial::{AreaLevel, Geodata};
 
 /// The rule files of the embedded default set: `(name, text)`.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("sources.yaml", include_str!("../../jurisdiction-rules/sources.yaml")),
-    ("courts.yaml", include_str!("../../jurisdiction-rules/courts.yaml")),
-    ("national.yaml", include_str!("../../jurisdiction-rules/national.yaml")),
-    ("shanghai.yaml", include_str!("../../jurisdiction-rules/shanghai.yaml")),
-    ("jiangsu.yaml", include_str!("../../jurisdiction-rules/jiangsu.yaml")),
-    ("zhejiang.yaml", include_str!("../../jurisdiction-rules/zhejiang.yaml")),
-    ("anhui.yaml", include_str!("../../jurisdiction-rules/anhui.yaml")),
+    (
+        "sources.yaml",
+        include_str!("../../jurisdiction-rules/sources.yaml"),
+    ),
+    (
+        "courts.yaml",
+        include_str!("../../jurisdiction-rules/courts.yaml"),
+    ),
+    (
+        "national.yaml",
+        include_str!("../../jurisdiction-rules/national.yaml"),
+    ),
+    (
+        "shanghai.yaml",
+        include_str!("../../jurisdiction-rules/shanghai.yaml"),
+    ),
+    (
+        "jiangsu.yaml",
+        include_str!("../../jurisdiction-rules/jiangsu.yaml"),
+    ),
+    (
+        "zhejiang.yaml",
+        include_str!("../../jurisdiction-rules/zhejiang.yaml"),
+    ),
+    (
+        "anhui.yaml",
+        include_str!("../../jurisdiction-rules/anhui.yaml"),
+    ),
 ];
 
 /// A set of rule files to load.
@@ -46,7 +69,10 @@ impl RuleFiles {
     /// Every `*.yaml` file directly inside `dir` (not `tests/` or `scenarios/`).
     pub fn from_dir(dir: &std::path::Path) -> Result<RuleFiles, LoadError> {
         let rd = std::fs::read_dir(dir).map_err(|e| LoadError {
-            diagnostics: vec![Diagnostic::plain(&dir.display().to_string(), format!("cannot read directory: {e}"))],
+            diagnostics: vec![Diagnostic::plain(
+                &dir.display().to_string(),
+                format!("cannot read directory: {e}"),
+            )],
         })?;
         let mut paths: Vec<std::path::PathBuf> = rd
             .filter_map(Result::ok)
@@ -59,13 +85,19 @@ impl RuleFiles {
         for p in paths {
             match std::fs::read_to_string(&p) {
                 Ok(t) => files.push((p.display().to_string(), t)),
-                Err(e) => diags.push(Diagnostic::plain(&p.display().to_string(), format!("cannot read: {e}"))),
+                Err(e) => diags.push(Diagnostic::plain(
+                    &p.display().to_string(),
+                    format!("cannot read: {e}"),
+                )),
             }
         }
         if !diags.is_empty() {
             return Err(LoadError { diagnostics: diags });
         }
-        Ok(RuleFiles { files, scenario: None })
+        Ok(RuleFiles {
+            files,
+            scenario: None,
+        })
     }
 
     /// The same files with a scenario file applied on top.
@@ -121,7 +153,11 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "in `{}` line {l} column {c}: {}", self.file, self.message)?,
+            (Some(l), Some(c)) => write!(
+                f,
+                "in `{}` line {l} column {c}: {}",
+                self.file, self.message
+            )?,
             _ => write!(f, "in `{}`: {}", self.file, self.message)?,
         }
         if let Some(s) = &self.snippet {
@@ -148,7 +184,11 @@ impl fmt::Display for LoadError {
     }
 }
 
-fn parse_yaml<T: serde::de::DeserializeOwned>(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Option<T> {
+fn parse_yaml<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
     match serde_yaml::from_str::<T>(text) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -223,7 +263,11 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
                 check_version(path, f.schema_version, &mut diags);
                 for s in f.sources {
                     if sources.contains_key(&s.key) {
-                        let mut cx = Ctx { file: path, text, diags: &mut diags };
+                        let mut cx = Ctx {
+                            file: path,
+                            text,
+                            diags: &mut diags,
+                        };
                         cx.err(&s.key, None, format!("duplicate source key `{}`", s.key));
                     }
                     sources.insert(
@@ -289,10 +333,16 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
         }
     }
     if sources.is_empty() {
-        diags.push(Diagnostic::plain("sources.yaml", "missing or empty: every rule must cite its sources".to_string()));
+        diags.push(Diagnostic::plain(
+            "sources.yaml",
+            "missing or empty: every rule must cite its sources".to_string(),
+        ));
     }
     let Some((cpath, ctext, craw)) = courts_raw else {
-        diags.push(Diagnostic::plain("courts.yaml", "missing: the court registry is required".to_string()));
+        diags.push(Diagnostic::plain(
+            "courts.yaml",
+            "missing: the court registry is required".to_string(),
+        ));
         return Err(LoadError { diagnostics: diags });
     };
     let courts = build_courts(&cpath, &ctext, craw, &sources, geo, &mut diags);
@@ -300,7 +350,12 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
     let mut seen: HashMap<String, String> = HashMap::new();
     for (path, text, f) in &rule_files {
         let jurisdiction = f.jurisdiction.clone();
-        if jurisdiction != "national" && geo.codes().get(&jurisdiction).is_none_or(|a| a.level != AreaLevel::Province) {
+        if jurisdiction != "national"
+            && geo
+                .codes()
+                .get(&jurisdiction)
+                .is_none_or(|a| a.level != AreaLevel::Province)
+        {
             diags.push(Diagnostic::plain(
                 path,
                 format!("`jurisdiction: {jurisdiction}` is neither `national` nor a province code"),
@@ -308,9 +363,17 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
             continue;
         }
         for r in &f.rules {
-            let mut cx = Ctx { file: path, text, diags: &mut diags };
+            let mut cx = Ctx {
+                file: path,
+                text,
+                diags: &mut diags,
+            };
             if let Some(prev) = seen.get(&r.id) {
-                cx.err(&r.id, None, format!("rule `{}`: duplicate id (also in `{prev}`)", r.id));
+                cx.err(
+                    &r.id,
+                    None,
+                    format!("rule `{}`: duplicate id (also in `{prev}`)", r.id),
+                );
                 continue;
             }
             seen.insert(r.id.clone(), path.clone());
@@ -325,13 +388,25 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
     for r in &rules {
         for other in r.alternative_to.iter().chain(r.concurrent_with.iter()) {
             if !ids.contains(other.as_str()) {
-                let text = rule_files.iter().find(|f| f.0 == r.file).map(|f| f.1.as_str()).unwrap_or("");
-                let mut cx = Ctx { file: &r.file, text, diags: &mut extra };
-                cx.err(&r.id, Some(other.as_str()), format!(
-                    "rule `{}`: unknown rule `{other}`{}",
-                    r.id,
-                    hint(other, ids.iter().copied())
-                ));
+                let text = rule_files
+                    .iter()
+                    .find(|f| f.0 == r.file)
+                    .map(|f| f.1.as_str())
+                    .unwrap_or("");
+                let mut cx = Ctx {
+                    file: &r.file,
+                    text,
+                    diags: &mut extra,
+                };
+                cx.err(
+                    &r.id,
+                    Some(other.as_str()),
+                    format!(
+                        "rule `{}`: unknown rule `{other}`{}",
+                        r.id,
+                        hint(other, ids.iter().copied())
+                    ),
+                );
             }
         }
     }
@@ -339,8 +414,15 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
     for (id, from) in &retire {
         match rules.iter_mut().find(|r| &r.id == id) {
             None => diags.push(Diagnostic::plain(
-                files.scenario.as_ref().map(|s| s.0.as_str()).unwrap_or("scenario"),
-                format!("`retire`: unknown rule `{id}`{}", hint(id, ids_owned(&seen))),
+                files
+                    .scenario
+                    .as_ref()
+                    .map(|s| s.0.as_str())
+                    .unwrap_or("scenario"),
+                format!(
+                    "`retire`: unknown rule `{id}`{}",
+                    hint(id, ids_owned(&seen))
+                ),
             )),
             Some(r) => {
                 if r.valid_from.is_some_and(|f| f >= *from) {
@@ -379,21 +461,38 @@ fn check_version(path: &str, v: u32, diags: &mut Vec<Diagnostic>) {
     if v != raw::SCHEMA_VERSION {
         diags.push(Diagnostic::plain(
             path,
-            format!("unsupported `schema_version: {v}` (this build reads version {})", raw::SCHEMA_VERSION),
+            format!(
+                "unsupported `schema_version: {v}` (this build reads version {})",
+                raw::SCHEMA_VERSION
+            ),
         ));
     }
 }
 
-fn check_sources(id: &str, keys: &[String], sources: &BTreeMap<String, Source>, cx: &mut Ctx<'_>, what: &str) {
+fn check_sources(
+    id: &str,
+    keys: &[String],
+    sources: &BTreeMap<String, Source>,
+    cx: &mut Ctx<'_>,
+    what: &str,
+) {
     if keys.is_empty() {
-        cx.err(id, None, format!("{what} `{id}`: no sources (every {what} must cite its legal basis)"));
+        cx.err(
+            id,
+            None,
+            format!("{what} `{id}`: no sources (every {what} must cite its legal basis)"),
+        );
     }
     for k in keys {
         if !sources.contains_key(k) {
-            cx.err(id, Some(k.as_str()), format!(
-                "{what} `{id}`: unknown source `{k}`{}",
-                hint(k, sources.keys().map(String::as_str))
-            ));
+            cx.err(
+                id,
+                Some(k.as_str()),
+                format!(
+                    "{what} `{id}`: unknown source `{k}`{}",
+                    hint(k, sources.keys().map(String::as_str))
+                ),
+            );
         }
     }
 }
@@ -410,7 +509,11 @@ fn build_courts(
     let mut list = Vec::with_capacity(f.courts.len());
     let mut seen = HashSet::new();
     for c in f.courts {
-        let mut cx = Ctx { file: path, text, diags };
+        let mut cx = Ctx {
+            file: path,
+            text,
+            diags,
+        };
         if !seen.insert(c.id.clone()) {
             cx.err(&c.id, None, format!("court `{}`: duplicate id", c.id));
             continue;
@@ -421,28 +524,47 @@ fn build_courts(
             "high" => CourtLevel::High,
             "supreme" => CourtLevel::Supreme,
             other => {
-                cx.err(&c.id, Some("level:"), format!("court `{}`: unknown level `{other}`", c.id));
+                cx.err(
+                    &c.id,
+                    Some("level:"),
+                    format!("court `{}`: unknown level `{other}`", c.id),
+                );
                 continue;
             }
         };
-        if let Some(a) = &c.appeal {
-            if !ids.contains(a) {
-                cx.err(&c.id, Some("appeal:"), format!(
+        if let Some(a) = &c.appeal
+            && !ids.contains(a)
+        {
+            cx.err(
+                &c.id,
+                Some("appeal:"),
+                format!(
                     "court `{}`: unknown appeal court `{a}`{}",
                     c.id,
                     hint(a, ids.iter().map(String::as_str))
-                ));
-            }
+                ),
+            );
         }
-        if let Some(u) = &c.seat_unit {
-            if geo.codes().get(u).is_none() {
-                cx.err(&c.id, Some("seat_unit:"), format!("court `{}`: unknown seat unit `{u}`", c.id));
-            }
+        if let Some(u) = &c.seat_unit
+            && geo.codes().get(u).is_none()
+        {
+            cx.err(
+                &c.id,
+                Some("seat_unit:"),
+                format!("court `{}`: unknown seat unit `{u}`", c.id),
+            );
         }
-        if let (Some(a), Some(b)) = (c.valid_from, c.valid_to) {
-            if b <= a {
-                cx.err(&c.id, Some("valid_to:"), format!("court `{}`: `valid_to` {b} is not after `valid_from` {a}", c.id));
-            }
+        if let (Some(a), Some(b)) = (c.valid_from, c.valid_to)
+            && b <= a
+        {
+            cx.err(
+                &c.id,
+                Some("valid_to:"),
+                format!(
+                    "court `{}`: `valid_to` {b} is not after `valid_from` {a}",
+                    c.id
+                ),
+            );
         }
         check_sources(&c.id, &c.sources, sources, &mut cx, "court");
         list.push(Court {
@@ -493,21 +615,29 @@ fn resolve_territory(
             features = geo.features().iter().map(|f| f.id.clone()).collect();
         } else {
             for (i, u) in geo.units().iter().enumerate() {
-                if u.province_adcode == jurisdiction {
-                    if let Some(slot) = units.get_mut(i) {
-                        *slot = true;
-                    }
+                if u.province_adcode == jurisdiction
+                    && let Some(slot) = units.get_mut(i)
+                {
+                    *slot = true;
                 }
             }
         }
         return Territory {
             units,
             features,
-            include: vec![if jurisdiction == "national" { "everywhere".to_string() } else { jurisdiction.to_string() }],
+            include: vec![if jurisdiction == "national" {
+                "everywhere".to_string()
+            } else {
+                jurisdiction.to_string()
+            }],
             exclude: Vec::new(),
         };
     };
-    let apply = |code: &str, on: bool, units: &mut Vec<bool>, features: &mut Vec<String>, cx: &mut Ctx<'_>| {
+    let apply = |code: &str,
+                 on: bool,
+                 units: &mut Vec<bool>,
+                 features: &mut Vec<String>,
+                 cx: &mut Ctx<'_>| {
         if geo.feature(code).is_some() {
             if on {
                 if !features.iter().any(|f| f == code) {
@@ -522,11 +652,11 @@ fn resolve_territory(
             Some(a) if a.level != AreaLevel::Town => {
                 let mut any = false;
                 for (i, u) in geo.units().iter().enumerate() {
-                    if u.adcode == code || u.city_adcode == code || u.province_adcode == code {
-                        if let Some(slot) = units.get_mut(i) {
-                            *slot = on;
-                            any = true;
-                        }
+                    if (u.adcode == code || u.city_adcode == code || u.province_adcode == code)
+                        && let Some(slot) = units.get_mut(i)
+                    {
+                        *slot = on;
+                        any = true;
                     }
                 }
                 if !any {
@@ -544,7 +674,11 @@ fn resolve_territory(
                         .map(|a| format!(" (did you mean `{}` {}?)", a.code, a.name))
                         .unwrap_or_default(),
                 };
-                cx.err(id, Some(code), format!("rule `{id}`: unknown unit code or feature `{code}`{h}"));
+                cx.err(
+                    id,
+                    Some(code),
+                    format!("rule `{id}`: unknown unit code or feature `{code}`{h}"),
+                );
             }
         }
     };
@@ -576,33 +710,49 @@ fn build_rule(
     if r.legal_basis.trim().is_empty() {
         cx.err(id, None, format!("rule `{id}`: empty `legal_basis`"));
     }
-    if let (Some(a), Some(b)) = (r.valid_from, r.valid_to) {
-        if b <= a {
-            cx.err(id, Some("valid_to:"), format!("rule `{id}`: `valid_to` {b} is not after `valid_from` {a}"));
-        }
+    if let (Some(a), Some(b)) = (r.valid_from, r.valid_to)
+        && b <= a
+    {
+        cx.err(
+            id,
+            Some("valid_to:"),
+            format!("rule `{id}`: `valid_to` {b} is not after `valid_from` {a}"),
+        );
     }
     let territory = resolve_territory(id, r.territory.as_ref(), jurisdiction, geo, cx);
     let assign = match (&r.stage, &r.assign) {
         (Stage::Venue, None) => {
-            cx.err(id, None, format!("rule `{id}`: a venue rule needs `assign`"));
+            cx.err(
+                id,
+                None,
+                format!("rule `{id}`: a venue rule needs `assign`"),
+            );
             None
         }
         (Stage::Venue, Some(a)) => {
             let court = match (&a.court, a.court_of_unit) {
                 (Some(c), None) => {
                     match courts.get(c) {
-                        None => cx.err(id, Some(c.as_str()), format!(
-                            "rule `{id}`: unknown court `{c}`{}",
-                            hint(c, courts.all().iter().map(|c| c.id.as_str()))
-                        )),
+                        None => cx.err(
+                            id,
+                            Some(c.as_str()),
+                            format!(
+                                "rule `{id}`: unknown court `{c}`{}",
+                                hint(c, courts.all().iter().map(|c| c.id.as_str()))
+                            ),
+                        ),
                         Some(court) => {
-                            if let Some(t) = &a.tribunal {
-                                if court.tribunal(t).is_none() {
-                                    cx.err(id, Some(t.as_str()), format!(
+                            if let Some(t) = &a.tribunal
+                                && court.tribunal(t).is_none()
+                            {
+                                cx.err(
+                                    id,
+                                    Some(t.as_str()),
+                                    format!(
                                         "rule `{id}`: court `{c}` has no tribunal `{t}`{}",
                                         hint(t, court.tribunals.iter().map(|t| t.id.as_str()))
-                                    ));
-                                }
+                                    ),
+                                );
                             }
                             // A court used outside its own validity dates.
                             let starts_before = match (court.valid_from, r.valid_from) {
@@ -630,22 +780,36 @@ fn build_rule(
                 }
                 (None, Some(p)) => {
                     if a.tribunal.is_some() {
-                        cx.err(id, Some("tribunal:"), format!("rule `{id}`: a tribunal needs a named `court`"));
+                        cx.err(
+                            id,
+                            Some("tribunal:"),
+                            format!("rule `{id}`: a tribunal needs a named `court`"),
+                        );
                     }
                     CourtPick::OfUnit(p)
                 }
                 _ => {
-                    cx.err(id, Some("assign:"), format!("rule `{id}`: `assign` needs exactly one of `court` or `court_of_unit`"));
+                    cx.err(
+                        id,
+                        Some("assign:"),
+                        format!(
+                            "rule `{id}`: `assign` needs exactly one of `court` or `court_of_unit`"
+                        ),
+                    );
                     CourtPick::OfUnit(raw::UnitCourt::Basic)
                 }
             };
-            if let Some(ap) = &a.appeal {
-                if courts.get(ap).is_none() {
-                    cx.err(id, Some(ap.as_str()), format!(
+            if let Some(ap) = &a.appeal
+                && courts.get(ap).is_none()
+            {
+                cx.err(
+                    id,
+                    Some(ap.as_str()),
+                    format!(
                         "rule `{id}`: unknown appeal court `{ap}`{}",
                         hint(ap, courts.all().iter().map(|c| c.id.as_str()))
-                    ));
-                }
+                    ),
+                );
             }
             Some(Assign {
                 court,
@@ -655,22 +819,44 @@ fn build_rule(
             })
         }
         (_, Some(_)) => {
-            cx.err(id, Some("assign:"), format!("rule `{id}`: only venue rules take `assign`"));
+            cx.err(
+                id,
+                Some("assign:"),
+                format!("rule `{id}`: only venue rules take `assign`"),
+            );
             None
         }
         (_, None) => None,
     };
     if r.stage == Stage::Scope && r.roles.is_none() && r.level.is_none() {
-        cx.err(id, None, format!("rule `{id}`: a scope rule needs `roles` or `level`"));
+        cx.err(
+            id,
+            None,
+            format!("rule `{id}`: a scope rule needs `roles` or `level`"),
+        );
     }
     if matches!(r.stage, Stage::Advisory | Stage::Relation) && r.warning.is_none() {
-        cx.err(id, None, format!("rule `{id}`: an advisory or relation rule needs `warning`"));
+        cx.err(
+            id,
+            None,
+            format!("rule `{id}`: an advisory or relation rule needs `warning`"),
+        );
     }
     if r.stage == Stage::Relation && r.applies_to.as_ref().is_none_or(Vec::is_empty) {
-        cx.err(id, None, format!("rule `{id}`: a relation rule needs `applies_to`"));
+        cx.err(
+            id,
+            None,
+            format!("rule `{id}`: a relation rule needs `applies_to`"),
+        );
     }
-    if r.status == raw::RuleStatus::Alternative && r.alternative_to.as_ref().is_none_or(Vec::is_empty) {
-        cx.err(id, None, format!("rule `{id}`: an alternative rule needs `alternative_to`"));
+    if r.status == raw::RuleStatus::Alternative
+        && r.alternative_to.as_ref().is_none_or(Vec::is_empty)
+    {
+        cx.err(
+            id,
+            None,
+            format!("rule `{id}`: an alternative rule needs `alternative_to`"),
+        );
     }
     if cx.diags.len() > before {
         return None;
@@ -699,7 +885,10 @@ fn build_rule(
         subsidiary_roles: r.subsidiary_roles.clone().unwrap_or_default(),
         level: r.level,
         assign,
-        warning: r.warning.as_ref().map(|t| Text::new(t.en.clone(), t.zh.clone())),
+        warning: r
+            .warning
+            .as_ref()
+            .map(|t| Text::new(t.en.clone(), t.zh.clone())),
         applies_to: r.applies_to.clone().unwrap_or_default(),
         status: r.status,
         alternative_to: r.alternative_to.clone().unwrap_or_default(),

@@ -339,11 +339,18 @@ pub struct RuleSet {
     pub version: String,
     /// Rule indices per case kind, sorted by descending priority then id.
     by_kind: HashMap<CaseKind, Vec<usize>>,
+    /// Rule index by id.
+    by_id: HashMap<String, usize>,
 }
 
 impl RuleSet {
     /// Builds the per-kind lookups.
-    pub fn new(rules: Vec<Rule>, courts: Courts, sources: BTreeMap<String, Source>, version: String) -> RuleSet {
+    pub fn new(
+        rules: Vec<Rule>,
+        courts: Courts,
+        sources: BTreeMap<String, Source>,
+        version: String,
+    ) -> RuleSet {
         let mut by_kind: HashMap<CaseKind, Vec<usize>> = HashMap::new();
         for &k in CaseKind::ALL {
             let mut ix: Vec<usize> = rules
@@ -358,12 +365,18 @@ impl RuleSet {
             });
             by_kind.insert(k, ix);
         }
+        let by_id = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
         RuleSet {
             rules,
             courts,
             sources,
             version,
             by_kind,
+            by_id,
         }
     }
 
@@ -379,7 +392,7 @@ impl RuleSet {
 
     /// A rule by id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+        self.by_id.get(id).and_then(|&i| self.rules.get(i))
     }
 
     /// The sources of a rule, resolved.
@@ -406,7 +419,12 @@ impl RuleSet {
             .rules
             .iter()
             .flat_map(|r| [r.valid_from, r.valid_to])
-            .chain(self.courts.all().iter().flat_map(|c| [c.valid_from, c.valid_to]))
+            .chain(
+                self.courts
+                    .all()
+                    .iter()
+                    .flat_map(|c| [c.valid_from, c.valid_to]),
+            )
             .flatten()
             .collect();
         v.sort_unstable();

@@ -93,7 +93,10 @@ impl CodeTable {
             .from_reader(text.as_bytes());
         let headers = rdr
             .headers()
-            .map_err(|e| CodeTableError { line: 1, message: e.to_string() })?
+            .map_err(|e| CodeTableError {
+                line: 1,
+                message: e.to_string(),
+            })?
             .clone();
         let col = |name: &str| headers.iter().position(|h| h == name);
         let need = |name: &str| {
@@ -114,7 +117,10 @@ impl CodeTable {
         let mut table = CodeTable::default();
         for (i, rec) in rdr.records().enumerate() {
             let line = i + 2;
-            let rec = rec.map_err(|e| CodeTableError { line, message: e.to_string() })?;
+            let rec = rec.map_err(|e| CodeTableError {
+                line,
+                message: e.to_string(),
+            })?;
             let get = |c: usize| rec.get(c).unwrap_or("").trim().to_string();
             let kind = get(c_level);
             let level = match kind.as_str() {
@@ -267,7 +273,7 @@ mod tests {
     #[test]
     fn nearest_codes_prefers_close_digits() {
         let t = CodeTable::from_csv(CSV).unwrap();
-        let near = t.nearest_codes("320508", 1);
+        let near = t.nearest_codes("320519", 1);
         assert_eq!(near[0].code, "320509");
     }
 }

@@ -7,7 +7,9 @@
 use std::f64::consts::PI;
 
 /// A coordinate reference system of an input point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Crs {
     /// WGS-84 (GPS, 天地图/CGCS2000 to within centimetres, OSM). The geodata is in WGS-84.
@@ -80,7 +82,7 @@ impl std::fmt::Display for Crs {
 }
 
 const A: f64 = 6_378_245.0;
-const EE: f64 = 0.006_693_421_622_965_943_23;
+const EE: f64 = 0.006_693_421_622_965_943;
 const X_PI: f64 = PI * 3000.0 / 180.0;
 
 fn out_of_china(lon: f64, lat: f64) -> bool {
@@ -165,25 +167,37 @@ mod tests {
     fn gcj02_forward_matches_vectors() {
         for (lon, lat, glon, glat) in VECTORS {
             let (x, y) = wgs84_to_gcj02(lon, lat);
-            assert!((x - glon).abs() < 1e-9 && (y - glat).abs() < 1e-9, "{x},{y}");
+            assert!(
+                (x - glon).abs() < 1e-9 && (y - glat).abs() < 1e-9,
+                "{x},{y}"
+            );
         }
     }
 
     #[test]
     fn bd09_vectors() {
-        // BD-09 → WGS-84 vectors of the public ports (given to 6 decimals there).
+        // BD-09 → WGS-84 vectors of the public ports. Those ports use a single-step GCJ-02
+        // inverse, so their answers are 10–40 m off; ours is the exact inverse: it must be
+        // within 50 m of theirs and map back onto the input to 1e-9°.
         for (blon, blat, lon, lat) in [
-            (120.019809, 29.199786, 120.00877901149691, 29.196131605295484),
-            (120.036455, 29.210504, 120.0253853970846, 29.206795749156136),
+            (120.019809, 29.199786, 120.008_779_011_496_91, 29.196_131_605_295_484),
+            (120.036455, 29.210504, 120.025_385_397_084_6, 29.206_795_749_156_136),
         ] {
             let (x, y) = Crs::Bd09.to_wgs84(blon, blat);
-            assert!((x - lon).abs() < 2e-6 && (y - lat).abs() < 2e-6, "{x},{y}");
+            assert!((x - lon).abs() < 5e-4 && (y - lat).abs() < 5e-4, "{x},{y}");
+            let (bx, by) = Crs::Bd09.from_wgs84(x, y);
+            assert!((bx - blon).abs() < 1e-9 && (by - blat).abs() < 1e-9, "{bx},{by}");
         }
     }
 
     #[test]
     fn inverses_round_trip_below_1e_6() {
-        for (lon, lat) in [(121.12, 31.15), (118.78, 32.04), (120.15, 30.27), (117.27, 31.86)] {
+        for (lon, lat) in [
+            (121.12, 31.15),
+            (118.78, 32.04),
+            (120.15, 30.27),
+            (117.27, 31.86),
+        ] {
             for crs in Crs::ALL {
                 let (x, y) = crs.from_wgs84(lon, lat);
                 let (bx, by) = crs.to_wgs84(x, y);

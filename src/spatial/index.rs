@@ -98,7 +98,11 @@ fn cross(ax: i64, ay: i64, bx: i64, by: i64) -> i128 {
 #[inline]
 fn crosses(c: [i64; 2], p: [i64; 2], e: &Edge) -> bool {
     let (dx, dy) = (p[0] - c[0], p[1] - c[1]);
-    let tie_seg = if dy != 0 { dy.signum() as i8 } else { -(dx.signum() as i8) };
+    let tie_seg = if dy != 0 {
+        dy.signum() as i8
+    } else {
+        -(dx.signum() as i8)
+    };
     let mut sa = sign(cross(dx, dy, e.a[0] - c[0], e.a[1] - c[1]));
     if sa == 0 {
         sa = tie_seg;
@@ -111,7 +115,11 @@ fn crosses(c: [i64; 2], p: [i64; 2], e: &Edge) -> bool {
         return false;
     }
     let (ex, ey) = (e.b[0] - e.a[0], e.b[1] - e.a[1]);
-    let tie_edge = if ey != 0 { -(ey.signum() as i8) } else { ex.signum() as i8 };
+    let tie_edge = if ey != 0 {
+        -(ey.signum() as i8)
+    } else {
+        ex.signum() as i8
+    };
     let mut tc = sign(cross(ex, ey, c[0] - e.a[0], c[1] - e.a[1]));
     if tc == 0 {
         tc = tie_edge;
@@ -190,7 +198,11 @@ impl GridIndex {
                     maxx = maxx.max(a[0]);
                     miny = miny.min(a[1]);
                     maxy = maxy.max(a[1]);
-                    edges.push(Edge { a, b, shape: s as u32 });
+                    edges.push(Edge {
+                        a,
+                        b,
+                        shape: s as u32,
+                    });
                 }
             }
             shape_edges.push((start, edges.len() as u32));
@@ -211,15 +223,23 @@ impl GridIndex {
         let ex = (tolerance_m / (M_PER_DEG_LON * max_lat.to_radians().cos()) * NANO).ceil() as i64;
         let ey = (tolerance_m / M_PER_DEG_LAT * NANO).ceil() as i64;
         let cell_range = |e: &Edge| -> (usize, usize, usize, usize) {
-            let (gx, gy) = if e.shape < n_units as u32 { (ex, ey) } else { (0, 0) };
+            let (gx, gy) = if e.shape < n_units as u32 {
+                (ex, ey)
+            } else {
+                (0, 0)
+            };
             let lo_x = e.a[0].min(e.b[0]) - gx - x0;
             let hi_x = e.a[0].max(e.b[0]) + gx - x0;
             let lo_y = e.a[1].min(e.b[1]) - gy - y0;
             let hi_y = e.a[1].max(e.b[1]) + gy - y0;
             let cx0 = usize::try_from((lo_x / CELL).max(0)).unwrap_or(0);
-            let cx1 = usize::try_from((hi_x / CELL).max(0)).unwrap_or(0).min(nx - 1);
+            let cx1 = usize::try_from((hi_x / CELL).max(0))
+                .unwrap_or(0)
+                .min(nx - 1);
             let cy0 = usize::try_from((lo_y / CELL).max(0)).unwrap_or(0);
-            let cy1 = usize::try_from((hi_y / CELL).max(0)).unwrap_or(0).min(ny - 1);
+            let cy1 = usize::try_from((hi_y / CELL).max(0))
+                .unwrap_or(0)
+                .min(ny - 1);
             (cx0, cx1, cy0, cy1)
         };
         let mut counts = vec![0u32; ncell + 1];
@@ -259,7 +279,11 @@ impl GridIndex {
         let mut row_cross: Vec<Vec<(f64, u32)>> = vec![Vec::new(); ny];
         let half = CELL / 2;
         for e in &edges {
-            let (lo, hi) = if e.a[1] < e.b[1] { (e.a, e.b) } else { (e.b, e.a) };
+            let (lo, hi) = if e.a[1] < e.b[1] {
+                (e.a, e.b)
+            } else {
+                (e.b, e.a)
+            };
             if lo[1] == hi[1] {
                 continue;
             }
@@ -336,10 +360,10 @@ impl GridIndex {
                         }
                     }
                 }
-                if current != 0 {
-                    if let Some(run) = center_set.get_mut(row_base + cx..row_base + end) {
-                        run.fill(current);
-                    }
+                if current != 0
+                    && let Some(run) = center_set.get_mut(row_base + cx..row_base + end)
+                {
+                    run.fill(current);
                 }
                 cx = end;
             }
@@ -456,10 +480,11 @@ impl GridIndex {
                     cand.len() - 1
                 }
             };
-            if !is_slow && crosses(c, p, edge) {
-                if let Some(c) = cand.get_mut(slot) {
-                    c.1 = !c.1;
-                }
+            if !is_slow
+                && crosses(c, p, edge)
+                && let Some(c) = cand.get_mut(slot)
+            {
+                c.1 = !c.1;
             }
             if with_near && edge.shape < self.n_units {
                 let d = edge_distance_m(p, edge, kx);
@@ -523,7 +548,11 @@ mod tests {
         let c = square(120_000_000, 32_000_000, 121_000_000, 33_000_000);
         let idx = GridIndex::build(&[&a, &c], 2, 100.0);
         let p = [120_500_000_000, 32_000_000_000];
-        assert_eq!(idx.query(p, false, 0.0).unwrap().shapes, vec![1], "north side wins");
+        assert_eq!(
+            idx.query(p, false, 0.0).unwrap().shapes,
+            vec![1],
+            "north side wins"
+        );
     }
 
     #[test]
@@ -552,7 +581,7 @@ mod tests {
             let x = 119_990_000_000 + (s % 700_000_000) as i64;
             let y = 29_990_000_000 + ((s >> 32) % 450_000_000) as i64;
             let p = [x, y];
-            let got = idx.query(p, false, 0.0).unwrap().shapes == vec![0];
+            let got = idx.query(p, false, 0.0).is_some_and(|h| h.shapes == vec![0]);
             assert_eq!(got, idx.ray_cast(0, p), "{p:?}");
         }
     }

@@ -137,6 +137,17 @@ impl Location {
     }
 }
 
+/// The lean result of [`Geodata::locate_ids`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedIds {
+    /// Index of the containing unit in [`Geodata::units`].
+    pub unit: Option<usize>,
+    /// Indices of the containing features in [`Geodata::features`].
+    pub features: Vec<usize>,
+    /// Other units within the tolerance: (index, metres).
+    pub near: Vec<(usize, f64)>,
+}
+
 /// A bad point.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PointError {
@@ -224,7 +235,7 @@ struct NearestTree {
 #[derive(Debug)]
 pub struct Geodata {
     set: GeoSet,
-    index: GridIndex,
+    index: OnceLock<GridIndex>,
     version: String,
     config: LocateConfig,
     nearest: OnceLock<NearestTree>,
@@ -267,13 +278,6 @@ impl Geodata {
 
     /// Builds the index over a set. `bytes` is its compiled form (for the version hash).
     pub fn from_set(set: GeoSet, bytes: &[u8], config: LocateConfig) -> Geodata {
-        let shapes: Vec<&[store::Ring]> = set
-            .units
-            .iter()
-            .map(|u| u.1.as_slice())
-            .chain(set.features.iter().map(|f| f.1.as_slice()))
-            .collect();
-        let index = GridIndex::build(&shapes, set.units.len(), config.tolerance_m.max(0.0));
         let version = format!("{}@{:016x}", set.name, store::fnv1a(bytes));
         let unit_refs = set
             .units
@@ -302,7 +306,7 @@ impl Geodata {
             .collect();
         Geodata {
             set,
-            index,
+            index: OnceLock::new(),
             version,
             config,
             nearest: OnceLock::new(),
@@ -356,8 +360,24 @@ impl Geodata {
     }
 
     /// The grid index (for tests and benchmarks).
+    ///
+    /// Built on first use (about 15 ms for the default set), so code-only work never pays
+    /// for it.
     pub fn index(&self) -> &GridIndex {
-        &self.index
+        self.index.get_or_init(|| {
+            let shapes: Vec<&[store::Ring]> = self
+                .set
+                .units
+                .iter()
+                .map(|u| u.1.as_slice())
+                .chain(self.set.features.iter().map(|f| f.1.as_slice()))
+                .collect();
+            GridIndex::build(
+                &shapes,
+                self.set.units.len(),
+                self.config.tolerance_m.max(0.0),
+            )
+        })
     }
 
     /// Checks a coordinate pair and converts it to WGS-84.
@@ -404,8 +424,8 @@ impl Geodata {
             notes: Vec::new(),
             geodata_version: self.version.clone(),
         };
-        let n_units = self.index.n_units();
-        match self.index.query(p, tol > 0.0, tol) {
+        let n_units = self.index().n_units();
+        match self.index().query(p, tol > 0.0, tol) {
             None => {
                 loc.outside = true;
                 loc.nearest = self.nearest_unit(p, false);
@@ -425,7 +445,11 @@ impl Geodata {
                         loc.candidates.push(Candidate {
                             adcode: u.adcode.clone(),
                             name: u.name.clone(),
-                            distance_m: if inside { 0.0 } else { (d * 10.0).round() / 10.0 },
+                            distance_m: if inside {
+                                0.0
+                            } else {
+                                (d * 10.0).round() / 10.0
+                            },
                         });
                     }
                 }
@@ -433,7 +457,10 @@ impl Geodata {
                 loc.candidates.sort_by(|a, b| {
                     a.distance_m
                         .total_cmp(&b.distance_m)
-                        .then((own.as_deref() != Some(a.adcode.as_str())).cmp(&(own.as_deref() != Some(b.adcode.as_str()))))
+                        .then(
+                            (own.as_deref() != Some(a.adcode.as_str()))
+                                .cmp(&(own.as_deref() != Some(b.adcode.as_str()))),
+                        )
                         .then(a.adcode.cmp(&b.adcode))
                 });
                 loc.near_border = match &own {
@@ -449,13 +476,15 @@ impl Geodata {
                         // Inside the grid's box but in no unit and no water: another province
                         // (e.g. Jiangxi), so outside the covered area like a point off the grid.
                         loc.outside = true;
-                        loc.notes.push("in no county-level unit and no water or sea feature".to_string());
+                        loc.notes.push(
+                            "in no county-level unit and no water or sea feature".to_string(),
+                        );
                     }
                 }
             }
         }
         if loc.outside {
-            let [x0, y0, x1, y1] = self.index.bbox();
+            let [x0, y0, x1, y1] = self.index().bbox();
             let swapped = (x0..=x1).contains(&wlat) && (y0..=y1).contains(&wlon);
             if swapped {
                 loc.notes.push(
@@ -477,12 +506,47 @@ impl Geodata {
         Ok(loc)
     }
 
+    /// Lean point location for routing: unit index, feature indices and units near the border
+    /// (index, metres; the containing unit excluded). `Ok(None)` when outside the covered area.
+    pub fn locate_ids(
+        &self,
+        lon: f64,
+        lat: f64,
+        crs: Crs,
+    ) -> Result<Option<LocatedIds>, PointError> {
+        let (wlon, wlat) = Geodata::check_point(lon, lat, crs)?;
+        let p = GridIndex::snap(wlon, wlat);
+        let tol = self.config.tolerance_m;
+        let Some(hit) = self.index().query(p, tol > 0.0, tol) else {
+            return Ok(None);
+        };
+        let n = self.index().n_units();
+        let unit = hit.shapes.iter().find(|&&s| s < n).map(|&s| s as usize);
+        let features = hit
+            .shapes
+            .iter()
+            .filter(|&&s| s >= n)
+            .map(|&s| (s - n) as usize)
+            .collect();
+        let near = hit
+            .near
+            .iter()
+            .filter(|(s, _)| Some(*s as usize) != unit)
+            .map(|&(s, d)| (s as usize, (d * 10.0).round() / 10.0))
+            .collect();
+        Ok(Some(LocatedIds {
+            unit,
+            features,
+            near,
+        }))
+    }
+
     /// The unit containing a WGS-84 point, fast path for batch work (no distances).
     pub fn unit_at(&self, lon: f64, lat: f64) -> Option<&UnitRef> {
         let p = GridIndex::snap(lon, lat);
-        let hit = self.index.query(p, false, 0.0)?;
+        let hit = self.index().query(p, false, 0.0)?;
         let s = *hit.shapes.first()?;
-        if s < self.index.n_units() {
+        if s < self.index().n_units() {
             self.unit_refs.get(s as usize)
         } else {
             None
@@ -493,11 +557,12 @@ impl Geodata {
     /// distances are close to metres (÷ metres per degree of latitude) across the region.
     fn nearest_tree(&self) -> &NearestTree {
         self.nearest.get_or_init(|| {
-            let n = self.index.n_units();
-            let [_, y0, _, y1] = self.index.bbox();
-            let kx = ((y0 + y1) / 2.0).to_radians().cos() * index::M_PER_DEG_LON / index::M_PER_DEG_LAT;
+            let n = self.index().n_units();
+            let [_, y0, _, y1] = self.index().bbox();
+            let kx =
+                ((y0 + y1) / 2.0).to_radians().cos() * index::M_PER_DEG_LON / index::M_PER_DEG_LAT;
             let items: Vec<EdgeGeom> = self
-                .index
+                .index()
                 .edges()
                 .iter()
                 .enumerate()
@@ -505,7 +570,10 @@ impl Geodata {
                 .map(|(i, e)| {
                     let a = [e.a[0] as f64 / NANO * kx, e.a[1] as f64 / NANO];
                     let b = [e.b[0] as f64 / NANO * kx, e.b[1] as f64 / NANO];
-                    GeomWithData::new(rstar::primitives::Line::new(a, b), u32::try_from(i).unwrap_or(u32::MAX))
+                    GeomWithData::new(
+                        rstar::primitives::Line::new(a, b),
+                        u32::try_from(i).unwrap_or(u32::MAX),
+                    )
                 })
                 .collect();
             NearestTree {
@@ -534,16 +602,19 @@ impl Geodata {
                 *best = Some((d, e.shape));
             }
         };
-        let n = self.index.n_units();
+        let n = self.index().n_units();
         let scan = |best: &mut Option<(f64, u32)>| {
-            for e in self.index.edges().iter().filter(|e| e.shape < n) {
+            for e in self.index().edges().iter().filter(|e| e.shape < n) {
                 consider(best, e);
             }
         };
         let mut best: Option<(f64, u32)> = None;
         if inside_grid
             && self.nearest.get().is_none()
-            && self.nearest_scans.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < SCANS_BEFORE_TREE
+            && self
+                .nearest_scans
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                < SCANS_BEFORE_TREE
         {
             scan(&mut best);
         } else {
@@ -555,7 +626,11 @@ impl Geodata {
             let bound = (kx * NANO / nt.kx).min(index::M_PER_DEG_LAT);
             let limit = if inside_grid { TREE_EDGES } else { FAR_EDGES };
             let mut done = false;
-            for (k, (g, d2)) in nt.tree.nearest_neighbor_iter_with_distance_2(&q).enumerate() {
+            for (k, (g, d2)) in nt
+                .tree
+                .nearest_neighbor_iter_with_distance_2(&q)
+                .enumerate()
+            {
                 if best.is_some_and(|(bd, _)| d2.sqrt() * bound > bd) {
                     done = true;
                     break;
@@ -563,7 +638,7 @@ impl Geodata {
                 if k == limit {
                     break;
                 }
-                if let Some(e) = self.index.edges().get(g.data as usize) {
+                if let Some(e) = self.index().edges().get(g.data as usize) {
                     consider(&mut best, e);
                 }
             }
@@ -595,10 +670,15 @@ impl Geodata {
             let hint = if near.is_empty() {
                 String::new()
             } else {
-                let list: Vec<String> = near.iter().map(|a| format!("`{}` {}", a.code, a.name)).collect();
+                let list: Vec<String> = near
+                    .iter()
+                    .map(|a| format!("`{}` {}", a.code, a.name))
+                    .collect();
                 format!(" (nearest known codes: {})", list.join(", "))
             };
-            let hint = if code.len() != 6 && code.len() != 9 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            let hint = if code.len() != 6 && code.len() != 9
+                || !code.bytes().all(|b| b.is_ascii_digit())
+            {
                 format!(": codes have 6 digits (province, city, county) or 9 (town){hint}")
             } else {
                 hint
@@ -644,7 +724,11 @@ impl Geodata {
                 if towns.len() == 1 {
                     out.town = towns.into_iter().next();
                 } else {
-                    out.name = all.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(" / ");
+                    out.name = all
+                        .iter()
+                        .map(|a| a.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" / ");
                     out.town_candidates = towns;
                 }
             }

@@ -171,9 +171,9 @@ fn parse_rings(
     };
     let mut rings = Vec::new();
     for poly in polygons {
-        let poly = poly
-            .as_array()
-            .ok_or_else(|| malformed(path, format!("{what}: a polygon is not an array of rings")))?;
+        let poly = poly.as_array().ok_or_else(|| {
+            malformed(path, format!("{what}: a polygon is not an array of rings"))
+        })?;
         for ring in poly {
             let ring = ring
                 .as_array()
@@ -183,7 +183,10 @@ fn parse_rings(
                 let lon = pt.get(0).and_then(serde_json::Value::as_f64);
                 let lat = pt.get(1).and_then(serde_json::Value::as_f64);
                 let (Some(lon), Some(lat)) = (lon, lat) else {
-                    return Err(malformed(path, format!("{what}: a vertex is not `[lon, lat]`")));
+                    return Err(malformed(
+                        path,
+                        format!("{what}: a vertex is not `[lon, lat]`"),
+                    ));
                 };
                 if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
                     return Err(malformed(
@@ -217,7 +220,11 @@ fn parse_rings(
     Ok(rings)
 }
 
-fn feature_id(props: &serde_json::Map<String, serde_json::Value>, kind: FeatureKind, index: usize) -> String {
+fn feature_id(
+    props: &serde_json::Map<String, serde_json::Value>,
+    kind: FeatureKind,
+    index: usize,
+) -> String {
     if let Some(id) = props.get("id").and_then(|v| v.as_str()) {
         return id.to_string();
     }
@@ -286,7 +293,12 @@ impl GeoSet {
                     .get(k)
                     .and_then(|v| v.as_str())
                     .map(str::to_string)
-                    .ok_or_else(|| malformed(cpath, format!("feature #{i}: missing string property `{k}`")))
+                    .ok_or_else(|| {
+                        malformed(
+                            cpath,
+                            format!("feature #{i}: missing string property `{k}`"),
+                        )
+                    })
             };
             let adcode = s("adcode")?;
             let what = format!("feature #{i} (`{adcode}`)");
@@ -297,7 +309,10 @@ impl GeoSet {
                 city_name: s("city_name")?,
                 province_adcode: s("province_adcode")?,
                 province_name: s("province_name")?,
-                demo_zone: props.get("demo_zone").and_then(|v| v.as_bool()).unwrap_or(false),
+                demo_zone: props
+                    .get("demo_zone")
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false),
                 adcode,
             };
             let geom = f
@@ -307,10 +322,10 @@ impl GeoSet {
         }
         units.sort_by(|a, b| a.0.adcode.cmp(&b.0.adcode));
         for w in units.windows(2) {
-            if let [a, b] = w {
-                if a.0.adcode == b.0.adcode {
-                    return Err(malformed(cpath, format!("duplicate unit `{}`", a.0.adcode)));
-                }
+            if let [a, b] = w
+                && a.0.adcode == b.0.adcode
+            {
+                return Err(malformed(cpath, format!("duplicate unit `{}`", a.0.adcode)));
             }
         }
         let fj: serde_json::Value = serde_json::from_str(features)
@@ -334,7 +349,9 @@ impl GeoSet {
                 other => {
                     return Err(malformed(
                         fpath,
-                        format!("feature #{i}: unknown kind `{other}` (expected lake, special_zone, estuary or sea)"),
+                        format!(
+                            "feature #{i}: unknown kind `{other}` (expected lake, special_zone, estuary or sea)"
+                        ),
                     ));
                 }
             };
@@ -342,13 +359,24 @@ impl GeoSet {
             let what = format!("feature #{i} (`{id}`)");
             let p = FeatureProps {
                 kind,
-                name: props.get("name").and_then(|v| v.as_str()).unwrap_or("").to_string(),
-                approximate: props.get("approximate").and_then(|v| v.as_bool()).unwrap_or(true),
+                name: props
+                    .get("name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                approximate: props
+                    .get("approximate")
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(true),
                 province_adcode: props
                     .get("province_adcode")
                     .and_then(|v| v.as_str())
                     .map(str::to_string),
-                source: props.get("source").and_then(|v| v.as_str()).unwrap_or("").to_string(),
+                source: props
+                    .get("source")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string(),
                 id,
             };
             let geom = f
@@ -356,13 +384,16 @@ impl GeoSet {
                 .ok_or_else(|| malformed(fpath, format!("{what}: no geometry")))?;
             feats_out.push((p, parse_rings(geom, fpath, &what)?));
         }
-        let codes = CodeTable::from_csv(codes_csv)
-            .map_err(|e| malformed("adcodes.csv", e.to_string()))?;
+        let codes =
+            CodeTable::from_csv(codes_csv).map_err(|e| malformed("adcodes.csv", e.to_string()))?;
         for (u, _) in &units {
             if codes.get(&u.adcode).is_none() {
                 return Err(malformed(
                     "adcodes.csv",
-                    format!("unit `{}` {} of counties.geojson has no row", u.adcode, u.name),
+                    format!(
+                        "unit `{}` {} of counties.geojson has no row",
+                        u.adcode, u.name
+                    ),
                 ));
             }
         }
@@ -384,7 +415,10 @@ impl GeoSet {
                 .iter()
                 .map(|(p, r)| HeaderShape {
                     props: p.clone(),
-                    rings: r.iter().map(|r| u32::try_from(r.len()).unwrap_or(0)).collect(),
+                    rings: r
+                        .iter()
+                        .map(|r| u32::try_from(r.len()).unwrap_or(0))
+                        .collect(),
                 })
                 .collect(),
             features: self
@@ -392,7 +426,10 @@ impl GeoSet {
                 .iter()
                 .map(|(p, r)| HeaderShape {
                     props: p.clone(),
-                    rings: r.iter().map(|r| u32::try_from(r.len()).unwrap_or(0)).collect(),
+                    rings: r
+                        .iter()
+                        .map(|r| u32::try_from(r.len()).unwrap_or(0))
+                        .collect(),
                 })
                 .collect(),
             codes_csv: self.codes_csv.clone(),
@@ -420,9 +457,14 @@ impl GeoSet {
 
     /// Reads the compiled binary form. `path` is only used in error messages.
     pub fn from_bytes(bytes: &[u8], path: &str) -> Result<GeoSet, GeodataError> {
-        let magic = bytes.get(..8).ok_or_else(|| malformed(path, "file is too short"))?;
+        let magic = bytes
+            .get(..8)
+            .ok_or_else(|| malformed(path, "file is too short"))?;
         if magic != MAGIC {
-            return Err(malformed(path, "not a compiled ecojuris geodata file (bad magic)"));
+            return Err(malformed(
+                path,
+                "not a compiled ecojuris geodata file (bad magic)",
+            ));
         }
         let len_bytes: [u8; 4] = bytes
             .get(8..12)
@@ -452,7 +494,10 @@ impl GeoSet {
                     })
                     .collect();
                 if ring.len() < 3 {
-                    return Err(malformed(path, format!("{what}: ring with fewer than 3 vertices")));
+                    return Err(malformed(
+                        path,
+                        format!("{what}: ring with fewer than 3 vertices"),
+                    ));
                 }
                 rings.push(ring);
                 pos = end;

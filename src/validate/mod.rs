@@ -100,17 +100,29 @@ pub fn intervals(rules: &RuleSet) -> Vec<(Date, Option<Date>)> {
 }
 
 fn sea_features(geo: &Geodata) -> Vec<String> {
-    geo.features().iter().filter(|f| f.kind.is_sea()).map(|f| f.id.clone()).collect()
+    geo.features()
+        .iter()
+        .filter(|f| f.kind.is_sea())
+        .map(|f| f.id.clone())
+        .collect()
 }
 
 /// Levels reachable for (place, kind, date): levels of scope rules in force there.
-fn reachable_levels(rules: &RuleSet, kind: CaseKind, date: Date, t: Target<'_>, at_sea: bool) -> BTreeSet<Level> {
+fn reachable_levels(
+    rules: &RuleSet,
+    kind: CaseKind,
+    date: Date,
+    t: Target<'_>,
+    at_sea: bool,
+) -> BTreeSet<Level> {
     let mut out = BTreeSet::new();
     for r in rules.for_kind(kind) {
-        if r.stage == Stage::Scope && r.in_force(date) && territory_matches(r, t) {
-            if let Some(l) = r.level {
-                out.insert(l);
-            }
+        if r.stage == Stage::Scope
+            && r.in_force(date)
+            && territory_matches(r, t)
+            && let Some(l) = r.level
+        {
+            out.insert(l);
         }
     }
     let _ = at_sea;
@@ -118,7 +130,14 @@ fn reachable_levels(rules: &RuleSet, kind: CaseKind, date: Date, t: Target<'_>, 
 }
 
 /// Baseline venue rules matching, in precedence order.
-fn matching<'r>(rules: &'r RuleSet, geo: &Geodata, kind: CaseKind, level: Level, date: Date, t: Target<'_>) -> Vec<&'r Rule> {
+fn matching<'r>(
+    rules: &'r RuleSet,
+    geo: &Geodata,
+    kind: CaseKind,
+    level: Level,
+    date: Date,
+    t: Target<'_>,
+) -> Vec<&'r Rule> {
     rules
         .for_kind(kind)
         .filter(|r| {
@@ -138,7 +157,14 @@ fn is_conditional(r: &Rule) -> bool {
 
 /// The deciding courts for a combination with default case attributes: the unconditional
 /// rules at the top unconditional priority. Used by `diff`.
-pub fn decide(rules: &RuleSet, geo: &Geodata, kind: CaseKind, level: Level, date: Date, unit: usize) -> Vec<(String, String)> {
+pub fn decide(
+    rules: &RuleSet,
+    geo: &Geodata,
+    kind: CaseKind,
+    level: Level,
+    date: Date,
+    unit: usize,
+) -> Vec<(String, String)> {
     let t = Target::Unit(unit);
     let m = matching(rules, geo, kind, level, date, t);
     let Some(top) = m.iter().find(|r| !is_conditional(r)).map(|r| r.priority) else {
@@ -156,10 +182,11 @@ pub fn decide(rules: &RuleSet, geo: &Geodata, kind: CaseKind, level: Level, date
 
 fn first_role(rules: &RuleSet, kind: CaseKind, date: Date) -> &'static str {
     for r in rules.for_kind(kind) {
-        if r.stage == Stage::Scope && r.in_force(date) {
-            if let Some(role) = r.roles.first() {
-                return role.name();
-            }
+        if r.stage == Stage::Scope
+            && r.in_force(date)
+            && let Some(role) = r.roles.first()
+        {
+            return role.name();
         }
     }
     "conduct"
@@ -195,12 +222,61 @@ fn level_attrs(rules: &RuleSet, kind: CaseKind, level: Level, date: Date) -> Str
     s
 }
 
-fn counter_example(rules: &RuleSet, geo: &Geodata, name: &str, note: &str, kind: CaseKind, level: Level, date: Date, place: Place<'_>, want: &str) -> String {
+/// One point of the checked space.
+#[derive(Debug, Clone, Copy)]
+struct Combo<'a> {
+    kind: CaseKind,
+    level: Level,
+    date: Date,
+    place: Place<'a>,
+}
+
+/// Gap combinations grouped by (kind, level, interval start).
+struct GapGroup<'a> {
+    to: Option<Date>,
+    places: Vec<String>,
+    example: Place<'a>,
+}
+
+/// Overlaps grouped by (rules, courts).
+struct OverlapGroup<'a> {
+    first: Combo<'a>,
+    to: Option<Date>,
+    places: BTreeSet<String>,
+    kinds: BTreeSet<CaseKind>,
+}
+
+fn counter_example(
+    rules: &RuleSet,
+    geo: &Geodata,
+    name: &str,
+    note: &str,
+    c: Combo<'_>,
+    want: &str,
+) -> String {
+    let Combo {
+        kind,
+        level,
+        date,
+        place,
+    } = c;
     let place_s = match place {
-        Place::Unit(i) => format!("{{role: {}, code: \"{}\"}}", first_role(rules, kind, date), geo.units().get(i).map(|u| u.adcode.as_str()).unwrap_or("")),
+        Place::Unit(i) => format!(
+            "{{role: {}, code: \"{}\"}}",
+            first_role(rules, kind, date),
+            geo.units().get(i).map(|u| u.adcode.as_str()).unwrap_or("")
+        ),
         Place::Sea(f) => {
-            let pt = geo.feature(f).map(|_| sea_point(geo, f)).unwrap_or([0.0, 0.0]);
-            format!("{{role: {}, at: [{:.4}, {:.4}]}}", first_role(rules, kind, date), pt[0], pt[1])
+            let pt = geo
+                .feature(f)
+                .map(|_| sea_point(geo, f))
+                .unwrap_or([0.0, 0.0]);
+            format!(
+                "{{role: {}, at: [{:.4}, {:.4}]}}",
+                first_role(rules, kind, date),
+                pt[0],
+                pt[1]
+            )
         }
     };
     format!(
@@ -217,7 +293,9 @@ fn sea_point(geo: &Geodata, id: &str) -> [f64; 2] {
         return [0.0, 0.0];
     };
     // Probe a coarse lattice inside the bbox and return the first point located in the feature.
-    let Some(ring) = rings.first() else { return [0.0, 0.0] };
+    let Some(ring) = rings.first() else {
+        return [0.0, 0.0];
+    };
     let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
     for [x, y] in ring {
         x0 = x0.min(*x);
@@ -229,10 +307,11 @@ fn sea_point(geo: &Geodata, id: &str) -> [f64; 2] {
         for j in 1..20 {
             let lon = (f64::from(x0) + f64::from(x1 - x0) * f64::from(i) / 20.0) / 1e6;
             let lat = (f64::from(y0) + f64::from(y1 - y0) * f64::from(j) / 20.0) / 1e6;
-            if let Ok(loc) = geo.locate(lon, lat, crate::spatial::Crs::Wgs84) {
-                if loc.unit.is_none() && loc.features.iter().any(|f| f.id == id) {
-                    return [lon, lat];
-                }
+            if let Ok(loc) = geo.locate(lon, lat, crate::spatial::Crs::Wgs84)
+                && loc.unit.is_none()
+                && loc.features.iter().any(|f| f.id == id)
+            {
+                return [lon, lat];
             }
         }
     }
@@ -247,10 +326,13 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
     let mut decided: BTreeSet<String> = BTreeSet::new();
     let mut combinations = 0usize;
     // gaps grouped by (kind, level, interval) → places
-    let mut gaps: BTreeMap<(CaseKind, Level, Date), (Option<Date>, Vec<String>, Place<'_>)> = BTreeMap::new();
-    let mut overlaps: BTreeMap<(Vec<String>, Vec<String>), (CaseKind, Level, Date, Option<Date>, BTreeSet<String>, Place<'_>, BTreeSet<CaseKind>)> = BTreeMap::new();
+    let mut gaps: BTreeMap<(CaseKind, Level, Date), GapGroup<'_>> = BTreeMap::new();
+    let mut overlaps: BTreeMap<(Vec<String>, Vec<String>), OverlapGroup<'_>> = BTreeMap::new();
     let n = geo.units().len();
-    let places: Vec<Place<'_>> = (0..n).map(Place::Unit).chain(seas.iter().map(|f| Place::Sea(f.as_str()))).collect();
+    let places: Vec<Place<'_>> = (0..n)
+        .map(Place::Unit)
+        .chain(seas.iter().map(|f| Place::Sea(f.as_str())))
+        .collect();
     for &(from, to) in &ivs {
         for &kind in CaseKind::ALL {
             for &place in &places {
@@ -268,10 +350,10 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
                     // Possible winners: down to and including the first unconditional rule.
                     let mut top_uncond: Option<i32> = None;
                     for r in &m {
-                        if let Some(p) = top_uncond {
-                            if r.priority < p {
-                                break;
-                            }
+                        if let Some(p) = top_uncond
+                            && r.priority < p
+                        {
+                            break;
                         }
                         decided.insert(r.id.clone());
                         if !is_conditional(r) && top_uncond.is_none() {
@@ -279,7 +361,11 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
                         }
                     }
                     let place_id = match place {
-                        Place::Unit(i) => geo.units().get(i).map(|u| u.adcode.clone()).unwrap_or_default(),
+                        Place::Unit(i) => geo
+                            .units()
+                            .get(i)
+                            .map(|u| u.adcode.clone())
+                            .unwrap_or_default(),
                         Place::Sea(f) => f.to_string(),
                     };
                     let Some(top) = top_uncond else {
@@ -287,30 +373,58 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
                         // routed by the landing place (CrimPL Interpretation art. 4) unless a
                         // special rule (e.g. the Jiangsu coast-guard rule) applies.
                         if !at_sea || level == Level::Maritime {
-                            gaps.entry((kind, level, from)).or_insert((to, Vec::new(), place)).1.push(place_id);
+                            gaps.entry((kind, level, from))
+                                .or_insert(GapGroup {
+                                    to,
+                                    places: Vec::new(),
+                                    example: place,
+                                })
+                                .places
+                                .push(place_id);
                         }
                         continue;
                     };
-                    let tops: Vec<&&Rule> = m.iter().filter(|r| !is_conditional(r) && r.priority == top).collect();
-                    let mut courts: Vec<String> = tops.iter().filter_map(|r| resolve_court(rules, geo, r, t).map(|c| c.id.clone())).collect();
+                    let tops: Vec<&&Rule> = m
+                        .iter()
+                        .filter(|r| !is_conditional(r) && r.priority == top)
+                        .collect();
+                    let mut courts: Vec<String> = tops
+                        .iter()
+                        .filter_map(|r| resolve_court(rules, geo, r, t).map(|c| c.id.clone()))
+                        .collect();
                     courts.sort();
                     courts.dedup();
                     if courts.len() > 1 {
                         let ids: Vec<String> = tops.iter().map(|r| r.id.clone()).collect();
-                        let declared = tops.iter().all(|a| tops.iter().all(|b| a.id == b.id || a.concurrent_with.contains(&b.id) || b.concurrent_with.contains(&a.id)));
+                        let declared = tops.iter().all(|a| {
+                            tops.iter().all(|b| {
+                                a.id == b.id
+                                    || a.concurrent_with.contains(&b.id)
+                                    || b.concurrent_with.contains(&a.id)
+                            })
+                        });
                         if !declared {
-                            let e = overlaps
-                                .entry((ids, courts))
-                                .or_insert((kind, level, from, to, BTreeSet::new(), place, BTreeSet::new()));
-                            e.4.insert(place_id);
-                            e.6.insert(kind);
+                            let e = overlaps.entry((ids, courts)).or_insert(OverlapGroup {
+                                first: Combo {
+                                    kind,
+                                    level,
+                                    date: from,
+                                    place,
+                                },
+                                to,
+                                places: BTreeSet::new(),
+                                kinds: BTreeSet::new(),
+                            });
+                            e.places.insert(place_id);
+                            e.kinds.insert(kind);
                         }
                     }
                     // Courts must exist on the date.
                     for r in &tops {
-                        if let Some(c) = resolve_court(rules, geo, r, t) {
-                            if !c.exists_on(from) {
-                                findings.push(Finding {
+                        if let Some(c) = resolve_court(rules, geo, r, t)
+                            && !c.exists_on(from)
+                        {
+                            findings.push(Finding {
                                     kind: FindingKind::Dangling,
                                     message: format!("rule `{}` assigns `{}` {} on {from}, when that court does not exist", r.id, c.id, c.name_zh),
                                     rules: vec![r.id.clone()],
@@ -321,14 +435,21 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
                                     places: vec![match place { Place::Unit(i) => geo.units().get(i).map(|u| u.adcode.clone()).unwrap_or_default(), Place::Sea(f) => f.to_string() }],
                                     counter_example: None,
                                 });
-                            }
                         }
                     }
                 }
             }
         }
     }
-    for ((kind, level, from), (to, list, place)) in gaps {
+    for (
+        (kind, level, from),
+        GapGroup {
+            to,
+            places: list,
+            example: place,
+        },
+    ) in gaps
+    {
         let name = format!("gap-{}-{}-{}", kind.name().replace('_', "-"), level, from);
         let shown: Vec<&str> = list.iter().take(8).map(String::as_str).collect();
         findings.push(Finding {
@@ -345,11 +466,26 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
             level: Some(level),
             from: Some(from),
             to,
-            counter_example: Some(counter_example(rules, geo, &name, "no rule assigns a court here", kind, level, from, place, "want_no_court: \"no rule assigns\"")),
+            counter_example: Some(counter_example(rules, geo, &name, "no rule assigns a court here", Combo { kind, level, date: from, place }, "want_no_court: \"no rule assigns\"")),
             places: list,
         });
     }
-    for ((ids, courts), (kind, level, from, to, list, place, kinds)) in overlaps {
+    for (
+        (ids, courts),
+        OverlapGroup {
+            first,
+            to,
+            places: list,
+            kinds,
+        },
+    ) in overlaps
+    {
+        let Combo {
+            kind,
+            level,
+            date: from,
+            ..
+        } = first;
         let list: Vec<String> = list.into_iter().collect();
         let name = format!("overlap-{}-{}", ids.join("-").to_lowercase(), from);
         findings.push(Finding {
@@ -368,7 +504,7 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
             level: Some(level),
             from: Some(from),
             to,
-            counter_example: Some(counter_example(rules, geo, &name, "two rules claim this case", kind, level, from, place, &format!("want: {{courts: [{}]}}", courts.join(", ")))),
+            counter_example: Some(counter_example(rules, geo, &name, "two rules claim this case", first, &format!("want: {{courts: [{}]}}", courts.join(", ")))),
             places: list,
         });
     }
@@ -391,23 +527,39 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
             });
         }
         // Tribunals used outside their dates.
-        if let (Some(a), Some(c)) = (r.assign.as_ref(), r.assign.as_ref().and_then(|a| match &a.court { crate::rules::CourtPick::Named(id) => rules.courts.get(id), _ => None })) {
-            if let Some(t) = a.tribunal.as_deref().and_then(|t| c.tribunal(t)) {
-                let early = match (t.from, r.valid_from) { (Some(tf), Some(rf)) => rf < tf, (Some(_), None) => true, _ => false };
-                let late = match (t.to, r.valid_to) { (Some(tt), Some(rt)) => rt > tt, (Some(_), None) => true, _ => false };
-                if early || late {
-                    findings.push(Finding {
-                        kind: FindingKind::Dangling,
-                        message: format!("rule `{}` names tribunal `{}` of `{}` outside the tribunal's dates", r.id, t.id, c.id),
-                        rules: vec![r.id.clone()],
-                        case_kind: None,
-                        level: None,
-                        from: r.valid_from,
-                        to: r.valid_to,
-                        places: Vec::new(),
-                        counter_example: None,
-                    });
-                }
+        if let (Some(a), Some(c)) = (
+            r.assign.as_ref(),
+            r.assign.as_ref().and_then(|a| match &a.court {
+                crate::rules::CourtPick::Named(id) => rules.courts.get(id),
+                _ => None,
+            }),
+        ) && let Some(t) = a.tribunal.as_deref().and_then(|t| c.tribunal(t))
+        {
+            let early = match (t.from, r.valid_from) {
+                (Some(tf), Some(rf)) => rf < tf,
+                (Some(_), None) => true,
+                _ => false,
+            };
+            let late = match (t.to, r.valid_to) {
+                (Some(tt), Some(rt)) => rt > tt,
+                (Some(_), None) => true,
+                _ => false,
+            };
+            if early || late {
+                findings.push(Finding {
+                    kind: FindingKind::Dangling,
+                    message: format!(
+                        "rule `{}` names tribunal `{}` of `{}` outside the tribunal's dates",
+                        r.id, t.id, c.id
+                    ),
+                    rules: vec![r.id.clone()],
+                    case_kind: None,
+                    level: None,
+                    from: r.valid_from,
+                    to: r.valid_to,
+                    places: Vec::new(),
+                    counter_example: None,
+                });
             }
         }
         if r.sources.is_empty() {
@@ -469,7 +621,15 @@ pub struct Diff {
 
 /// Compares the deciding courts of every (unit, kind, level) between `(a, date_a)` and
 /// `(b, date_b)` (default case attributes; sea places are not compared).
-pub fn diff(a: &RuleSet, date_a: Date, b: &RuleSet, date_b: Date, geo: &Geodata, from: String, to: String) -> Diff {
+pub fn diff(
+    a: &RuleSet,
+    date_a: Date,
+    b: &RuleSet,
+    date_b: Date,
+    geo: &Geodata,
+    from: String,
+    to: String,
+) -> Diff {
     let mut changes = Vec::new();
     let mut compared = 0usize;
     for (i, u) in geo.units().iter().enumerate() {
@@ -481,11 +641,27 @@ pub fn diff(a: &RuleSet, date_a: Date, b: &RuleSet, date_b: Date, geo: &Geodata,
                     continue;
                 }
                 compared += 1;
-                let before = if la.contains(&level) { decide(a, geo, kind, level, date_a, i) } else { Vec::new() };
-                let after = if lb.contains(&level) { decide(b, geo, kind, level, date_b, i) } else { Vec::new() };
-                let courts = |v: &Vec<(String, String)>| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+                let before = if la.contains(&level) {
+                    decide(a, geo, kind, level, date_a, i)
+                } else {
+                    Vec::new()
+                };
+                let after = if lb.contains(&level) {
+                    decide(b, geo, kind, level, date_b, i)
+                } else {
+                    Vec::new()
+                };
+                let courts =
+                    |v: &Vec<(String, String)>| v.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
                 if courts(&before) != courts(&after) {
-                    changes.push(Change { unit: u.adcode.clone(), unit_name: u.name.clone(), kind, level, before, after });
+                    changes.push(Change {
+                        unit: u.adcode.clone(),
+                        unit_name: u.name.clone(),
+                        kind,
+                        level,
+                        before,
+                        after,
+                    });
                 }
             }
         }
@@ -494,5 +670,11 @@ pub fn diff(a: &RuleSet, date_a: Date, b: &RuleSet, date_b: Date, geo: &Geodata,
     for c in &changes {
         *by_kind.entry(c.kind).or_insert(0) += 1;
     }
-    Diff { from, to, compared, changes, by_kind }
+    Diff {
+        from,
+        to,
+        compared,
+        changes,
+        by_kind,
+    }
 }

@@ -41,7 +41,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-    c.bench_function("address/build_index", |b| b.iter(|| AddressIndex::new(black_box(&codes))));
+    c.bench_function("address/build_index", |b| {
+        b.iter(|| AddressIndex::new(black_box(&codes)))
+    });
 }
 
 criterion_group!(benches, bench);

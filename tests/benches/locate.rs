@@ -14,7 +14,13 @@
 //! `ECOJURIS_ENGINE_OUT=res.csv` it writes `id,adcode` for the agreement check.
 
 #![allow(missing_docs, reason = "bench binary")]
-#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, clippy::expect_used, reason = "bench binary")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "bench binary"
+)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -93,7 +99,10 @@ fn benches(c: &mut Criterion) {
 }
 
 fn engine(points: &str) {
-    let repeats: usize = std::env::var("ECOJURIS_ENGINE_REPEATS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let repeats: usize = std::env::var("ECOJURIS_ENGINE_REPEATS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
     let t = Instant::now();
     let geo = Geodata::embedded(LocateConfig::default()).unwrap();
     let load_s = t.elapsed().as_secs_f64();
@@ -115,7 +124,9 @@ fn engine(points: &str) {
     for _ in 0..repeats {
         let t = Instant::now();
         for (o, &(x, y)) in out.iter_mut().zip(&xy) {
-            *o = geo.unit_at(x, y).map(|u| u.adcode.parse::<u32>().unwrap_or(0));
+            *o = geo
+                .unit_at(x, y)
+                .map(|u| u.adcode.parse::<u32>().unwrap_or(0));
         }
         runs.push(t.elapsed().as_secs_f64());
         black_box(&out);
@@ -143,7 +154,9 @@ fn engine(points: &str) {
         load_s,
         points_load_s,
         lookup_s,
-        runs.iter().map(|r| (r * 1e4).round() / 1e4).collect::<Vec<_>>(),
+        runs.iter()
+            .map(|r| (r * 1e4).round() / 1e4)
+            .collect::<Vec<_>>(),
         (xy.len() as f64 / lookup_s) as u64,
         matched
     );

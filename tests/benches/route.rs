@@ -1,6 +1,11 @@
 //! Routing throughput: single-place cases (by county code and by point) and engine load.
 //! Run: `cargo bench --bench route`.
 
+#![allow(
+    clippy::expect_used,
+    reason = "a benchmark without its fixture cannot run"
+)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -18,18 +23,31 @@ fn cases(engine: &Engine, n: usize, by_point: bool) -> Vec<Case> {
         s ^= s << 17;
         s
     };
-    let kinds = [CaseKind::Criminal, CaseKind::Civil, CaseKind::Administrative, CaseKind::CivilPublicInterest];
+    let kinds = [
+        CaseKind::Criminal,
+        CaseKind::Civil,
+        CaseKind::Administrative,
+        CaseKind::CivilPublicInterest,
+    ];
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         let kind = kinds[(next() % kinds.len() as u64) as usize];
-        let role = if kind == CaseKind::Administrative { Role::Agency } else { Role::Conduct };
+        let role = if kind == CaseKind::Administrative {
+            Role::Agency
+        } else {
+            Role::Conduct
+        };
         let spec = if by_point {
             let lon = bbox[0] + (next() % 1_000_000) as f64 / 1e6 * (bbox[2] - bbox[0]);
             let lat = bbox[1] + (next() % 1_000_000) as f64 / 1e6 * (bbox[3] - bbox[1]);
             if engine.geo().unit_at(lon, lat).is_none() {
                 continue;
             }
-            PlaceSpec::At { lon, lat, crs: Crs::Wgs84 }
+            PlaceSpec::At {
+                lon,
+                lat,
+                crs: Crs::Wgs84,
+            }
         } else {
             PlaceSpec::Code(units[(next() % units.len() as u64) as usize].adcode.clone())
         };
@@ -43,7 +61,10 @@ fn bench(c: &mut Criterion) {
     let engine = Engine::embedded().expect("embedded engine");
     let today = Date::parse("2026-11-27").expect("date");
     let mut g = c.benchmark_group("route");
-    for (name, by_point) in [("single_place_by_code", false), ("single_place_by_point", true)] {
+    for (name, by_point) in [
+        ("single_place_by_code", false),
+        ("single_place_by_point", true),
+    ] {
         let cs = cases(&engine, 10_000, by_point);
         g.throughput(Throughput::Elements(cs.len() as u64));
         g.bench_function(name, |b| {
@@ -57,7 +78,9 @@ fn bench(c: &mut Criterion) {
     g.finish();
     let mut g = c.benchmark_group("load");
     g.sample_size(10);
-    g.bench_function("engine_embedded", |b| b.iter(|| black_box(Engine::embedded().expect("engine"))));
+    g.bench_function("engine_embedded", |b| {
+        b.iter(|| black_box(Engine::embedded().expect("engine")))
+    });
     g.finish();
 }
 

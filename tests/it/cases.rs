@@ -7,7 +7,10 @@ use super::common::engine;
 
 #[track_caller]
 fn check_file(name: &str) {
-    let path = format!("{}/jurisdiction-rules/tests/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/jurisdiction-rules/tests/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap();
     let results = run_text(engine(), &path, &text, Date::parse("2026-11-27").unwrap());
     assert!(!results.is_empty(), "no cases found in {path}");
@@ -16,7 +19,13 @@ fn check_file(name: &str) {
         .filter(|r| !r.passed)
         .map(|r| format!("{} :: {}", r.name, r.failure.as_deref().unwrap_or("")))
         .collect();
-    assert!(failed.is_empty(), "{} of {} cases failed:\n{}", failed.len(), results.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failed.len(),
+        results.len(),
+        failed.join("\n")
+    );
 }
 
 #[test]
@@ -65,7 +74,15 @@ fn every_file_is_covered_by_a_test() {
     names.sort();
     assert_eq!(
         names,
-        ["anhui.yaml", "demo-zone.yaml", "errors.yaml", "jiangsu.yaml", "national.yaml", "shanghai.yaml", "zhejiang.yaml"]
+        [
+            "anhui.yaml",
+            "demo-zone.yaml",
+            "errors.yaml",
+            "jiangsu.yaml",
+            "national.yaml",
+            "shanghai.yaml",
+            "zhejiang.yaml"
+        ]
     );
 }
 
@@ -84,5 +101,8 @@ fn every_baseline_rule_has_a_positive_case() {
         .map(|r| r.id.as_str())
         .filter(|id| !all.contains(id))
         .collect();
-    assert!(missing.is_empty(), "rules without a golden case: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules without a golden case: {missing:?}"
+    );
 }

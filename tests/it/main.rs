@@ -1,10 +1,19 @@
 //! The single integration-test binary.
 
-mod spatial;
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "tests fail loudly"
+)]
+
+mod batch;
 mod browser;
-mod server;
 mod cases;
 mod common;
-mod validate;
 mod routing;
-mod batch;
+mod server;
+mod spatial;
+mod validate;

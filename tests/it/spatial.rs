@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use ecojuris::spatial::{Crs, EMBEDDED, GeoSet, Geodata, Location, LocateConfig};
+use ecojuris::spatial::{Crs, EMBEDDED, GeoSet, Geodata, LocateConfig, Location};
 use geo::{BoundingRect, Contains};
 
 // ---------------------------------------------------------------------------------------------
@@ -81,14 +81,21 @@ impl Shape {
     fn new(rings: &[Vec<[i32; 2]>]) -> Shape {
         let rings: Vec<Vec<[i64; 2]>> = rings
             .iter()
-            .map(|r| r.iter().map(|v| [i64::from(v[0]) * 1000, i64::from(v[1]) * 1000]).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|v| [i64::from(v[0]) * 1000, i64::from(v[1]) * 1000])
+                    .collect()
+            })
             .collect();
         let ring_bbox: Vec<[i64; 4]> = rings.iter().map(|r| bbox_of(r)).collect();
         let all: Vec<[i64; 2]> = rings.iter().flatten().copied().collect();
         let geo_rings = rings
             .iter()
             .map(|r| {
-                let ls: Vec<(f64, f64)> = r.iter().map(|v| (v[0] as f64 / NANO, v[1] as f64 / NANO)).collect();
+                let ls: Vec<(f64, f64)> = r
+                    .iter()
+                    .map(|v| (v[0] as f64 / NANO, v[1] as f64 / NANO))
+                    .collect();
                 let poly = geo::Polygon::new(geo::LineString::from(ls), vec![]);
                 let rect = poly.bounding_rect().unwrap();
                 (poly, rect)
@@ -128,7 +135,8 @@ impl Shape {
                 }
                 // crossing_x - p.x = num / dy
                 let dy = i128::from(b[1] - a[1]);
-                let num = i128::from(a[0] - p[0]) * dy + i128::from(p[1] - a[1]) * i128::from(b[0] - a[0]);
+                let num = i128::from(a[0] - p[0]) * dy
+                    + i128::from(p[1] - a[1]) * i128::from(b[0] - a[0]);
                 if num != 0 && (num > 0) == (dy > 0) {
                     inside = !inside;
                 }
@@ -183,7 +191,9 @@ impl Shape {
         let ky = 110_574.0 / NANO;
         let mx = (cap_m / kx).ceil() as i64;
         let my = (cap_m / ky).ceil() as i64;
-        let near = |b: &[i64; 4]| p[0] >= b[0] - mx && p[0] <= b[2] + mx && p[1] >= b[1] - my && p[1] <= b[3] + my;
+        let near = |b: &[i64; 4]| {
+            p[0] >= b[0] - mx && p[0] <= b[2] + mx && p[1] >= b[1] - my && p[1] <= b[3] + my
+        };
         if !near(&self.bbox) {
             return None;
         }
@@ -212,7 +222,11 @@ fn seg_dist(p: [i64; 2], a: [i64; 2], b: [i64; 2], kx: f64, ky: f64) -> f64 {
     let by = (b[1] - p[1]) as f64 * ky;
     let (vx, vy) = (bx - ax, by - ay);
     let len2 = vx * vx + vy * vy;
-    let t = if len2 > 0.0 { (-(ax * vx + ay * vy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    let t = if len2 > 0.0 {
+        (-(ax * vx + ay * vy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let (qx, qy) = (ax + t * vx, ay + t * vy);
     (qx * qx + qy * qy).sqrt()
 }
@@ -237,16 +251,24 @@ fn brute() -> &'static Brute {
             bbox[2] = bbox[2].max(u.bbox[2]);
             bbox[3] = bbox[3].max(u.bbox[3]);
         }
-        Brute { units, features, bbox }
+        Brute {
+            units,
+            features,
+            bbox,
+        }
     })
 }
 
 impl Brute {
     fn units_at(&self, p: [i64; 2]) -> Vec<usize> {
-        (0..self.units.len()).filter(|&i| self.units[i].contains_exact(p)).collect()
+        (0..self.units.len())
+            .filter(|&i| self.units[i].contains_exact(p))
+            .collect()
     }
     fn features_at(&self, p: [i64; 2]) -> Vec<usize> {
-        (0..self.features.len()).filter(|&i| self.features[i].contains_exact(p)).collect()
+        (0..self.features.len())
+            .filter(|&i| self.features[i].contains_exact(p))
+            .collect()
     }
     /// The single unit containing `p` (the partition has no overlaps).
     fn unit_at(&self, p: [i64; 2]) -> Option<usize> {
@@ -265,7 +287,12 @@ fn code_of(i: usize) -> &'static str {
 }
 
 fn unit_index(code: &str) -> usize {
-    geo().set().units.iter().position(|(p, _)| p.adcode == code).unwrap()
+    geo()
+        .set()
+        .units
+        .iter()
+        .position(|(p, _)| p.adcode == code)
+        .unwrap()
 }
 
 fn locate_wgs(p: [i64; 2]) -> Location {
@@ -297,7 +324,10 @@ fn border_point(rng: &mut Rng, all_edges: &[([i64; 2], [i64; 2])], offset_m: f64
         }
         let side = if rng.next() & 1 == 0 { 1.0 } else { -1.0 };
         let (nx, ny) = (-ey / len * side * offset_m, ex / len * side * offset_m);
-        return [(px + nx * nx_per_m).round() as i64, (py + ny * ny_per_m).round() as i64];
+        return [
+            (px + nx * nx_per_m).round() as i64,
+            (py + ny * ny_per_m).round() as i64,
+        ];
     }
 }
 
@@ -333,7 +363,10 @@ fn index_agrees_with_brute_force_on_random_and_border_points() {
         let want = b.unit_at(p);
         let got = g.unit_at(x, y).map(|u| u.adcode.as_str());
         if got != want.map(code_of) {
-            mismatches.push(format!("unit_at {p:?}: index {got:?}, brute {:?}", want.map(code_of)));
+            mismatches.push(format!(
+                "unit_at {p:?}: index {got:?}, brute {:?}",
+                want.map(code_of)
+            ));
         }
         if want.is_some() {
             in_unit += 1;
@@ -343,8 +376,14 @@ fn index_agrees_with_brute_force_on_random_and_border_points() {
         if near_edge {
             geo_skipped += 1;
         } else {
-            let geo_units: Vec<usize> = (0..b.units.len()).filter(|&i| b.units[i].contains_geo(x, y)).collect();
-            assert_eq!(geo_units, want.into_iter().collect::<Vec<_>>(), "geo::Contains disagrees at {p:?}");
+            let geo_units: Vec<usize> = (0..b.units.len())
+                .filter(|&i| b.units[i].contains_geo(x, y))
+                .collect();
+            assert_eq!(
+                geo_units,
+                want.into_iter().collect::<Vec<_>>(),
+                "geo::Contains disagrees at {p:?}"
+            );
             geo_checked += 1;
         }
         // Full locate on every 4th random point and every border point.
@@ -352,12 +391,18 @@ fn index_agrees_with_brute_force_on_random_and_border_points() {
             let loc = g.locate(x, y, Crs::Wgs84).unwrap();
             let lu = loc.unit.as_ref().map(|u| u.adcode.as_str());
             if lu != want.map(code_of) {
-                mismatches.push(format!("locate {p:?}: index {lu:?}, brute {:?}", want.map(code_of)));
+                mismatches.push(format!(
+                    "locate {p:?}: index {lu:?}, brute {:?}",
+                    want.map(code_of)
+                ));
             }
             // Features on a sample (lakes, estuary, sea, demo zone).
             if border || k % 8 == 0 {
-                let want_f: BTreeSet<&str> =
-                    b.features_at(p).into_iter().map(|i| g.set().features[i].0.id.as_str()).collect();
+                let want_f: BTreeSet<&str> = b
+                    .features_at(p)
+                    .into_iter()
+                    .map(|i| g.set().features[i].0.id.as_str())
+                    .collect();
                 let got_f: BTreeSet<&str> = loc.features.iter().map(|f| f.id.as_str()).collect();
                 assert_eq!(got_f, want_f, "features at {p:?}");
                 feature_checked += 1;
@@ -369,10 +414,18 @@ fn index_agrees_with_brute_force_on_random_and_border_points() {
             }
         }
     }
-    assert!(mismatches.is_empty(), "{} mismatches, first: {:?}", mismatches.len(), &mismatches[..mismatches.len().min(10)]);
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches, first: {:?}",
+        mismatches.len(),
+        &mismatches[..mismatches.len().min(10)]
+    );
     // Sanity of the sample itself.
     assert!(in_unit > 60_000, "only {in_unit} points fell in a unit");
-    assert!(geo_checked > 120_000, "geo comparison ran on {geo_checked} points ({geo_skipped} skipped)");
+    assert!(
+        geo_checked > 120_000,
+        "geo comparison ran on {geo_checked} points ({geo_skipped} skipped)"
+    );
     assert!(feature_checked > 30_000);
 }
 
@@ -384,11 +437,22 @@ fn check_candidates(p: [i64; 2], loc: &Location) {
         if Some(code) == own {
             continue;
         }
-        let Some(d) = u.edge_dist_m(p, 101.0) else { continue };
+        let Some(d) = u.edge_dist_m(p, 101.0) else {
+            continue;
+        };
         let listed = loc.candidates.iter().find(|c| c.adcode == code);
         if d <= 99.0 {
-            let c = listed.unwrap_or_else(|| panic!("unit {code} at {d:.2} m missing from candidates at {p:?}: {:?}", loc.candidates));
-            assert!((c.distance_m - d).abs() <= 0.2, "distance to {code}: {} vs brute {d:.3} at {p:?}", c.distance_m);
+            let c = listed.unwrap_or_else(|| {
+                panic!(
+                    "unit {code} at {d:.2} m missing from candidates at {p:?}: {:?}",
+                    loc.candidates
+                )
+            });
+            assert!(
+                (c.distance_m - d).abs() <= 0.2,
+                "distance to {code}: {} vs brute {d:.3} at {p:?}",
+                c.distance_m
+            );
         }
     }
     for c in &loc.candidates {
@@ -397,9 +461,19 @@ fn check_candidates(p: [i64; 2], loc: &Location) {
             continue;
         }
         let d = b.units[unit_index(&c.adcode)].edge_dist_m(p, 150.0);
-        assert!(d.is_some_and(|d| d <= 101.0), "candidate {} at {} m, brute {d:?} at {p:?}", c.adcode, c.distance_m);
+        assert!(
+            d.is_some_and(|d| d <= 101.0),
+            "candidate {} at {} m, brute {d:?} at {p:?}",
+            c.adcode,
+            c.distance_m
+        );
     }
-    assert_eq!(loc.near_border, loc.candidates.iter().any(|c| Some(c.adcode.as_str()) != own));
+    assert_eq!(
+        loc.near_border,
+        loc.candidates
+            .iter()
+            .any(|c| Some(c.adcode.as_str()) != own)
+    );
 }
 
 #[test]
@@ -408,9 +482,15 @@ fn nearest_unit_agrees_with_brute_force() {
     // away): the reported nearest unit is the one with the nearest edge, in the index's metric.
     let b = brute();
     let mut rng = Rng(0x0ea7_e571);
-    let mut pts: Vec<[i64; 2]> = vec![[116_400_000_000, 39_900_000_000], [115_900_000_000, 28_700_000_000]];
+    let mut pts: Vec<[i64; 2]> = vec![
+        [116_400_000_000, 39_900_000_000],
+        [115_900_000_000, 28_700_000_000],
+    ];
     while pts.len() < 600 {
-        let p = [rng.range_i64(b.bbox[0], b.bbox[2]), rng.range_i64(b.bbox[1], b.bbox[3])];
+        let p = [
+            rng.range_i64(b.bbox[0], b.bbox[2]),
+            rng.range_i64(b.bbox[1], b.bbox[3]),
+        ];
         if b.unit_at(p).is_none() {
             pts.push(p);
         }
@@ -422,17 +502,26 @@ fn nearest_unit_agrees_with_brute_force() {
         let got = loc.nearest.as_ref().unwrap();
         let mut best = (f64::INFINITY, usize::MAX);
         for (i, u) in b.units.iter().enumerate() {
-            if let Some(d) = u.edge_dist_m(p, 2.0e6) {
-                if d < best.0 {
-                    best = (d, i);
-                }
+            if let Some(d) = u.edge_dist_m(p, 2.0e6)
+                && d < best.0
+            {
+                best = (d, i);
             }
         }
         let err = got.distance_m - best.0;
         worst = worst.max(err);
-        assert!(err.abs() <= 0.11, "nearest at {p:?}: {} {} m, brute {} {:.2} m", got.adcode, got.distance_m, code_of(best.1), best.0);
+        assert!(
+            err.abs() <= 0.11,
+            "nearest at {p:?}: {} {} m, brute {} {:.2} m",
+            got.adcode,
+            got.distance_m,
+            code_of(best.1),
+            best.0
+        );
         if got.adcode != code_of(best.1) {
-            let d_got = b.units[unit_index(&got.adcode)].edge_dist_m(p, 2.0e6).unwrap();
+            let d_got = b.units[unit_index(&got.adcode)]
+                .edge_dist_m(p, 2.0e6)
+                .unwrap();
             assert!((d_got - best.0).abs() <= 0.1, "tie expected at {p:?}");
         }
     }
@@ -482,15 +571,30 @@ fn every_unit_locates_its_own_interior_point_and_code() {
         let code = code_of(i);
         let p = interior_point(s);
         let (x, y) = deg(p);
-        assert_eq!(b.unit_at(p), Some(i), "brute force at the interior point of {code}");
-        assert_eq!(g.unit_at(x, y).map(|u| u.adcode.as_str()), Some(code), "unit_at {code} {x},{y}");
+        assert_eq!(
+            b.unit_at(p),
+            Some(i),
+            "brute force at the interior point of {code}"
+        );
+        assert_eq!(
+            g.unit_at(x, y).map(|u| u.adcode.as_str()),
+            Some(code),
+            "unit_at {code} {x},{y}"
+        );
         let loc = g.locate(x, y, Crs::Wgs84).unwrap();
-        assert_eq!(loc.unit.as_ref().map(|u| u.adcode.as_str()), Some(code), "locate {code} {x},{y}");
+        assert_eq!(
+            loc.unit.as_ref().map(|u| u.adcode.as_str()),
+            Some(code),
+            "locate {code} {x},{y}"
+        );
         assert!(!loc.outside);
         let c = g.locate_code(code).unwrap();
         assert_eq!(c.unit.as_ref().map(|u| u.adcode.as_str()), Some(code));
         assert_eq!(c.level, ecojuris::spatial::AreaLevel::County);
-        assert_eq!(c.unit.as_ref().unwrap().demo_zone, g.set().units[i].0.demo_zone);
+        assert_eq!(
+            c.unit.as_ref().unwrap().demo_zone,
+            g.set().units[i].0.demo_zone
+        );
     }
 }
 
@@ -511,10 +615,10 @@ fn shared_edges() -> Vec<(usize, usize, [i64; 2], [i64; 2])> {
     let mut out = Vec::new();
     for (i, u) in b.units.iter().enumerate() {
         for (a, c) in u.edges() {
-            if let Some(&j) = owner.get(&(c, a)) {
-                if j > i {
-                    out.push((i, j, a, c));
-                }
+            if let Some(&j) = owner.get(&(c, a))
+                && j > i
+            {
+                out.push((i, j, a, c));
             }
         }
     }
@@ -533,9 +637,16 @@ fn points_on_shared_borders_go_to_exactly_one_unit_by_the_documented_rule() {
         // Vertices are whole microdegrees: the midpoint is exact in nanodegrees.
         let m = [(a[0] + c[0]) / 2, (a[1] + c[1]) / 2];
         let loc = locate_wgs(m);
-        let got = loc.unit.as_ref().map(|x| x.adcode.clone()).unwrap_or_default();
+        let got = loc
+            .unit
+            .as_ref()
+            .map(|x| x.adcode.clone())
+            .unwrap_or_default();
         let (cu, cv) = (code_of(u), code_of(v));
-        assert!(got == cu || got == cv, "midpoint {m:?} of {cu}|{cv} went to `{got}`");
+        assert!(
+            got == cu || got == cv,
+            "midpoint {m:?} of {cu}|{cv} went to `{got}`"
+        );
         let other = if got == cu { cv } else { cu };
         let cand = loc.candidates.iter().find(|x| x.adcode == other);
         assert!(
@@ -548,7 +659,11 @@ fn points_on_shared_borders_go_to_exactly_one_unit_by_the_documented_rule() {
         // border runs exactly east–west. Which unit lies east (north) of the border is read off
         // the brute force 1 nanodegree east (north) of the midpoint.
         let (vx, vy) = (c[0] - a[0], c[1] - a[1]);
-        let probe = if vy != 0 { [m[0] + 1, m[1]] } else { [m[0], m[1] + 1] };
+        let probe = if vy != 0 {
+            [m[0] + 1, m[1]]
+        } else {
+            [m[0], m[1] + 1]
+        };
         if vy == 0 {
             horizontal += 1;
         }
@@ -561,8 +676,15 @@ fn points_on_shared_borders_go_to_exactly_one_unit_by_the_documented_rule() {
         let (nx, ny) = (-(vy as f64) / len, vx as f64 / len); // left of a → c
         let left = dx * nx + dy * ny > 0.0;
         let s = if left { 1.0 } else { -1.0 };
-        let far = [m[0] + (s * nx * off).round() as i64, m[1] + (s * ny * off).round() as i64];
-        assert_eq!(b.unit_at(far), east, "probe and perpendicular point disagree at {m:?}");
+        let far = [
+            m[0] + (s * nx * off).round() as i64,
+            m[1] + (s * ny * off).round() as i64,
+        ];
+        assert_eq!(
+            b.unit_at(far),
+            east,
+            "probe and perpendicular point disagree at {m:?}"
+        );
         assert_eq!(
             east.map(code_of),
             Some(got.as_str()),
@@ -587,7 +709,8 @@ fn shared_vertices_go_to_exactly_one_unit() {
             }
         }
     }
-    let mut multi: Vec<([i64; 2], BTreeSet<usize>)> = owners.into_iter().filter(|(_, s)| s.len() >= 2).collect();
+    let mut multi: Vec<([i64; 2], BTreeSet<usize>)> =
+        owners.into_iter().filter(|(_, s)| s.len() >= 2).collect();
     multi.sort_by_key(|(v, _)| *v);
     let step = (multi.len() / 1000).max(1);
     for (v, s) in multi.iter().step_by(step) {
@@ -599,7 +722,12 @@ fn shared_vertices_go_to_exactly_one_unit() {
         for &i in s {
             let code = code_of(i);
             if code != got {
-                assert!(loc.candidates.iter().any(|c| c.adcode == code && c.distance_m <= 0.1), "{code} at {v:?}");
+                assert!(
+                    loc.candidates
+                        .iter()
+                        .any(|c| c.adcode == code && c.distance_m <= 0.1),
+                    "{code} at {v:?}"
+                );
             }
         }
     }
@@ -643,27 +771,52 @@ fn gcj_trap(a: &str, b: &str) -> Option<[i64; 2]> {
 #[test]
 fn gcj02_and_bd09_points_near_borders_land_in_the_right_county() {
     let g = geo();
-    let pairs = [("320583", "310118"), ("310118", "320583"), ("310118", "330421"), ("330421", "310118"), ("320509", "310118"), ("310118", "320509")];
+    let pairs = [
+        ("320583", "310118"),
+        ("310118", "320583"),
+        ("310118", "330421"),
+        ("330421", "310118"),
+        ("320509", "310118"),
+        ("310118", "320509"),
+    ];
     let mut found = Vec::new();
     for (a, b) in pairs {
         let Some(w) = gcj_trap(a, b) else { continue };
         let (x, y) = deg(w);
         let (gx, gy) = Crs::Gcj02.from_wgs84(x, y);
         let as_gcj = g.locate(gx, gy, Crs::Gcj02).unwrap();
-        assert_eq!(as_gcj.unit.as_ref().map(|u| u.adcode.as_str()), Some(a), "GCJ-02 {gx},{gy}");
+        assert_eq!(
+            as_gcj.unit.as_ref().map(|u| u.adcode.as_str()),
+            Some(a),
+            "GCJ-02 {gx},{gy}"
+        );
         assert!((as_gcj.wgs84[0] - x).abs() < 1e-8 && (as_gcj.wgs84[1] - y).abs() < 1e-8);
         assert_eq!(as_gcj.crs_in, Crs::Gcj02);
         let unconverted = g.locate(gx, gy, Crs::Wgs84).unwrap();
-        assert_eq!(unconverted.unit.as_ref().map(|u| u.adcode.as_str()), Some(b), "GCJ-02 read as WGS-84");
+        assert_eq!(
+            unconverted.unit.as_ref().map(|u| u.adcode.as_str()),
+            Some(b),
+            "GCJ-02 read as WGS-84"
+        );
         let (bx, by) = Crs::Bd09.from_wgs84(x, y);
         let as_bd = g.locate(bx, by, Crs::Bd09).unwrap();
-        assert_eq!(as_bd.unit.as_ref().map(|u| u.adcode.as_str()), Some(a), "BD-09 {bx},{by}");
+        assert_eq!(
+            as_bd.unit.as_ref().map(|u| u.adcode.as_str()),
+            Some(a),
+            "BD-09 {bx},{by}"
+        );
         found.push((a, b));
     }
     // The offset near Shanghai is ~430 m east, ~215 m south: both the Qingpu–Kunshan and the
     // Jiashan–Qingpu borders have such traps.
-    assert!(found.iter().any(|p| [p.0, p.1].contains(&"320583")), "no 青浦/昆山 trap: {found:?}");
-    assert!(found.iter().any(|p| [p.0, p.1].contains(&"330421")), "no 嘉善/青浦 trap: {found:?}");
+    assert!(
+        found.iter().any(|p| [p.0, p.1].contains(&"320583")),
+        "no 青浦/昆山 trap: {found:?}"
+    );
+    assert!(
+        found.iter().any(|p| [p.0, p.1].contains(&"330421")),
+        "no 嘉善/青浦 trap: {found:?}"
+    );
 }
 
 #[test]
@@ -672,7 +825,10 @@ fn crs_round_trips_below_1e6_degrees() {
     let mut rng = Rng(42);
     let mut worst: f64 = 0.0;
     for _ in 0..20_000 {
-        let (x, y) = deg([rng.range_i64(b.bbox[0], b.bbox[2]), rng.range_i64(b.bbox[1], b.bbox[3])]);
+        let (x, y) = deg([
+            rng.range_i64(b.bbox[0], b.bbox[2]),
+            rng.range_i64(b.bbox[1], b.bbox[3]),
+        ]);
         for crs in [Crs::Gcj02, Crs::Bd09] {
             let (cx, cy) = crs.from_wgs84(x, y);
             let (wx, wy) = crs.to_wgs84(cx, cy);
@@ -680,7 +836,10 @@ fn crs_round_trips_below_1e6_degrees() {
         }
     }
     assert!(worst < 1e-6, "worst round trip {worst:e}°");
-    assert!(worst < 1e-9, "worst round trip {worst:e}° (documented: iterated to ~1e-10°)");
+    assert!(
+        worst < 1e-9,
+        "worst round trip {worst:e}° (documented: iterated to ~1e-10°)"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -699,13 +858,21 @@ fn feature_ids(l: &Location) -> Vec<&str> {
 fn named_places() {
     // Yangtze estuary: water in no county.
     let l = at(121.8, 31.25);
-    assert!(feature_ids(&l).contains(&"yangtze-estuary"), "{:?}", feature_ids(&l));
+    assert!(
+        feature_ids(&l).contains(&"yangtze-estuary"),
+        "{:?}",
+        feature_ids(&l)
+    );
     assert!(l.unit.is_none() && !l.outside && l.at_sea());
     assert!(l.nearest.is_some());
 
     // At sea off Jiangsu.
     let l = at(121.5, 33.5);
-    assert!(feature_ids(&l).contains(&"sea-320000"), "{:?}", feature_ids(&l));
+    assert!(
+        feature_ids(&l).contains(&"sea-320000"),
+        "{:?}",
+        feature_ids(&l)
+    );
     let f = l.features.iter().find(|f| f.id == "sea-320000").unwrap();
     assert!(f.approximate);
     assert_eq!(f.province_adcode.as_deref(), Some("320000"));
@@ -720,14 +887,22 @@ fn named_places() {
 
     // Dianshan Lake.
     let l = at(120.96, 31.12);
-    assert!(feature_ids(&l).contains(&"lake-dianshan"), "{:?}", feature_ids(&l));
+    assert!(
+        feature_ids(&l).contains(&"lake-dianshan"),
+        "{:?}",
+        feature_ids(&l)
+    );
     assert!(l.unit.is_some());
 
     // 洋山港: in 嵊泗县 although Shanghai operates it.
     let l = at(122.07, 30.62);
     assert_eq!(l.unit.as_ref().map(|u| u.adcode.as_str()), Some("330922"));
     assert_eq!(l.unit.as_ref().map(|u| u.name.as_str()), Some("嵊泗县"));
-    assert!(l.notes.iter().any(|n| n.contains("Shanghai operates it")), "{:?}", l.notes);
+    assert!(
+        l.notes.iter().any(|n| n.contains("Shanghai operates it")),
+        "{:?}",
+        l.notes
+    );
 
     // Far outside: Beijing.
     let l = at(116.4, 39.9);
@@ -737,7 +912,10 @@ fn named_places() {
 
     // Inside the bounding box but in another province (Nanchang, Jiangxi): outside too.
     let l = at(115.9, 28.7);
-    assert!(l.outside && l.unit.is_none() && l.features.is_empty(), "{l:?}");
+    assert!(
+        l.outside && l.unit.is_none() && l.features.is_empty(),
+        "{l:?}"
+    );
     assert!(l.nearest.is_some());
 
     // The region's main point of the doc example.
@@ -750,9 +928,15 @@ fn bad_points_are_errors_that_name_the_value() {
     let e = g.locate(31.15, 121.12, Crs::Wgs84).unwrap_err().to_string();
     assert!(e.contains("swap"), "{e}");
     assert!(e.contains("121.12"), "{e}");
-    let e = g.locate(f64::NAN, 31.0, Crs::Wgs84).unwrap_err().to_string();
+    let e = g
+        .locate(f64::NAN, 31.0, Crs::Wgs84)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("NaN"), "{e}");
-    let e = g.locate(121.0, f64::INFINITY, Crs::Gcj02).unwrap_err().to_string();
+    let e = g
+        .locate(121.0, f64::INFINITY, Crs::Gcj02)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("inf"), "{e}");
     let e = g.locate(121.0, 91.0, Crs::Wgs84).unwrap_err().to_string();
     assert!(e.contains("91"), "{e}");
@@ -772,7 +956,11 @@ fn demonstration_zone_flag() {
         let l = locate_wgs(p);
         assert_eq!(l.unit.as_ref().unwrap().adcode, code);
         assert!(l.demo_zone, "{code}");
-        assert!(feature_ids(&l).contains(&"demo-zone"), "{code}: {:?}", feature_ids(&l));
+        assert!(
+            feature_ids(&l).contains(&"demo-zone"),
+            "{code}: {:?}",
+            feature_ids(&l)
+        );
         assert!(geo().locate_code(code).unwrap().demo_zone);
     }
     for code in ["310101", "320583", "330402"] {
@@ -790,7 +978,11 @@ fn check_town(code: &str, mca_name: &str, county: &str) {
     let g = geo();
     let rows = g.codes().get_all(code);
     let c = g.locate_code(code).unwrap();
-    assert_eq!(c.unit.as_ref().map(|u| u.adcode.as_str()), Some(county), "{code}");
+    assert_eq!(
+        c.unit.as_ref().map(|u| u.adcode.as_str()),
+        Some(county),
+        "{code}"
+    );
     assert_eq!(c.level, ecojuris::spatial::AreaLevel::Town);
     assert!(c.demo_zone);
     match rows.len() {
@@ -801,14 +993,25 @@ fn check_town(code: &str, mca_name: &str, county: &str) {
             assert!(c.town_candidates.is_empty());
         }
         2 => {
-            assert!(c.town.is_none(), "{code} is ambiguous but a single town came back");
+            assert!(
+                c.town.is_none(),
+                "{code} is ambiguous but a single town came back"
+            );
             assert_eq!(c.town_candidates.len(), 2);
             let systems: BTreeSet<_> = c.town_candidates.iter().map(|t| t.system).collect();
             assert_eq!(systems.len(), 2, "{code}: {:?}", c.town_candidates);
-            let mca = c.town_candidates.iter().find(|t| t.system == ecojuris::spatial::CodeSystem::Mca).unwrap();
+            let mca = c
+                .town_candidates
+                .iter()
+                .find(|t| t.system == ecojuris::spatial::CodeSystem::Mca)
+                .unwrap();
             assert_eq!(mca.name, mca_name);
             for r in &rows {
-                assert!(c.town_candidates.iter().any(|t| t.name == r.name && t.system == r.system));
+                assert!(
+                    c.town_candidates
+                        .iter()
+                        .any(|t| t.name == r.name && t.system == r.system)
+                );
             }
         }
         n => panic!("{code}: {n} rows"),
@@ -836,12 +1039,21 @@ fn town_and_area_codes() {
     let c = g.locate_code("320500").unwrap();
     assert!(c.unit.is_none());
     assert!(c.units_inside > 0);
-    assert_eq!(c.units_inside, g.units().iter().filter(|u| u.city_adcode == "320500").count());
+    assert_eq!(
+        c.units_inside,
+        g.units()
+            .iter()
+            .filter(|u| u.city_adcode == "320500")
+            .count()
+    );
     let c = g.locate_code("310000").unwrap();
     assert_eq!(c.units_inside, 16);
     // Unknown code: error with the nearest codes.
     let e = g.locate_code("320599").unwrap_err().to_string();
-    assert!(e.contains("320599") && e.contains("nearest known codes") && e.contains("`3205"), "{e}");
+    assert!(
+        e.contains("320599") && e.contains("nearest known codes") && e.contains("`3205"),
+        "{e}"
+    );
     let e = g.locate_code("12345").unwrap_err().to_string();
     assert!(e.contains("6 digits"), "{e}");
 }
@@ -863,7 +1075,10 @@ mod props {
             rng_algorithm: RngAlgorithm::ChaCha,
             ..Config::default()
         };
-        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]))
+        TestRunner::new_with_rng(
+            config,
+            TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
+        )
     }
 
     fn coord() -> impl Strategy<Value = f64> {
@@ -916,7 +1131,13 @@ mod props {
     fn from_bytes_never_panics_on_truncated_or_flipped_embedded_file() {
         let hlen = u32::from_le_bytes(EMBEDDED[8..12].try_into().unwrap()) as usize;
         // Flips are concentrated in the header (where parsing happens) half of the time.
-        let strat = (0..EMBEDDED.len(), any::<bool>(), 0..12 + hlen, 0u8..8, any::<bool>());
+        let strat = (
+            0..EMBEDDED.len(),
+            any::<bool>(),
+            0..12 + hlen,
+            0u8..8,
+            any::<bool>(),
+        );
         runner(300, 3)
             .run(&strat, |(cut, in_header, hpos, bit, truncate)| {
                 if truncate {
@@ -939,27 +1160,44 @@ mod props {
         let codes_ok = "adcode,name,level,parent_adcode,province_adcode,city_adcode,source\n310118,青浦区,district,310000,310000,310000,t\n";
         assert!(GeoSet::from_source_texts("t", counties_ok, features_ok, codes_ok).is_ok());
         // Arbitrary strings in each position, and mutations of the valid texts.
-        let text = prop_oneof![any::<String>(), ".{0,64}", "[\\[\\]{}\",:0-9a-z .eE+-]{0,200}"];
+        let text = prop_oneof![
+            any::<String>(),
+            ".{0,64}",
+            "[\\[\\]{}\",:0-9a-z .eE+-]{0,200}"
+        ];
         runner(2000, 4)
-            .run(&(text.clone(), text, 0usize..3, any::<prop::sample::Index>(), any::<prop::sample::Index>()), |(s, t, which, i, j)| {
-                let _ = GeoSet::from_source_texts("x", &s, &t, &s);
-                let _ = GeoSet::from_source_texts("x", counties_ok, features_ok, &s);
-                let _ = GeoSet::from_source_texts("x", counties_ok, &s, codes_ok);
-                let _ = GeoSet::from_source_texts("x", &s, features_ok, codes_ok);
-                // Splice `t` into a valid text at a char boundary.
-                let base = [counties_ok, features_ok, codes_ok][which];
-                let cuts: Vec<usize> = base.char_indices().map(|(k, _)| k).chain([base.len()]).collect();
-                let (a, b) = (*i.get(&cuts), *j.get(&cuts));
-                let (a, b) = (a.min(b), a.max(b));
-                let spliced = format!("{}{}{}", &base[..a], t, &base[b..]);
-                let texts = match which {
-                    0 => (spliced.as_str(), features_ok, codes_ok),
-                    1 => (counties_ok, spliced.as_str(), codes_ok),
-                    _ => (counties_ok, features_ok, spliced.as_str()),
-                };
-                let _ = GeoSet::from_source_texts("x", texts.0, texts.1, texts.2);
-                Ok(())
-            })
+            .run(
+                &(
+                    text.clone(),
+                    text,
+                    0usize..3,
+                    any::<prop::sample::Index>(),
+                    any::<prop::sample::Index>(),
+                ),
+                |(s, t, which, i, j)| {
+                    let _ = GeoSet::from_source_texts("x", &s, &t, &s);
+                    let _ = GeoSet::from_source_texts("x", counties_ok, features_ok, &s);
+                    let _ = GeoSet::from_source_texts("x", counties_ok, &s, codes_ok);
+                    let _ = GeoSet::from_source_texts("x", &s, features_ok, codes_ok);
+                    // Splice `t` into a valid text at a char boundary.
+                    let base = [counties_ok, features_ok, codes_ok][which];
+                    let cuts: Vec<usize> = base
+                        .char_indices()
+                        .map(|(k, _)| k)
+                        .chain([base.len()])
+                        .collect();
+                    let (a, b) = (*i.get(&cuts), *j.get(&cuts));
+                    let (a, b) = (a.min(b), a.max(b));
+                    let spliced = format!("{}{}{}", &base[..a], t, &base[b..]);
+                    let texts = match which {
+                        0 => (spliced.as_str(), features_ok, codes_ok),
+                        1 => (counties_ok, spliced.as_str(), codes_ok),
+                        _ => (counties_ok, features_ok, spliced.as_str()),
+                    };
+                    let _ = GeoSet::from_source_texts("x", texts.0, texts.1, texts.2);
+                    Ok(())
+                },
+            )
             .unwrap();
     }
 }
@@ -969,7 +1207,11 @@ fn embedded_file_round_trips() {
     let set = GeoSet::from_bytes(EMBEDDED, "<embedded>").unwrap();
     assert_eq!(set.name, "yrd-default");
     assert_eq!(set.units.len(), 305);
-    assert_eq!(set.to_bytes(), EMBEDDED, "from_bytes → to_bytes is not the identity");
+    assert_eq!(
+        set.to_bytes(),
+        EMBEDDED,
+        "from_bytes → to_bytes is not the identity"
+    );
 }
 
 #[test]
@@ -999,7 +1241,10 @@ fn embedded_file_is_reproducible_from_the_sources() {
 // ---------------------------------------------------------------------------------------------
 
 fn ecojuris(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ecojuris")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ecojuris"))
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8(out.stdout).unwrap(),
@@ -1018,16 +1263,35 @@ fn cli_locate_at_text_and_json() {
     let (code, out, err) = ecojuris(&["locate", "--at", "121.12,31.15", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    for key in ["unit", "candidates", "features", "crs_in", "geodata_version"] {
+    for key in [
+        "unit",
+        "candidates",
+        "features",
+        "crs_in",
+        "geodata_version",
+    ] {
         assert!(v.get(key).is_some(), "missing `{key}` in {out}");
     }
     assert_eq!(v["unit"]["adcode"], "310118");
     assert_eq!(v["crs_in"], "wgs84");
     assert!(v["candidates"].is_array() && v["features"].is_array());
-    assert!(v["geodata_version"].as_str().unwrap().starts_with("yrd-default@"));
+    assert!(
+        v["geodata_version"]
+            .as_str()
+            .unwrap()
+            .starts_with("yrd-default@")
+    );
 
     // GCJ-02 input is converted.
-    let (code, out, _) = ecojuris(&["locate", "--at", "121.124,31.148", "--crs", "gcj02", "--format", "json"]);
+    let (code, out, _) = ecojuris(&[
+        "locate",
+        "--at",
+        "121.124,31.148",
+        "--crs",
+        "gcj02",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["crs_in"], "gcj02");
@@ -1035,10 +1299,18 @@ fn cli_locate_at_text_and_json() {
     // Outside: exit 1 with the nearest unit on stderr.
     let (code, out, err) = ecojuris(&["locate", "--at", "116.4,39.9"]);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(err.contains("outside the covered area") && err.contains("nearest unit"), "{err}");
+    assert!(
+        err.contains("outside the covered area") && err.contains("nearest unit"),
+        "{err}"
+    );
 
     // Bad input: exit 2 with the value named.
-    for (at, needle) in [("121.12,91", "91"), ("abc,31", "abc"), ("121.12", "LON,LAT"), ("31.15,121.12", "swap")] {
+    for (at, needle) in [
+        ("121.12,91", "91"),
+        ("abc,31", "abc"),
+        ("121.12", "LON,LAT"),
+        ("31.15,121.12", "swap"),
+    ] {
         let (code, _, err) = ecojuris(&["locate", "--at", at]);
         assert_eq!(code, 2, "{at}: {err}");
         assert!(err.contains(needle), "{at}: {err}");
@@ -1087,25 +1359,55 @@ fn cli_locate_input_file() {
     let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     let ids: Vec<&str> = rows.iter().map(|r| &r[col("id")]).collect();
-    assert_eq!(ids, ["a", "b", "c", "d", "e", "f", "g"], "one output row per input row, in order");
+    assert_eq!(
+        ids,
+        ["a", "b", "c", "d", "e", "f", "g"],
+        "one output row per input row, in order"
+    );
     let by = |id: &str| rows.iter().find(|r| &r[col("id")] == id).unwrap();
     assert_eq!(&by("a")[col("adcode")], "310118");
     assert_eq!(&by("a")[col("status")], "ok");
-    assert!(by("b")[col("status")].contains("error") && by("b")[col("status")].contains("east"), "{:?}", by("b"));
-    assert!(by("c")[col("status")].contains("error") && by("c")[col("status")].contains("latitude"), "{:?}", by("c"));
+    assert!(
+        by("b")[col("status")].contains("error") && by("b")[col("status")].contains("east"),
+        "{:?}",
+        by("b")
+    );
+    assert!(
+        by("c")[col("status")].contains("error") && by("c")[col("status")].contains("latitude"),
+        "{:?}",
+        by("c")
+    );
     assert!(by("d")[col("status")].contains("outside"), "{:?}", by("d"));
     assert!(by("d")[col("adcode")].is_empty());
     assert!(by("e")[col("features")].contains("lake-taihu"));
-    assert!(by("f")[col("features")].contains("yangtze-estuary") && by("f")[col("adcode")].is_empty());
+    assert!(
+        by("f")[col("features")].contains("yangtze-estuary") && by("f")[col("adcode")].is_empty()
+    );
     assert!(by("g")[col("status")].contains("95"), "{:?}", by("g"));
     // stderr counts reconcile with the rows.
-    let line = err.lines().find(|l| l.contains("rows read")).unwrap_or_else(|| panic!("no summary in {err}"));
+    let line = err
+        .lines()
+        .find(|l| l.contains("rows read"))
+        .unwrap_or_else(|| panic!("no summary in {err}"));
     let num = |label: &str| -> u64 {
-        let rest = &line[line.find(label).unwrap_or_else(|| panic!("`{label}` in {line}")) + label.len()..];
-        rest.trim().split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+        let rest = &line[line
+            .find(label)
+            .unwrap_or_else(|| panic!("`{label}` in {line}"))
+            + label.len()..];
+        rest.trim()
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
     };
-    let (read, located, sea, outside, failed) =
-        (num("rows read"), num("located"), num("at sea (no unit)"), num("outside"), num("failed"));
+    let (read, located, sea, outside, failed) = (
+        num("rows read"),
+        num("located"),
+        num("at sea (no unit)"),
+        num("outside"),
+        num("failed"),
+    );
     assert_eq!(read, 7, "{line}");
     assert_eq!(failed, 3, "{line}");
     assert_eq!(outside, 1, "{line}");

@@ -19,7 +19,13 @@ fn files_with(edit: impl Fn(&str, &str) -> String) -> RuleFiles {
 }
 
 fn append_rule(file: &'static str, rule: &'static str) -> RuleFiles {
-    files_with(move |path, text| if path.ends_with(file) { format!("{text}{rule}") } else { text.to_string() })
+    files_with(move |path, text| {
+        if path.ends_with(file) {
+            format!("{text}{rule}")
+        } else {
+            text.to_string()
+        }
+    })
 }
 
 #[test]
@@ -51,12 +57,34 @@ fn a_gap_is_found_with_a_counter_example_that_reproduces_it() {
     let geo = Geodata::embedded(Default::default()).unwrap();
     let rules = files.load(&geo).unwrap();
     let report = validate(&rules, &geo);
-    let gaps: Vec<_> = report.findings.iter().filter(|f| f.kind == FindingKind::Gap).collect();
+    let gaps: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Gap)
+        .collect();
     assert!(!gaps.is_empty(), "{:#?}", report.findings);
-    let g = gaps.iter().find(|g| g.case_kind == Some(CaseKind::Civil)).unwrap();
-    assert!(g.places.iter().all(|p| p.starts_with("3401")), "{:?}", g.places);
-    assert_eq!(g.places.len(), geo.units().iter().filter(|u| u.city_adcode == "340100").count());
-    assert!(g.message.contains("no court for a `civil` case at basic level"), "{}", g.message);
+    let g = gaps
+        .iter()
+        .find(|g| g.case_kind == Some(CaseKind::Civil))
+        .unwrap();
+    assert!(
+        g.places.iter().all(|p| p.starts_with("3401")),
+        "{:?}",
+        g.places
+    );
+    assert_eq!(
+        g.places.len(),
+        geo.units()
+            .iter()
+            .filter(|u| u.city_adcode == "340100")
+            .count()
+    );
+    assert!(
+        g.message
+            .contains("no court for a `civil` case at basic level"),
+        "{}",
+        g.message
+    );
     // The counter-example is a golden case that passes against the broken rule set.
     let ce = g.counter_example.as_deref().unwrap();
     let cases = parse_file("counter-example", &format!("cases:\n{ce}")).unwrap();
@@ -84,11 +112,24 @@ fn an_overlap_is_found() {
     let geo = geo();
     let rules = files.load(geo).unwrap();
     let report = validate(&rules, geo);
-    let o = report.findings.iter().find(|f| f.kind == FindingKind::Overlap).expect("overlap");
-    assert!(o.rules.contains(&"AH-TEST-OVERLAP".to_string()) && o.rules.contains(&"AH-DEFAULT".to_string()), "{o:?}");
+    let o = report
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::Overlap)
+        .expect("overlap");
+    assert!(
+        o.rules.contains(&"AH-TEST-OVERLAP".to_string())
+            && o.rules.contains(&"AH-DEFAULT".to_string()),
+        "{o:?}"
+    );
     assert_eq!(o.places, vec!["340102".to_string()]);
     assert_eq!(o.from, Date::parse("2020-01-01"));
-    assert!(o.counter_example.as_deref().unwrap().contains("code: \"340102\""));
+    assert!(
+        o.counter_example
+            .as_deref()
+            .unwrap()
+            .contains("code: \"340102\"")
+    );
     // Declaring the concurrency silences it.
     let files = append_rule(
         "anhui.yaml",
@@ -168,11 +209,33 @@ fn a_dangling_court_and_an_inverted_date_are_both_reported_with_positions() {
     let err = files.load(geo()).unwrap_err();
     let all = err.to_string();
     let d = &err.diagnostics;
-    assert!(d.iter().any(|d| d.message.contains("unknown court `basic-34010`") && d.message.contains("did you mean")), "{all}");
-    assert!(d.iter().any(|d| d.message.contains("`valid_to` 2019-01-01 is not after `valid_from` 2020-01-01")), "{all}");
-    assert!(d.iter().any(|d| d.message.contains("unknown source `LEGAL-FACT`") && d.message.contains("did you mean `LEGAL-FACTS`")), "{all}");
-    assert!(d.iter().any(|d| d.message.contains("unknown unit code or feature `340101x`")), "{all}");
-    assert!(d.iter().all(|d| d.line.is_some() && d.snippet.is_some()), "{all}");
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("unknown court `basic-34010`")
+                && d.message.contains("did you mean")),
+        "{all}"
+    );
+    assert!(
+        d.iter().any(|d| d
+            .message
+            .contains("`valid_to` 2019-01-01 is not after `valid_from` 2020-01-01")),
+        "{all}"
+    );
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("unknown source `LEGAL-FACT`")
+                && d.message.contains("did you mean `LEGAL-FACTS`")),
+        "{all}"
+    );
+    assert!(
+        d.iter()
+            .any(|d| d.message.contains("unknown unit code or feature `340101x`")),
+        "{all}"
+    );
+    assert!(
+        d.iter().all(|d| d.line.is_some() && d.snippet.is_some()),
+        "{all}"
+    );
 }
 
 #[test]
@@ -187,7 +250,10 @@ fn schema_errors_point_at_line_and_column_and_suggest() {
     let err = files.load(geo()).unwrap_err();
     let d = &err.diagnostics[0];
     assert!(d.file.ends_with("zhejiang.yaml"));
-    assert!(d.message.contains("unknown field `levls`") && d.message.contains("did you mean `levels`"), "{d}");
+    assert!(
+        d.message.contains("unknown field `levls`") && d.message.contains("did you mean `levels`"),
+        "{d}"
+    );
     assert!(d.line.is_some() && d.column.is_some());
     assert!(d.snippet.as_deref().unwrap().contains('^'));
 }
@@ -205,7 +271,15 @@ fn the_wujiang_carve_out_changes_exactly_wujiang() {
         "b".into(),
     );
     assert!(!d.changes.is_empty());
-    assert!(d.changes.iter().all(|c| c.unit == "320509"), "{:?}", d.changes);
-    assert!(d.changes.iter().all(|c| c.before[0].0 == "basic-320508" && c.after[0].0 == "basic-320509"));
+    assert!(
+        d.changes.iter().all(|c| c.unit == "320509"),
+        "{:?}",
+        d.changes
+    );
+    assert!(
+        d.changes
+            .iter()
+            .all(|c| c.before[0].0 == "basic-320508" && c.after[0].0 == "basic-320509")
+    );
     assert!(d.changes.iter().any(|c| c.kind == CaseKind::Criminal));
 }
