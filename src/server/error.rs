@@ -138,15 +138,6 @@ impl AppError {
     pub fn inner_json(&self) -> String {
         serde_json::to_string(&self.inner()).unwrap_or_else(|_| fallback(self.code))
     }
-
-    /// The inner error object (`{"code", "message", "field"}`) as a JSON value, for batch
-    /// lines, which wrap it as `{"line": N, "error": {…}}`.
-    pub fn to_value(&self) -> serde_json::Value {
-        serde_json::from_str::<serde_json::Value>(&self.to_json())
-            .ok()
-            .and_then(|mut v| v.get_mut("error").map(serde_json::Value::take))
-            .unwrap_or(serde_json::Value::Null)
-    }
 }
 
 impl IntoResponse for AppError {

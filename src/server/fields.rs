@@ -219,7 +219,11 @@ pub(crate) fn case_field(value: &Value, message: &str) -> Option<String> {
             None => base,
         });
     }
-    // 4. Any top-level field the message quotes.
+    // 4. No place with a role the kind connects through (`Engine::check_case`).
+    if message.contains("needs a place with role") {
+        return Some("places".to_string());
+    }
+    // 5. Any top-level field the message quotes.
     if let Some(w) = quoted(message).find(|w| CASE_FIELDS.iter().any(|(f, _)| f == w)) {
         return Some(w.to_string());
     }

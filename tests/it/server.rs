@@ -279,6 +279,10 @@ fn bad_values_name_the_field() {
             "places[0]",
         ),
         (
+            r#"{"kind":"administrative","filed_on":"2024-05-01","places":[{"role":"conduct","code":"310118"}]}"#,
+            "places",
+        ),
+        (
             r#"{"kind":"civil","filed_on":"1950-01-01","places":[{"role":"conduct","code":"310118"}]}"#,
             "filed_on",
         ),
