@@ -528,12 +528,14 @@ impl Geodata {
             .filter(|&&s| s >= n)
             .map(|&s| (s - n) as usize)
             .collect();
-        let near = hit
+        let mut near: Vec<(usize, f64)> = hit
             .near
             .iter()
             .filter(|(s, _)| Some(*s as usize) != unit)
             .map(|&(s, d)| (s as usize, (d * 10.0).round() / 10.0))
             .collect();
+        // Same order as `locate`'s candidates: rounded distance, then code (= index order).
+        near.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         Ok(Some(LocatedIds {
             unit,
             features,
