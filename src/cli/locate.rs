@@ -591,44 +591,43 @@ fn format_rows(
             continue;
         }
         // Fast path: a point inside a unit (the common case) allocates nothing per row.
-        if let Some(Ok((lon, lat, crs))) = &row.point {
-            if let Ok(Some(ids)) = geo.locate_ids(*lon, *lat, *crs) {
-                if let Some(u) = ids.unit.and_then(|i| geo.units().get(i)) {
-                    c.located += 1;
-                    let near_border = !ids.near.is_empty();
-                    if near_border {
-                        c.near_border += 1;
+        if let Some(Ok((lon, lat, crs))) = &row.point
+            && let Ok(Some(ids)) = geo.locate_ids(*lon, *lat, *crs)
+            && let Some(u) = ids.unit.and_then(|i| geo.units().get(i))
+        {
+            c.located += 1;
+            let near_border = !ids.near.is_empty();
+            if near_border {
+                c.near_border += 1;
+            }
+            let _ = write!(
+                s,
+                ",{},{},{},{near_border},",
+                u.adcode, u.name, u.province_adcode
+            );
+            if near_border {
+                let _ = write!(s, "{}:0.0", u.adcode);
+                for (i, d) in &ids.near {
+                    if let Some(o) = geo.units().get(*i) {
+                        let _ = write!(s, "|{}:{d:.1}", o.adcode);
                     }
-                    let _ = write!(
-                        s,
-                        ",{},{},{},{near_border},",
-                        u.adcode, u.name, u.province_adcode
-                    );
-                    if near_border {
-                        let _ = write!(s, "{}:0.0", u.adcode);
-                        for (i, d) in &ids.near {
-                            if let Some(o) = geo.units().get(*i) {
-                                let _ = write!(s, "|{}:{d:.1}", o.adcode);
-                            }
-                        }
-                    }
-                    s.push_str(",ok,");
-                    for (k, f) in ids
-                        .features
-                        .iter()
-                        .filter_map(|&f| geo.features().get(f))
-                        .enumerate()
-                    {
-                        if k > 0 {
-                            s.push('|');
-                        }
-                        s.push_str(&f.id);
-                    }
-                    address_cols(index, row, Some(u.adcode.as_str()), &mut s);
-                    s.push('\n');
-                    continue;
                 }
             }
+            s.push_str(",ok,");
+            for (k, f) in ids
+                .features
+                .iter()
+                .filter_map(|&f| geo.features().get(f))
+                .enumerate()
+            {
+                if k > 0 {
+                    s.push('|');
+                }
+                s.push_str(&f.id);
+            }
+            address_cols(index, row, Some(u.adcode.as_str()), &mut s);
+            s.push('\n');
+            continue;
         }
         let located = row
             .point
