@@ -388,7 +388,20 @@ fn locate_point_code_and_address() {
 
     let a = post("/v1/locate", r#"{"address":"上海市青浦区朱家角镇"}"#);
     assert_eq!(a.status, StatusCode::OK);
-    assert_eq!(a.json()["unit"], "310118");
+    assert_eq!(a.json()["unit"]["adcode"], "310118");
+    for addr in [
+        "上海市青浦区朱家角镇",
+        "普陀区",
+        "闸北区天目中路",
+        "nowhere",
+    ] {
+        let a = post("/v1/locate", json!({ "address": addr }).to_string());
+        let out = Command::new(env!("CARGO_BIN_EXE_ecojuris"))
+            .args(["locate", "--address", addr, "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(a.text(), String::from_utf8(out.stdout).unwrap(), "{addr}");
+    }
 }
 
 #[test]

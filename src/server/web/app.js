@@ -288,10 +288,7 @@
     if (j.error) return ["bad", j.error.message];
     const unitName = (u) => `${u.province_name && u.province_name !== u.name ? u.province_name + " " : ""}${u.city_name && u.city_name !== u.province_name ? u.city_name + " " : ""}${u.name}${lang === "en" && u.name_en ? " (" + u.name_en + ")" : ""} · ${u.adcode}`;
     if (j.status !== undefined && j.matched !== undefined) { // an address
-      if (j.unit) {
-        const u = unitOf(j.unit);
-        return ["ok", "→ " + (u ? `${u.zh}${lang === "en" && u.en ? " (" + u.en + ")" : ""} · ${j.unit}` : j.unit) + (j.town ? ` · ${j.town}` : "")];
-      }
+      if (j.unit) return ["ok", "→ " + unitName(j.unit) + (j.town ? ` · ${j.town}` : "")];
       if (j.candidates && j.candidates.length) return ["bad", t("ambiguous") + j.candidates.map((c) => `${c.name} ${c.adcode}`).join("、")];
       if (j.area) return ["bad", `${t("area")} ${j.area}`];
       return ["bad", t("not_found")];
@@ -319,7 +316,6 @@
   } : null;
   const units = new Map();
   if (svg) for (const p of $$(".units path", svg)) units.set(p.dataset.code, { zh: p.dataset.zh, en: p.dataset.en, path: p });
-  function unitOf(code) { return units.get(code); }
 
   function toLonLat(x, y) { return [proj.lon0 + (x - proj.m) / proj.kx, proj.lat1 - (y - proj.m) / proj.ky]; }
   function toXY(lon, lat) { return [(lon - proj.lon0) * proj.kx + proj.m, (proj.lat1 - lat) * proj.ky + proj.m]; }
