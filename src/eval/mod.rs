@@ -37,6 +37,8 @@ pub struct Engine {
     geo: Geodata,
     rules: RuleSet,
     address: AddressIndex,
+    /// Shared court references for decisions, by court id.
+    court_refs: std::collections::HashMap<String, std::sync::Arc<CourtRef>>,
 }
 
 /// Where a place of the case is, after location.
@@ -137,10 +139,17 @@ impl Engine {
     pub fn load(geo: Geodata, files: &RuleFiles) -> Result<Engine, LoadError> {
         let rules = files.load(&geo)?;
         let address = AddressIndex::new(geo.codes());
+        let court_refs = rules
+            .courts
+            .all()
+            .iter()
+            .map(|c| (c.id.clone(), std::sync::Arc::new(Engine::court_ref(c))))
+            .collect();
         Ok(Engine {
             geo,
             rules,
             address,
+            court_refs,
         })
     }
 
@@ -504,6 +513,13 @@ impl Engine {
         out
     }
 
+    fn shared_court_ref(&self, c: &Court) -> std::sync::Arc<CourtRef> {
+        self.court_refs
+            .get(&c.id)
+            .cloned()
+            .unwrap_or_else(|| std::sync::Arc::new(Engine::court_ref(c)))
+    }
+
     fn court_ref(c: &Court) -> CourtRef {
         CourtRef {
             id: c.id.clone(),
@@ -864,7 +880,7 @@ impl Engine {
                         rule: p.rule.id.clone(),
                         rules,
                         summary: p.rule.summary.clone(),
-                        sources: self.rules.source_refs(&p.rule.sources),
+                        sources: p.rule.source_refs.clone(),
                         confidence,
                     },
                 ));
@@ -879,18 +895,18 @@ impl Engine {
                 None => {
                     order.push((g.place, court.id.clone()));
                     competent.push(Competent {
-                        court: Engine::court_ref(court),
+                        court: self.shared_court_ref(court),
                         tribunal: tribunal.as_ref().and_then(|t| court.tribunal(t)).map(|t| {
-                            TribunalRef {
+                            std::sync::Arc::new(TribunalRef {
                                 id: t.id.clone(),
                                 name_zh: t.name_zh.clone(),
                                 name_en: t.name_en.clone(),
-                            }
+                            })
                         }),
                         appeal_court: appeal
                             .as_deref()
                             .and_then(|a| self.rules.courts.get(a))
-                            .map(Engine::court_ref),
+                            .map(|c| self.shared_court_ref(c)),
                         seat_at: court.seat_at,
                         grounds: vec![g],
                     });

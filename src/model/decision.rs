@@ -1,6 +1,8 @@
 //! The routing result: every competent court with its grounds, the relation between them and
 //! the warnings. This is the API boundary (and, serialized, the versioned JSON contract).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::{CaseKind, Date, Level, Role};
@@ -93,9 +95,9 @@ pub struct Ground {
     /// Every rule that contributed (connecting factor, level, assignment), in that order.
     pub rules: Vec<String>,
     /// Summary of the assigning rule.
-    pub summary: Text,
+    pub summary: Arc<Text>,
     /// Sources of the assigning rule.
-    pub sources: Vec<SourceRef>,
+    pub sources: Arc<[SourceRef]>,
     /// The weakest confidence among the contributing rules.
     pub confidence: Confidence,
 }
@@ -113,11 +115,11 @@ pub struct UnitBrief {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Competent {
     /// The court.
-    pub court: CourtRef,
+    pub court: Arc<CourtRef>,
     /// The tribunal that hears the case, if the rule names one.
-    pub tribunal: Option<TribunalRef>,
+    pub tribunal: Option<Arc<TribunalRef>>,
     /// The appeal court.
-    pub appeal_court: Option<CourtRef>,
+    pub appeal_court: Option<Arc<CourtRef>>,
     /// The court seat (approximate: a point in its seat unit), for travel estimates.
     pub seat_at: Option<[f64; 2]>,
     /// Why it is competent.

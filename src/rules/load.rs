@@ -866,7 +866,7 @@ fn build_rule(
     Some(Rule {
         id: r.id.clone(),
         stage: r.stage,
-        summary: Text::new(r.summary.en.clone(), r.summary.zh.clone()),
+        summary: std::sync::Arc::new(Text::new(r.summary.en.clone(), r.summary.zh.clone())),
         kinds: r.kinds.clone().unwrap_or_default(),
         levels: r.levels.clone().unwrap_or_default(),
         territory,
@@ -898,6 +898,7 @@ fn build_rule(
         confidence: r.confidence,
         legal_basis: r.legal_basis.clone(),
         sources: r.sources.clone(),
+        source_refs: std::sync::Arc::from(Vec::new()),
         note: r.note.clone(),
         concurrent_with: r.concurrent_with.clone().unwrap_or_default(),
         jurisdiction: jurisdiction.to_string(),

@@ -8,6 +8,7 @@ pub mod load;
 pub mod raw;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::model::{
     AdminSubject, AgencyLevel, CaseKind, Confidence, Date, Investigator, Level, MaxPenalty,
@@ -260,7 +261,7 @@ pub struct Rule {
     /// Stage.
     pub stage: Stage,
     /// Summary.
-    pub summary: Text,
+    pub summary: Arc<Text>,
     /// Kinds (empty = all).
     pub kinds: Vec<CaseKind>,
     /// Levels (empty = all).
@@ -297,6 +298,8 @@ pub struct Rule {
     pub legal_basis: String,
     /// Source keys.
     pub sources: Vec<String>,
+    /// The sources, resolved (filled by [`RuleSet::new`]).
+    pub source_refs: Arc<[SourceRef]>,
     /// Note.
     pub note: Option<String>,
     /// Declared concurrency.
@@ -397,8 +400,14 @@ impl RuleSet {
 
     /// The sources of a rule, resolved.
     pub fn source_refs(&self, keys: &[String]) -> Vec<SourceRef> {
+        resolve_sources(&self.sources, keys)
+    }
+}
+
+fn resolve_sources(sources: &BTreeMap<String, Source>, keys: &[String]) -> Vec<SourceRef> {
+    {
         keys.iter()
-            .map(|k| match self.sources.get(k) {
+            .map(|k| match sources.get(k) {
                 Some(s) => SourceRef {
                     key: s.key.clone(),
                     title: s.title.clone(),
@@ -412,7 +421,9 @@ impl RuleSet {
             })
             .collect()
     }
+}
 
+impl RuleSet {
     /// Every date at which some rule or court starts or ends, sorted and deduplicated.
     pub fn boundary_dates(&self) -> Vec<Date> {
         let mut v: Vec<Date> = self

@@ -707,27 +707,54 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then stops accepting, lets
-/// in-flight requests finish for at most `grace`, and returns.
+/// Time a client has to send a request's head (method, path, headers); slower connections are
+/// closed. The body is under [`ServerConfig::timeout`].
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `router` on `listener` (HTTP/1.1, keep-alive) until `shutdown` completes, then stops
+/// accepting, lets connections in flight finish their requests for at most `grace`, and
+/// returns. A connection that does not send a complete request head within
+/// [`HEADER_TIMEOUT`] is closed.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt as _;
-    let notify = Arc::new(tokio::sync::Notify::new());
-    let n2 = notify.clone();
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
-        shutdown.await;
-        n2.notify_waiters();
-    });
-    let notified = notify.notified();
-    tokio::select! {
-        r = server => r,
-        () = async { notified.await; tokio::time::sleep(grace).await } => Ok(()),
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .keep_alive(true);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = &mut shutdown => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: back off instead of spinning.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(router.clone());
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A connection error (reset, header timeout) concerns that client only.
+            let _ = conn.await;
+        });
     }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {},
+        () = tokio::time::sleep(grace) => {},
+    }
+    Ok(())
 }

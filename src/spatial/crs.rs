@@ -180,13 +180,26 @@ mod tests {
         // inverse, so their answers are 10–40 m off; ours is the exact inverse: it must be
         // within 50 m of theirs and map back onto the input to 1e-9°.
         for (blon, blat, lon, lat) in [
-            (120.019809, 29.199786, 120.008_779_011_496_91, 29.196_131_605_295_484),
-            (120.036455, 29.210504, 120.025_385_397_084_6, 29.206_795_749_156_136),
+            (
+                120.019809,
+                29.199786,
+                120.008_779_011_496_91,
+                29.196_131_605_295_484,
+            ),
+            (
+                120.036455,
+                29.210504,
+                120.025_385_397_084_6,
+                29.206_795_749_156_136,
+            ),
         ] {
             let (x, y) = Crs::Bd09.to_wgs84(blon, blat);
             assert!((x - lon).abs() < 5e-4 && (y - lat).abs() < 5e-4, "{x},{y}");
             let (bx, by) = Crs::Bd09.from_wgs84(x, y);
-            assert!((bx - blon).abs() < 1e-9 && (by - blat).abs() < 1e-9, "{bx},{by}");
+            assert!(
+                (bx - blon).abs() < 1e-9 && (by - blat).abs() < 1e-9,
+                "{bx},{by}"
+            );
         }
     }
 

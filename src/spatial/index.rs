@@ -581,7 +581,9 @@ mod tests {
             let x = 119_990_000_000 + (s % 700_000_000) as i64;
             let y = 29_990_000_000 + ((s >> 32) % 450_000_000) as i64;
             let p = [x, y];
-            let got = idx.query(p, false, 0.0).is_some_and(|h| h.shapes == vec![0]);
+            let got = idx
+                .query(p, false, 0.0)
+                .is_some_and(|h| h.shapes == vec![0]);
             assert_eq!(got, idx.ray_cast(0, p), "{p:?}");
         }
     }
