@@ -204,9 +204,24 @@ impl Engine {
                 ));
             }
         }
+        let at_sea = case.places.iter().any(|p| match &p.spec {
+            PlaceSpec::At { lon, lat, crs } => {
+                self.geo
+                    .locate_ids(*lon, *lat, *crs)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|ids| {
+                        ids.unit.is_none()
+                            && ids.features.iter().any(|&f| {
+                                self.geo.features().get(f).is_some_and(|f| f.kind.is_sea())
+                            })
+                    })
+            }
+            _ => false,
+        });
         let cx = CaseCtx {
             case,
-            marine: case.ship_source,
+            marine: case.ship_source || at_sea,
         };
         let (roles, subs, _) = self.connecting_roles(case.kind, date, &cx);
         let connecting: Vec<Role> = roles.iter().chain(subs.iter()).copied().collect();
