@@ -135,7 +135,7 @@ async fn connect(port: u16, chromium: &PathBuf, profile: &std::path::Path) -> Cl
 
 async fn text_of(c: &Client, css: &str) -> String {
     c.wait()
-        .at_most(Duration::from_secs(10))
+        .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no element `{css}`: {e}"))
@@ -164,7 +164,7 @@ async fn wait_js(c: &Client, expr: &str) {
             return;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(10),
+            start.elapsed() < Duration::from_secs(30),
             "timed out waiting for `{expr}`"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
