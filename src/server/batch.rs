@@ -1,7 +1,8 @@
 //! `POST /v1/batch`: JSONL in, JSONL out, streamed and bounded.
 //!
 //! One case object per input line; one output line per non-blank input line, in order: the
-//! decision (the `route --format json` object on one line) or `{"line": N, "error": {…}}`.
+//! decision (the `route --format json` object on one line) or
+//! `{"case_id": …, "line": N, "status": "error", "error": {…}}`, as `ecojuris batch` writes JSONL.
 //! The body is read as it arrives and answers are written as they are ready, through bounded
 //! channels on both sides, so memory stays at a few chunks whatever the size of the batch.
 //! Limits: 64 MiB per batch (a `body_too_large` line ends the stream when exceeded), 1 MiB per
@@ -102,9 +103,15 @@ impl Worker<'_> {
         self.out_tx.blocking_send(chunk).is_ok()
     }
 
-    fn error_line(&mut self, line: Option<usize>, e: &AppError) {
+    /// `{"case_id": …, "line": N, "status": "error", "error": {"code", "message", "field"}}`,
+    /// the shape of `ecojuris batch` JSONL error rows with the API's error object.
+    fn error_line(&mut self, line: Option<usize>, case_id: Option<&str>, e: &AppError) {
         let line = line.map_or_else(|| "null".to_string(), |n| n.to_string());
-        let text = format!("{{\"line\":{line},\"error\":{}}}\n", e.inner_json());
+        let id = serde_json::to_string(&case_id).unwrap_or_else(|_| "null".to_string());
+        let text = format!(
+            "{{\"case_id\":{id},\"line\":{line},\"status\":\"error\",\"error\":{}}}\n",
+            e.inner_json()
+        );
         self.out.extend_from_slice(text.as_bytes());
     }
 
@@ -119,7 +126,10 @@ impl Worker<'_> {
                     self.out.push(b'\n');
                 }
             }
-            Err(e) => self.error_line(Some(self.line), &e),
+            Err(e) => {
+                let id = case_id(text);
+                self.error_line(Some(self.line), id.as_deref(), &e);
+            }
         }
     }
 
@@ -137,14 +147,14 @@ impl Worker<'_> {
                         "body_read",
                         format!("cannot read the request body: {e}"),
                     );
-                    self.error_line(None, &err);
+                    self.error_line(None, None, &err);
                     self.flush();
                     return;
                 }
             };
             total = total.saturating_add(chunk.len());
             if total > limit {
-                self.error_line(None, &AppError::too_large(limit));
+                self.error_line(None, None, &AppError::too_large(limit));
                 self.flush();
                 return;
             }
@@ -155,7 +165,7 @@ impl Worker<'_> {
                 self.line += 1;
                 if overlong || pending.len() + head.len() > line_limit {
                     let e = AppError::too_large(line_limit);
-                    self.error_line(Some(self.line), &e);
+                    self.error_line(Some(self.line), None, &e);
                 } else if pending.is_empty() {
                     self.one(head);
                 } else {
@@ -178,7 +188,7 @@ impl Worker<'_> {
                             self.line
                         ),
                     );
-                    self.error_line(None, &e);
+                    self.error_line(None, None, &e);
                     self.flush();
                     return;
                 }
@@ -198,12 +208,24 @@ impl Worker<'_> {
         if overlong || !pending.is_empty() {
             self.line += 1;
             if overlong {
-                self.error_line(Some(self.line), &AppError::too_large(line_limit));
+                self.error_line(Some(self.line), None, &AppError::too_large(line_limit));
             } else {
                 let p = std::mem::take(&mut pending);
                 self.one(&p);
             }
         }
         self.flush();
+    }
+}
+
+/// The `id` of a case line, when the line is JSON with a string or number `id`.
+fn case_id(text: &[u8]) -> Option<String> {
+    match serde_json::from_slice::<serde_json::Value>(text)
+        .ok()?
+        .get("id")?
+    {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }

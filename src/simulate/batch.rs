@@ -210,14 +210,22 @@ impl CsvColumns {
             Some(c) => Crs::parse(c)
                 .ok_or_else(|| format!("unknown crs `{c}` (expected wgs84, gcj02 or bd09)"))?,
         };
+        // An address beside `lon,lat` or `code` is cross-checked, not a second place.
+        let mut address_check = None;
         let spec = match (
             get(self.lon),
             get(self.lat),
             get(self.code),
             get(self.address),
         ) {
-            (Some(lon), Some(lat), None, None) => point("", lon, lat, crs)?,
-            (None, None, Some(code), None) => PlaceSpec::Code(code.to_string()),
+            (Some(lon), Some(lat), None, addr) => {
+                address_check = addr.map(str::to_string);
+                point("", lon, lat, crs)?
+            }
+            (None, None, Some(code), addr) => {
+                address_check = addr.map(str::to_string);
+                PlaceSpec::Code(code.to_string())
+            }
             (None, None, None, Some(addr)) => PlaceSpec::Address(addr.to_string()),
             (None, None, None, None) => {
                 return Err("no place: fill `lon,lat`, `code` or `address`".to_string());
@@ -225,9 +233,17 @@ impl CsvColumns {
             (Some(_), None, _, _) | (None, Some(_), _, _) => {
                 return Err("give both `lon` and `lat`".to_string());
             }
-            _ => return Err("give only one place: `lon,lat`, `code` or `address`".to_string()),
+            _ => {
+                return Err(
+                    "give only one place: `lon,lat` or `code` (an `address` beside them is cross-checked)"
+                        .to_string(),
+                );
+            }
         };
         let mut case = Case::simple(kind, role, spec, filed_on);
+        if let Some(first) = case.places.first_mut() {
+            first.address_check = address_check;
+        }
         let defendant = match (
             get(self.defendant_code),
             get(self.defendant_lon),
@@ -249,6 +265,7 @@ impl CsvColumns {
             if let Some(mut p) = case.places.first().cloned() {
                 p.role = Role::DefendantDomicile;
                 p.spec = spec;
+                p.address_check = None;
                 case.places.push(p);
             }
         }

@@ -449,8 +449,9 @@ fn locate_errors_name_the_field() {
 
 #[test]
 fn batch_streams_one_line_per_case_in_order() {
-    let body =
-        format!("{QINGPU}\n{{\"kind\":\"civl\",\"places\":[]}}\n\n   \r\n{{broken\n{QINGPU}");
+    let body = format!(
+        "{QINGPU}\n{{\"id\":7,\"kind\":\"civl\",\"places\":[]}}\n\n   \r\n{{broken\n{QINGPU}"
+    );
     let a = post("/v1/batch", body);
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.ctype, "application/x-ndjson");
@@ -463,6 +464,9 @@ fn batch_streams_one_line_per_case_in_order() {
     assert_eq!(lines[0]["competent"][0]["court"]["id"], "basic-310118");
     assert_eq!(lines[1]["line"], 2);
     assert_eq!(lines[1]["error"]["field"], "kind");
+    assert_eq!(lines[1]["case_id"], "7");
+    assert_eq!(lines[1]["status"], "error");
+    assert!(lines[2]["case_id"].is_null());
     assert_eq!(lines[2]["line"], 5);
     assert_eq!(lines[2]["error"]["code"], "malformed_json");
     assert_eq!(lines[3]["status"], "routed");
