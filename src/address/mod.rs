@@ -18,7 +18,8 @@
 //!   context, a unit must lie inside that context, and later hits that contradict a unit
 //!   named in full are treated as street noise (`上海市静安区江宁路`).
 //!
-//! Owns address text only; knows nothing about coordinates, rules or courts.
+//! Owns address text; [`resolve`] adds the unit's record from the geodata for output. Knows
+//! nothing about coordinates, rules or courts.
 
 mod build;
 #[cfg(test)]
@@ -707,5 +708,46 @@ impl AddressIndex {
             matched,
             status,
         }
+    }
+}
+
+/// The answer for an address in the shape of a point lookup (`unit` or null, `candidates`)
+/// plus `matched`: what `ecojuris locate --address` and `POST /v1/locate` print.
+#[derive(Debug, serde::Serialize)]
+pub struct AddressLocation {
+    /// The address as given.
+    pub input: String,
+    /// The unit, when exactly one is named.
+    pub unit: Option<crate::spatial::UnitRef>,
+    /// The Demonstration Zone town, when named.
+    pub town: Option<String>,
+    /// When there is no unit: the finest province or city named.
+    pub area: Option<String>,
+    /// When there is no unit: the units the address may mean, with why.
+    pub candidates: Vec<AddressCandidate>,
+    /// Which part of the text matched which area (and historical names used).
+    pub matched: Vec<MatchedPart>,
+    /// `resolved`, `ambiguous`, `area_only` or `not_found`.
+    pub status: AddressStatus,
+    /// Whether the unit is in the Demonstration Zone.
+    pub demo_zone: bool,
+    /// Which geodata set answered.
+    pub geodata_version: String,
+}
+
+/// Resolves one address.
+pub fn resolve(geo: &crate::spatial::Geodata, index: &AddressIndex, text: &str) -> AddressLocation {
+    let m = index.parse(text);
+    let unit = m.unit.as_deref().and_then(|u| geo.unit(u)).cloned();
+    AddressLocation {
+        input: text.to_string(),
+        demo_zone: unit.as_ref().is_some_and(|u| u.demo_zone),
+        unit,
+        town: m.town,
+        area: m.area,
+        candidates: m.candidates,
+        matched: m.matched,
+        status: m.status,
+        geodata_version: geo.version().to_string(),
     }
 }

@@ -3,52 +3,10 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
-
 use super::args::{Format, Lang};
 use super::{Cli, CliError, Outcome, out, to_json};
-use crate::address::{AddressCandidate, AddressIndex, AddressStatus, MatchedPart};
-use crate::spatial::{Geodata, UnitRef};
-
-/// The answer for an address.
-#[derive(Debug, Serialize)]
-pub struct AddressLocation {
-    /// The address as given.
-    pub input: String,
-    /// The unit, when exactly one is named.
-    pub unit: Option<UnitRef>,
-    /// The Demonstration Zone town, when named.
-    pub town: Option<String>,
-    /// When there is no unit: the finest province or city named.
-    pub area: Option<String>,
-    /// When there is no unit: the units the address may mean, with why.
-    pub candidates: Vec<AddressCandidate>,
-    /// Which part of the text matched which area (and historical names used).
-    pub matched: Vec<MatchedPart>,
-    /// `resolved`, `ambiguous`, `area_only` or `not_found`.
-    pub status: AddressStatus,
-    /// Whether the unit is in the Demonstration Zone.
-    pub demo_zone: bool,
-    /// Which geodata set answered.
-    pub geodata_version: String,
-}
-
-/// Resolves one address.
-pub fn resolve(geo: &Geodata, index: &AddressIndex, text: &str) -> AddressLocation {
-    let m = index.parse(text);
-    let unit = m.unit.as_deref().and_then(|u| geo.unit(u)).cloned();
-    AddressLocation {
-        input: text.to_string(),
-        demo_zone: unit.as_ref().is_some_and(|u| u.demo_zone),
-        unit,
-        town: m.town,
-        area: m.area,
-        candidates: m.candidates,
-        matched: m.matched,
-        status: m.status,
-        geodata_version: geo.version().to_string(),
-    }
-}
+use crate::address::{AddressIndex, AddressStatus, resolve};
+use crate::spatial::Geodata;
 
 pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, CliError> {
     let index = AddressIndex::new(geo.codes());

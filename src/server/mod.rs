@@ -627,7 +627,11 @@ async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
             let Some(Value::String(text)) = obj.get("address") else {
                 return Err(bad("address", "`address` must be a string".to_string()));
             };
-            Ok(json_ok(pretty(&resolve_address(&app.engine, text))))
+            Ok(json_ok(pretty(&crate::address::resolve(
+                app.engine.geo(),
+                app.engine.address(),
+                text,
+            ))))
         }
         _ => Err(AppError::bad_request(
             "invalid_request",
@@ -640,39 +644,6 @@ async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
                 }
             ),
         )),
-    }
-}
-
-/// The answer for an address: the shape of `ecojuris locate --address … --format json`
-/// (`cli::address::AddressLocation`, which is private to the command line; a test compares
-/// the two byte for byte).
-#[derive(Serialize)]
-struct AddressLocation {
-    input: String,
-    unit: Option<crate::spatial::UnitRef>,
-    town: Option<String>,
-    area: Option<String>,
-    candidates: Vec<crate::address::AddressCandidate>,
-    matched: Vec<crate::address::MatchedPart>,
-    status: crate::address::AddressStatus,
-    demo_zone: bool,
-    geodata_version: String,
-}
-
-fn resolve_address(engine: &Engine, text: &str) -> AddressLocation {
-    let geo = engine.geo();
-    let m = engine.address().parse(text);
-    let unit = m.unit.as_deref().and_then(|u| geo.unit(u)).cloned();
-    AddressLocation {
-        input: text.to_string(),
-        demo_zone: unit.as_ref().is_some_and(|u| u.demo_zone),
-        unit,
-        town: m.town,
-        area: m.area,
-        candidates: m.candidates,
-        matched: m.matched,
-        status: m.status,
-        geodata_version: geo.version().to_string(),
     }
 }
 
