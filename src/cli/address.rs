@@ -23,19 +23,7 @@ pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, C
                 loc.input
             );
             match &loc.unit {
-                Some(u) => {
-                    let _ = writeln!(
-                        s,
-                        "{:<8} {} {} — {} {}, {} {}",
-                        if zh { "区县" } else { "unit" },
-                        u.adcode,
-                        u.name,
-                        u.city_name,
-                        u.city_adcode,
-                        u.province_name,
-                        u.province_adcode
-                    );
-                }
+                Some(u) => super::locate::unit_line(&mut s, u, cli.lang),
                 None => {
                     let _ = writeln!(
                         s,

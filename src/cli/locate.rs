@@ -89,11 +89,30 @@ pub(crate) fn parse_lonlat(s: &str) -> Result<(f64, f64), CliError> {
     Ok((num(lon, "longitude")?, num(lat, "latitude")?))
 }
 
-fn label(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+pub(crate) fn label(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::Zh => zh,
     }
+}
+
+/// `unit     310118 青浦区 [Qingpu District] — 上海市 310000, 上海市 310000`
+pub(crate) fn unit_line(s: &mut String, u: &crate::spatial::UnitRef, lang: Lang) {
+    let en = match (&u.name_en, lang) {
+        (Some(e), Lang::En) => format!(" {e}"),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        s,
+        "{:<8} {} {}{en} — {} {}, {} {}",
+        label(lang, "unit", "区县"),
+        u.adcode,
+        u.name,
+        u.city_name,
+        u.city_adcode,
+        u.province_name,
+        u.province_adcode
+    );
 }
 
 pub(crate) fn render_location(loc: &Location, lang: Lang) -> String {
@@ -112,25 +131,7 @@ pub(crate) fn render_location(loc: &Location, lang: Lang) -> String {
         }
     );
     match &loc.unit {
-        Some(u) => {
-            let en = u
-                .name_en
-                .as_deref()
-                .map(|e| format!(" {e}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "{:<8} {} {}{} — {} {}, {} {}",
-                label(lang, "unit", "区县"),
-                u.adcode,
-                u.name,
-                if lang == Lang::En { en } else { String::new() },
-                u.city_name,
-                u.city_adcode,
-                u.province_name,
-                u.province_adcode
-            );
-        }
+        Some(u) => unit_line(&mut s, u, lang),
         None => {
             let _ = writeln!(
                 s,
@@ -228,19 +229,7 @@ fn render_code(c: &CodeLocation, lang: Lang) -> String {
         c.level
     );
     match &c.unit {
-        Some(u) => {
-            let _ = writeln!(
-                s,
-                "{:<8} {} {} — {} {}, {} {}",
-                label(lang, "unit", "区县"),
-                u.adcode,
-                u.name,
-                u.city_name,
-                u.city_adcode,
-                u.province_name,
-                u.province_adcode
-            );
-        }
+        Some(u) => unit_line(&mut s, u, lang),
         None => {
             let _ = writeln!(
                 s,

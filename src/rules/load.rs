@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::raw::{self, RawRulesFile, Stage};
 use super::{
-    Assign, Court, CourtLevel, CourtPick, Courts, Rule, RuleSet, Source, Territory, Tribunal, When,
+    Assign, Court, CourtLevel, CourtPick, Courts, Rule, RuleSet, Source, Territory, Tribunal,
 };
 use crate::diagnostics::{did_you_mean, hint, line_col, snippet};
 use crate::input::improve_serde_message;
@@ -870,17 +870,7 @@ fn build_rule(
         kinds: r.kinds.clone().unwrap_or_default(),
         levels: r.levels.clone().unwrap_or_default(),
         territory,
-        when: When {
-            marine: w.marine,
-            ship_source: w.ship_source,
-            investigated_by: w.investigated_by,
-            brought_by: w.brought_by,
-            agency_level: w.agency_level,
-            admin_subject: w.admin_subject,
-            max_penalty: w.max_penalty,
-            claim_at_least_cny: w.claim_at_least_cny,
-            parties_cross_province: w.parties_cross_province,
-        },
+        when: w,
         roles: r.roles.clone().unwrap_or_default(),
         subsidiary_roles: r.subsidiary_roles.clone().unwrap_or_default(),
         level: r.level,

@@ -10,10 +10,7 @@ pub mod raw;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::model::{
-    AdminSubject, AgencyLevel, CaseKind, Confidence, Date, Investigator, Level, MaxPenalty,
-    Plaintiff, Role, SourceRef, Text,
-};
+use crate::model::{CaseKind, Confidence, Date, Level, Role, SourceRef, Text};
 
 pub use load::{Diagnostic, LoadError, RuleFiles};
 pub use raw::{AppealPattern, RelationApplies, RuleStatus, Stage, UnitCourt};
@@ -183,28 +180,8 @@ pub struct Source {
     pub kind: String,
 }
 
-/// Conditions on case attributes.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct When {
-    /// Marine case.
-    pub marine: Option<bool>,
-    /// Ship source.
-    pub ship_source: Option<bool>,
-    /// Investigating body.
-    pub investigated_by: Option<Vec<Investigator>>,
-    /// Plaintiff.
-    pub brought_by: Option<Vec<Plaintiff>>,
-    /// Agency level.
-    pub agency_level: Option<Vec<AgencyLevel>>,
-    /// Admin subject.
-    pub admin_subject: Option<Vec<AdminSubject>>,
-    /// Max penalty.
-    pub max_penalty: Option<Vec<MaxPenalty>>,
-    /// Claim threshold.
-    pub claim_at_least_cny: Option<f64>,
-    /// Cross-province parties.
-    pub parties_cross_province: Option<bool>,
-}
+/// Conditions on case attributes (the file form is already the compiled form).
+pub type When = raw::RawWhen;
 
 /// A resolved territory over the loaded geodata.
 #[derive(Debug, Clone, PartialEq)]

@@ -183,8 +183,8 @@ pub struct RawTerritory {
     pub exclude: Vec<String>,
 }
 
-/// Conditions on case attributes (all must hold).
-#[derive(Debug, Clone, Deserialize, Default)]
+/// Conditions on case attributes (all must hold). Used as is by the compiled rules.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawWhen {
     /// Marine case (ship source, or a place at sea).
