@@ -576,6 +576,7 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
             });
         }
     }
+    findings.extend(units_not_yet_existing(rules, geo));
     findings.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.message.cmp(&b.message)));
     findings.dedup_by(|a, b| a.kind == b.kind && a.message == b.message);
     Report {
@@ -585,6 +586,55 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
         intervals: ivs.len(),
         findings,
     }
+}
+
+/// Since when each current county-level code exists (from `yescallop/areacodes`).
+pub static UNIT_SINCE_CSV: &str = include_str!("../../geodata/source/unit-since.csv");
+
+/// Rules whose territory names a county-level unit (by its code) that did not exist yet when
+/// the rule starts. Cities and provinces are not checked: their units change, they remain.
+fn units_not_yet_existing(rules: &RuleSet, geo: &Geodata) -> Vec<Finding> {
+    let since: BTreeMap<&str, i32> = UNIT_SINCE_CSV
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut it = l.split(',');
+            let code = it.next()?;
+            let _name = it.next()?;
+            let year = it.next()?.parse().ok()?;
+            Some((code, year))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in &rules.rules {
+        for code in &r.territory.include {
+            let Some(&year) = since.get(code.as_str()) else {
+                continue;
+            };
+            let starts = r.valid_from.map(|d| d.ymd().0);
+            if starts.is_none_or(|y| y < year) {
+                let name = geo.unit(code).map(|u| u.name.as_str()).unwrap_or("");
+                out.push(Finding {
+                    kind: FindingKind::Dangling,
+                    message: format!(
+                        "rule `{}` ({}:{}) names unit `{code}` {name}, whose code exists only since {year}, but the rule is in force from {}",
+                        r.id,
+                        r.file,
+                        r.line,
+                        r.valid_from.map(|d| d.to_string()).unwrap_or_else(|| "the start".into())
+                    ),
+                    rules: vec![r.id.clone()],
+                    case_kind: None,
+                    level: None,
+                    from: r.valid_from,
+                    to: r.valid_to,
+                    places: vec![code.clone()],
+                    counter_example: None,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// One changed (unit, kind, level) between two rule sets or dates.

@@ -283,3 +283,37 @@ fn the_wujiang_carve_out_changes_exactly_wujiang() {
     );
     assert!(d.changes.iter().any(|c| c.kind == CaseKind::Criminal));
 }
+
+#[test]
+fn a_territory_naming_a_unit_before_it_existed_is_dangling() {
+    // 钱塘区 (330114) exists since 2021; a rule from 2019 naming it is reported.
+    let files = append_rule(
+        "zhejiang.yaml",
+        r#"  - id: ZJ-TEST-QIANTANG
+    stage: advisory
+    summary: {en: "test", zh: "测试"}
+    territory: {include: ["330114"]}
+    warning: {en: "test", zh: "测试"}
+    priority: 10
+    valid_from: 2019-01-01
+    confidence: uncertain
+    legal_basis: "test"
+    sources: [LEGAL-FACTS]
+"#,
+    );
+    let geo = geo();
+    let rules = files.load(geo).unwrap();
+    let report = validate(&rules, geo);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::Dangling)
+        .expect("dangling");
+    assert!(
+        f.message.contains("330114")
+            && f.message.contains("since 2021")
+            && f.message.contains("ZJ-TEST-QIANTANG"),
+        "{}",
+        f.message
+    );
+}
