@@ -17,12 +17,12 @@
 #
 # Needs python3 with shapely 2, numpy, pandas: $PY (default: a venv under target-spatial/,
 # created on first use; nothing is installed system-wide or committed). The harness is read
-# from $BENCH (default /work/shared/bench) and not copied.
+# from $BENCH (default: ../shared/bench beside the repository) and not copied.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 N=${1:-1000000}
 OUT=$(mkdir -p "${2:-$ROOT/target-spatial/baseline}" && cd "${2:-$ROOT/target-spatial/baseline}" && pwd)
-BENCH=${BENCH:-/work/shared/bench}
+BENCH=${BENCH:-$ROOT/../shared/bench}
 REPEATS=${REPEATS:-3}          # in-process lookup repeats (median) for both in-memory tools
 REPEATS_RUNS=${REPEATS_RUNS:-1} # how many times the whole interleaved sequence runs
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target-spatial}
