@@ -149,6 +149,16 @@ pub fn check(engine: &Engine, c: &GoldenCase, today: Date) -> Result<(), String>
             .unwrap_or_default();
         problems.push(format!("courts {got:?}, want {exp:?}{why}"));
     }
+    for c in &d.competent {
+        for g in &c.grounds {
+            if g.sources.is_empty() || g.sources.iter().any(|s| s.title.is_empty()) {
+                problems.push(format!(
+                    "ground `{}` of `{}` cites no resolved source",
+                    g.rule, c.court.id
+                ));
+            }
+        }
+    }
     let fired = d.fired_rules();
     for r in &w.rules {
         if !fired.contains(&r.as_str()) {

@@ -326,11 +326,14 @@ pub struct RuleSet {
 impl RuleSet {
     /// Builds the per-kind lookups.
     pub fn new(
-        rules: Vec<Rule>,
+        mut rules: Vec<Rule>,
         courts: Courts,
         sources: BTreeMap<String, Source>,
         version: String,
     ) -> RuleSet {
+        for r in &mut rules {
+            r.source_refs = resolve_sources(&sources, &r.sources).into();
+        }
         let mut by_kind: HashMap<CaseKind, Vec<usize>> = HashMap::new();
         for &k in CaseKind::ALL {
             let mut ix: Vec<usize> = rules

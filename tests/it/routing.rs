@@ -76,6 +76,14 @@ fn route_json_contract() {
         for key in ["factor", "place", "unit", "rule", "sources", "confidence"] {
             assert!(!g[key].is_null(), "grounds.{key}");
         }
+        let sources = g["sources"].as_array().unwrap();
+        assert!(!sources.is_empty(), "every ground cites its sources");
+        assert!(
+            sources
+                .iter()
+                .all(|s| !s["title"].as_str().unwrap().is_empty()),
+            "{sources:?}"
+        );
     }
     assert_eq!(v["relation"]["kind"], "cross_province");
     assert!(

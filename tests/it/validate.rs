@@ -35,7 +35,11 @@ fn shipped_rules_validate_clean() {
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
     // Every unit × kind × date interval at least once (most have two or three levels).
     let floor = e.geo().units().len() * ecojuris::model::CaseKind::ALL.len() * report.intervals;
-    assert!(report.combinations > floor, "{} ≤ {floor}", report.combinations);
+    assert!(
+        report.combinations > floor,
+        "{} ≤ {floor}",
+        report.combinations
+    );
 }
 
 #[test]
