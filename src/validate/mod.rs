@@ -324,6 +324,8 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
     let seas = sea_features(geo);
     let mut findings: Vec<Finding> = Vec::new();
     let mut decided: BTreeSet<String> = BTreeSet::new();
+    // For rules that apply but lose: the first such combination and the winning court.
+    let mut beaten: BTreeMap<String, (Combo<'_>, String)> = BTreeMap::new();
     let mut combinations = 0usize;
     // gaps grouped by (kind, level, interval) → places
     let mut gaps: BTreeMap<(CaseKind, Level, Date), GapGroup<'_>> = BTreeMap::new();
@@ -349,15 +351,31 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
                     let m = matching(rules, geo, kind, level, from, t);
                     // Possible winners: down to and including the first unconditional rule.
                     let mut top_uncond: Option<i32> = None;
+                    let mut winner: Option<String> = None;
                     for r in &m {
                         if let Some(p) = top_uncond
                             && r.priority < p
                         {
-                            break;
+                            if !beaten.contains_key(&r.id) {
+                                beaten.insert(
+                                    r.id.clone(),
+                                    (
+                                        Combo {
+                                            kind,
+                                            level,
+                                            date: from,
+                                            place,
+                                        },
+                                        winner.clone().unwrap_or_default(),
+                                    ),
+                                );
+                            }
+                            continue;
                         }
                         decided.insert(r.id.clone());
                         if !is_conditional(r) && top_uncond.is_none() {
                             top_uncond = Some(r.priority);
+                            winner = resolve_court(rules, geo, r, t).map(|c| c.id.clone());
                         }
                     }
                     let place_id = match place {
@@ -518,12 +536,21 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
                     r.id, r.file, r.line
                 ),
                 rules: vec![r.id.clone()],
-                case_kind: None,
-                level: None,
+                case_kind: beaten.get(&r.id).map(|(c, _)| c.kind),
+                level: beaten.get(&r.id).map(|(c, _)| c.level),
                 from: r.valid_from,
                 to: r.valid_to,
                 places: Vec::new(),
-                counter_example: None,
+                counter_example: beaten.get(&r.id).map(|(c, court)| {
+                    counter_example(
+                        rules,
+                        geo,
+                        &format!("shadowed-{}", r.id.to_lowercase()),
+                        &format!("rule {} applies here but a higher-priority rule decides", r.id),
+                        *c,
+                        &format!("want: {{courts: [{court}]}}"),
+                    )
+                }),
             });
         }
         // Tribunals used outside their dates.

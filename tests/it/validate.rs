@@ -181,6 +181,18 @@ fn a_shadowed_rule_is_found() {
     assert_eq!(report.findings[0].kind, FindingKind::Shadowed);
     assert!(report.findings[0].message.contains("AH-TEST-SHADOWED"));
     assert!(report.findings[0].message.contains("anhui.yaml"));
+    // The counter-example is a case the rule covers, decided by another rule.
+    let ce = report.findings[0]
+        .counter_example
+        .as_deref()
+        .expect("counter-example");
+    assert!(
+        ce.contains("code: \"3401") && ce.contains("want: {courts: [basic-3401"),
+        "{ce}"
+    );
+    let cases = parse_file("counter-example", &format!("cases:\n{ce}")).unwrap();
+    let e = Engine::load(Geodata::embedded(Default::default()).unwrap(), &files).unwrap();
+    check(&e, &cases[0], Date::parse("2026-01-01").unwrap()).unwrap();
 }
 
 #[test]
