@@ -257,9 +257,21 @@ impl Engine {
         let mut roles = Vec::new();
         let mut subs = Vec::new();
         let mut why = Vec::new();
+        // Roles come from the matching scope rules at the highest priority that gives roles:
+        // a special rule (e.g. the maritime courts' exclusive places) replaces the general
+        // connecting factors instead of adding to them. Rules at that same priority add up.
+        let mut top: Option<i32> = None;
         for r in self.rules.for_kind(kind) {
             if r.stage != Stage::Scope || !r.in_force(date) || !when_matches(r, cx) {
                 continue;
+            }
+            if r.roles.is_empty() && r.subsidiary_roles.is_empty() {
+                continue;
+            }
+            match top {
+                Some(p) if r.priority < p => break,
+                None => top = Some(r.priority),
+                _ => {}
             }
             for role in &r.roles {
                 if !roles.contains(role) {
