@@ -493,6 +493,19 @@ impl GeoSet {
                         [x, y]
                     })
                     .collect();
+                if let Some([x, y]) = ring
+                    .iter()
+                    .find(|[x, y]| x.unsigned_abs() > 180_000_000 || y.unsigned_abs() > 90_000_000)
+                {
+                    return Err(malformed(
+                        path,
+                        format!(
+                            "{what}: vertex `[{}, {}]` is not a longitude/latitude",
+                            f64::from(*x) / 1e6,
+                            f64::from(*y) / 1e6
+                        ),
+                    ));
+                }
                 if ring.len() < 3 {
                     return Err(malformed(
                         path,

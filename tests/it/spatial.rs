@@ -1416,3 +1416,21 @@ fn cli_locate_input_file() {
     assert_eq!(read, located + sea + outside + failed, "{line}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn compiled_file_with_an_impossible_vertex_is_refused_naming_the_unit() {
+    let mut bytes = ecojuris::spatial::EMBEDDED.to_vec();
+    // The first vertex of the first unit follows the header.
+    let hlen = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
+    let pos = 12 + hlen;
+    bytes[pos..pos + 4].copy_from_slice(&2_000_000_000i32.to_le_bytes());
+    let err = ecojuris::spatial::GeoSet::from_bytes(&bytes, "bad.ejgeo")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("bad.ejgeo")
+            && err.contains("unit `")
+            && err.contains("not a longitude/latitude"),
+        "{err}"
+    );
+}
