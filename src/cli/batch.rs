@@ -383,7 +383,7 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
             let per = chunk.rows.len().div_ceil(n).max(1);
             let cols = columns.as_ref();
             let router = &router;
-            let parts: Vec<(String, Counts)> = std::thread::scope(|s2| {
+            let parts: Option<Vec<(String, Counts)>> = std::thread::scope(|s2| {
                 let handles: Vec<_> = chunk
                     .rows
                     .chunks(per)
@@ -392,14 +392,16 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
                         s2.spawn(move || process(router, memo, cols, rows, out_format))
                     })
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|_| (String::new(), Counts::default()))
-                    })
-                    .collect()
+                // A worker that panicked would lose its rows: stop instead of writing less.
+                handles.into_iter().map(|h| h.join().ok()).collect()
             });
+            let Some(parts) = parts else {
+                status = Err(CliError::Msg(format!(
+                    "internal error: a worker failed on the chunk after row {}; output stops there",
+                    counts.read
+                )));
+                break;
+            };
             let mut texts = Vec::with_capacity(parts.len());
             for (t, c) in parts {
                 counts.add(c);

@@ -422,7 +422,7 @@ fn run_file(
             break;
         }
         let per = rows.len().div_ceil(threads);
-        let parts: Vec<(String, Counts)> = std::thread::scope(|s| {
+        let parts: Option<Vec<(String, Counts)>> = std::thread::scope(|s| {
             let handles: Vec<_> = rows
                 .chunks(per.max(1))
                 .map(|chunk| {
@@ -430,14 +430,16 @@ fn run_file(
                     s.spawn(move || format_rows(geo, index, chunk))
                 })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| (String::new(), Counts::default()))
-                })
-                .collect()
+            // A worker that panicked would lose its rows: fail instead of writing less.
+            handles.into_iter().map(|h| h.join().ok()).collect()
         });
+        let Some(parts) = parts else {
+            sink.flush().map_err(write_err)?;
+            return Err(CliError::Msg(format!(
+                "internal error: a worker failed on the rows after row {}; output stops there",
+                counts.read
+            )));
+        };
         for (text, c) in parts {
             sink.write_all(text.as_bytes()).map_err(write_err)?;
             counts.read += c.read;

@@ -80,7 +80,7 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
             let per = chunk.rows.len().div_ceil(n).max(1);
             let cols = columns.as_ref();
             let (base, scen) = (&base, &scen);
-            let parts: Vec<Vec<CaseResult>> = std::thread::scope(|s2| {
+            let parts: Option<Vec<Vec<CaseResult>>> = std::thread::scope(|s2| {
                 let handles: Vec<_> = chunk
                     .rows
                     .chunks(per)
@@ -96,11 +96,15 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
                         })
                     })
                     .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_default())
-                    .collect()
+                // A worker that panicked would drop cases from the report: fail instead.
+                handles.into_iter().map(|h| h.join().ok()).collect()
             });
+            let parts = parts.ok_or_else(|| {
+                CliError::Msg(format!(
+                    "internal error: a worker failed on the cases after case {}",
+                    agg.read
+                ))
+            })?;
             for part in parts {
                 for r in part {
                     agg.add(r, &seats);

@@ -8,7 +8,7 @@ use super::raw::{self, RawRulesFile, Stage};
 use super::{
     Assign, Court, CourtLevel, CourtPick, Courts, Rule, RuleSet, Source, Territory, Tribunal,
 };
-use crate::diagnostics::{did_you_mean, hint, line_col, snippet};
+use crate::diagnostics::{did_you_mean, hint, snippet};
 use crate::input::improve_serde_message;
 use crate::model::Text;
 use crate::spatial::{AreaLevel, Geodata};
@@ -895,9 +895,4 @@ fn build_rule(
         file: cx.file.to_string(),
         line,
     })
-}
-
-/// Byte offset → (line, column), re-exported for callers that render spans.
-pub fn position(text: &str, offset: usize) -> (usize, usize) {
-    line_col(text, offset)
 }

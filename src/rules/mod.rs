@@ -377,30 +377,23 @@ impl RuleSet {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.by_id.get(id).and_then(|&i| self.rules.get(i))
     }
-
-    /// The sources of a rule, resolved.
-    pub fn source_refs(&self, keys: &[String]) -> Vec<SourceRef> {
-        resolve_sources(&self.sources, keys)
-    }
 }
 
 fn resolve_sources(sources: &BTreeMap<String, Source>, keys: &[String]) -> Vec<SourceRef> {
-    {
-        keys.iter()
-            .map(|k| match sources.get(k) {
-                Some(s) => SourceRef {
-                    key: s.key.clone(),
-                    title: s.title.clone(),
-                    url: s.url.clone(),
-                },
-                None => SourceRef {
-                    key: k.clone(),
-                    title: String::new(),
-                    url: None,
-                },
-            })
-            .collect()
-    }
+    keys.iter()
+        .map(|k| match sources.get(k) {
+            Some(s) => SourceRef {
+                key: s.key.clone(),
+                title: s.title.clone(),
+                url: s.url.clone(),
+            },
+            None => SourceRef {
+                key: k.clone(),
+                title: String::new(),
+                url: None,
+            },
+        })
+        .collect()
 }
 
 impl RuleSet {

@@ -18,7 +18,8 @@ fn files_with(edit: impl Fn(&str, &str) -> String) -> RuleFiles {
     f
 }
 
-fn append_rule(file: &'static str, rule: &'static str) -> RuleFiles {
+fn append_rule(file: &'static str, rule: &str) -> RuleFiles {
+    let rule = rule.to_string();
     files_with(move |path, text| {
         if path.ends_with(file) {
             format!("{text}{rule}")
@@ -100,9 +101,7 @@ fn a_gap_is_found_with_a_counter_example_that_reproduces_it() {
 
 #[test]
 fn an_overlap_is_found() {
-    let files = append_rule(
-        "anhui.yaml",
-        r#"  - id: AH-TEST-OVERLAP
+    const OVERLAP: &str = r#"  - id: AH-TEST-OVERLAP
     stage: venue
     summary: {en: "test", zh: "测试"}
     levels: [basic]
@@ -113,8 +112,8 @@ fn an_overlap_is_found() {
     confidence: uncertain
     legal_basis: "test"
     sources: [LEGAL-FACTS]
-"#,
-    );
+"#;
+    let files = append_rule("anhui.yaml", OVERLAP);
     let geo = geo();
     let rules = files.load(geo).unwrap();
     let report = validate(&rules, geo);
@@ -139,19 +138,7 @@ fn an_overlap_is_found() {
     // Declaring the concurrency silences it.
     let files = append_rule(
         "anhui.yaml",
-        r#"  - id: AH-TEST-OVERLAP
-    stage: venue
-    summary: {en: "test", zh: "测试"}
-    levels: [basic]
-    territory: {include: ["340102"]}
-    assign: {court: basic-340103}
-    priority: 15
-    valid_from: 2020-01-01
-    confidence: uncertain
-    legal_basis: "test"
-    sources: [LEGAL-FACTS]
-    concurrent_with: [AH-DEFAULT]
-"#,
+        &format!("{OVERLAP}    concurrent_with: [AH-DEFAULT]\n"),
     );
     let rules = files.load(geo).unwrap();
     assert!(validate(&rules, geo).findings.is_empty());
