@@ -15,5 +15,6 @@ mod cases;
 mod common;
 mod routing;
 mod server;
+mod snapshot;
 mod spatial;
 mod validate;
