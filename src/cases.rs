@@ -105,8 +105,8 @@ fn relation_name(k: RelationKind) -> &'static str {
 /// Checks one case; `Err` carries the reason it failed.
 pub fn check(engine: &Engine, c: &GoldenCase, today: Date) -> Result<(), String> {
     let parsed = case_from_json(c.input.clone(), &c.name)
-        .and_then(|case| engine.check_case(&case, today, &c.name).map(|()| case));
-    let case = match (parsed, &c.want_error) {
+        .and_then(|case| engine.route(&case, today, &c.name));
+    let d = match (parsed, &c.want_error) {
         (Err(e), Some(want)) => {
             return if e.to_string().contains(want.as_str()) {
                 Ok(())
@@ -120,9 +120,8 @@ pub fn check(engine: &Engine, c: &GoldenCase, today: Date) -> Result<(), String>
                 "expected an error containing `{want}`, but the case was accepted"
             ));
         }
-        (Ok(case), None) => case,
+        (Ok(d), None) => d,
     };
-    let d = engine.route(&case, today);
     if let Some(want) = &c.want_no_court {
         return match (&d.status, &d.no_court_reason) {
             (Status::NoCourt, Some(r)) if r.en.contains(want.as_str()) => Ok(()),

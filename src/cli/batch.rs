@@ -460,16 +460,7 @@ fn process(
         let (id, case) = Input::parse(cols, *line, raw);
         match out {
             InFormat::Csv => {
-                let outcome = case.and_then(|mut c| {
-                    let places = router.places(&c);
-                    let sum = router.summarize(memo, &mut c, &places)?;
-                    if sum.status == crate::model::Status::NoCourt && sum.no_court_reason.is_none()
-                    {
-                        // Defensive: no-court summaries are never cached, so this is fresh.
-                        return Ok(std::sync::Arc::new(router.summary_of(&router.decide(&c)?)));
-                    }
-                    Ok(sum)
-                });
+                let outcome = case.and_then(|c| router.summarize(memo, &c));
                 core::csv_row(&id, &outcome, router, &mut counts, &mut s);
             }
             InFormat::Jsonl => {

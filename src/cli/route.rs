@@ -139,10 +139,9 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
     };
     let engine = load_engine(cli)?;
     let today = today();
-    engine
-        .check_case(&case, today, &origin)
+    let d = engine
+        .route(&case, today, &origin)
         .map_err(|e| CliError::Msg(e.to_string()))?;
-    let d = engine.route(&case, today);
     match cli.format {
         Format::Json => out(&to_json(&d))?,
         Format::Text => out(&render_text(&d, explain_lang(cli.lang)))?,

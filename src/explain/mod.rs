@@ -1,9 +1,36 @@
-//! Renders a [`Decision`] as text, in English (with Chinese names beside) or Chinese.
-//! JSON is the serde serialization of `Decision` itself. No IO.
+//! Explaining, the third routing step: an [`Outcome`] of an [`Admitted`] case becomes the
+//! [`Decision`] of the JSON contract (`decision`, with every message from the catalogue in
+//! `messages`), and a decision becomes text in English (with Chinese names beside) or Chinese
+//! (`render_text`). JSON is the serde serialization of `Decision` itself. No IO.
+//!
+//! [`Engine::route`] (admit → decide → explain) is implemented here, at the top of the three
+//! steps, so that `eval` never depends on text.
+
+mod decision;
+pub(crate) mod messages;
 
 use std::fmt::Write as _;
 
-use crate::model::{Confidence, Decision, RelationKind, Status};
+pub use decision::{decision, no_court_reason_en};
+
+use crate::eval::{Admitted, Engine};
+use crate::input::CaseError;
+use crate::model::{Case, Confidence, Date, Decision, Outcome, RelationKind, Status};
+
+impl Engine {
+    /// The decision of an admitted case from its outcome.
+    pub fn explain(&self, a: &Admitted, o: &Outcome) -> Decision {
+        decision(self.rules(), self.geo(), a, o)
+    }
+
+    /// Routes a case: admit, decide, explain. Fails only on input (see [`Engine::admit`]);
+    /// "no competent court" is a [`Status`] of the decision.
+    pub fn route(&self, case: &Case, today: Date, origin: &str) -> Result<Decision, CaseError> {
+        let a = self.admit(case, today, origin)?;
+        let o = self.decide(&a);
+        Ok(self.explain(&a, &o))
+    }
+}
 
 /// Output language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -270,3 +270,5 @@ impl Case {
 
 mod decision;
 pub use decision::*;
+mod outcome;
+pub use outcome::*;

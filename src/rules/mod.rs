@@ -6,11 +6,12 @@
 
 pub mod load;
 pub mod raw;
+pub mod select;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::model::{CaseKind, Confidence, Date, Level, Role, SourceRef, Text};
+use crate::model::{CaseKind, Confidence, CourtRef, Date, Level, Role, SourceRef, Text};
 
 pub use load::{Diagnostic, LoadError, RuleFiles};
 pub use raw::{AppealPattern, RelationApplies, RuleStatus, Stage, UnitCourt};
@@ -102,6 +103,24 @@ impl Court {
     /// A tribunal by id.
     pub fn tribunal(&self, id: &str) -> Option<&Tribunal> {
         self.tribunals.iter().find(|t| t.id == id)
+    }
+
+    /// The court as decisions name it.
+    pub fn reference(&self) -> CourtRef {
+        CourtRef {
+            id: self.id.clone(),
+            name_zh: self.name_zh.clone(),
+            name_en: self.name_en.clone(),
+            level: self.level.name().to_string(),
+        }
+    }
+
+    /// Every date at which the court or one of its tribunals starts or ends.
+    pub fn boundary_dates(&self) -> impl Iterator<Item = Date> + '_ {
+        [self.valid_from, self.valid_to]
+            .into_iter()
+            .chain(self.tribunals.iter().flat_map(|t| [t.from, t.to]))
+            .flatten()
     }
 }
 
@@ -321,6 +340,8 @@ pub struct RuleSet {
     by_kind: HashMap<CaseKind, Vec<usize>>,
     /// Rule index by id.
     by_id: HashMap<String, usize>,
+    /// Shared court references for decisions, by court id.
+    court_refs: HashMap<String, Arc<CourtRef>>,
 }
 
 impl RuleSet {
@@ -353,6 +374,11 @@ impl RuleSet {
             .enumerate()
             .map(|(i, r)| (r.id.clone(), i))
             .collect();
+        let court_refs = courts
+            .all()
+            .iter()
+            .map(|c| (c.id.clone(), Arc::new(c.reference())))
+            .collect();
         RuleSet {
             rules,
             courts,
@@ -360,7 +386,16 @@ impl RuleSet {
             version,
             by_kind,
             by_id,
+            court_refs,
         }
+    }
+
+    /// The shared reference to a court, as decisions name it.
+    pub fn court_ref(&self, c: &Court) -> Arc<CourtRef> {
+        self.court_refs
+            .get(&c.id)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(c.reference()))
     }
 
     /// Rules that cover `kind`, highest priority first.
@@ -403,14 +438,25 @@ impl RuleSet {
             .rules
             .iter()
             .flat_map(|r| [r.valid_from, r.valid_to])
+            .flatten()
             .chain(
                 self.courts
                     .all()
                     .iter()
-                    .flat_map(|c| [c.valid_from, c.valid_to]),
+                    .flat_map(|c| [c.valid_from, c.valid_to].into_iter().flatten()),
             )
-            .flatten()
             .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// The dates at which what routing sees changes: rule and court boundaries and tribunal
+    /// openings and closings, sorted. Routing gives the same answer on any two dates between
+    /// consecutive segment dates.
+    pub fn segment_dates(&self) -> Vec<Date> {
+        let mut v: Vec<Date> = self.boundary_dates();
+        v.extend(self.courts.all().iter().flat_map(Court::boundary_dates));
         v.sort_unstable();
         v.dedup();
         v

@@ -253,15 +253,14 @@ impl App {
             ));
         }
         // INVARIANT: the messages are the command line's (`input::case_from_json`,
-        // `Engine::check_case`), without the file prefix.
+        // `Engine::admit`), without the file prefix.
         let case = match crate::input::case_from_json(value, "") {
             Ok(c) => c,
             Err(e) => return Err(case_error(bytes, e.message())),
         };
-        if let Err(e) = self.engine.check_case(&case, today, "") {
-            return Err(case_error(bytes, e.message()));
-        }
-        Ok(self.engine.route(&case, today))
+        self.engine
+            .route(&case, today, "")
+            .map_err(|e| case_error(bytes, e.message()))
     }
 }
 

@@ -2,34 +2,26 @@
 //!
 //! # The memo and why it is exact
 //!
-//! Routing one case builds a full [`Decision`] (texts in two languages, sources, spans): far
-//! too slow for a million rows. The batch formats need much less: the competent courts, the
-//! rules that assigned them, the relation and the warning codes (a [`Summary`]). The
-//! [`Router`] keys a cache on everything the summary depends on:
-//!
-//! - the case attributes (kind, role of each place, agency level, penalty, claim, …), taken
-//!   from the case's own `Debug` rendering, so a field added to [`Case`] later is part of the
-//!   key without anyone remembering to add it;
-//! - the date *segment*: the index of the filing date among the rule set's boundary dates
-//!   (every rule, court and tribunal start and end). Between two boundaries the set of rules
-//!   and tribunals in force is constant, and nothing else in routing depends on the date;
-//! - per place a *location signature*: for a code or an address, the text itself; for a
-//!   point, what `Engine::route` reads from the point's location: the unit, whether it is at
-//!   sea and in which sea or water features, and which other units lie within the border
-//!   tolerance (their distances only appear in message texts, not in the summary).
-//!
-//! The case id, the incident id and the exact point do not enter the summary, so they are
-//! not in the key. Only routed summaries are cached: an invalid case or a case with no court
-//! is routed afresh, so that its message (which quotes the date and the point) is exact.
-//! `tests/it/batch.rs` checks the memo against `Engine::route` on random cases.
+//! Writing a full [`Decision`] (texts in two languages, sources) is far too slow for a million
+//! rows, and the batch formats need much less: the competent courts, the rules that assigned
+//! them, the relation and the warning codes (a [`Summary`]). The [`Router`] admits each case
+//! with the engine ([`Engine::admit`]: checked, every place located) and caches the summary
+//! of its [`Outcome`] by the [`Admitted`] case, which compares equal on exactly what deciding
+//! reads: kind, rule-date segment, attributes, and per place its role, unit(s), sea features
+//! and the units within the border tolerance — not the case id, the exact date, the exact
+//! point or border distances. Texts that quote those (a no-court reason) are written per case
+//! from the admitted case and the cached outcome. `tests/it/batch.rs` checks the memo against
+//! `Engine::route` on random cases.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::diagnostics::hint;
+use crate::eval::Admitted;
 use crate::eval::Engine;
-use crate::model::{Case, CaseKind, Date, Decision, PlaceSpec, RelationKind, Role, Status};
+use crate::model::{
+    Case, CaseKind, Date, Decision, Outcome, PlaceSpec, RelationKind, Role, Status,
+};
 use crate::spatial::{Crs, Geodata};
 
 /// A small, fast, non-cryptographic hasher for the memo (keys are our own strings).
@@ -50,6 +42,18 @@ impl std::hash::Hasher for FxHasher {
             h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
         }
         self.0 = h;
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
     }
 
     fn finish(&self) -> u64 {
@@ -326,7 +330,8 @@ pub struct CourtHit {
     pub rules: Vec<String>,
 }
 
-/// What the batch formats and the simulation need of a decision.
+/// What the batch formats and the simulation need of a decision, derived from its
+/// [`Outcome`] (which it keeps, for the texts that quote the case).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Routed or not.
@@ -337,20 +342,17 @@ pub struct Summary {
     pub relation: RelationKind,
     /// Warning codes, deduplicated, in order of first appearance.
     pub warnings: Vec<&'static str>,
-    /// Why there is no court (English), for `no_court`.
-    pub no_court_reason: Option<String>,
+    /// The outcome itself.
+    pub outcome: Outcome,
 }
 
-/// The location signature of a place plus what the simulation needs of it.
-#[derive(Debug, Clone, Default)]
-pub struct PlaceInfo {
-    /// The memo key part (see the module docs).
-    pub key: String,
-    /// The county-level unit index, when the place lies in exactly one.
-    pub unit: Option<usize>,
-    /// A WGS-84 point for travel estimates: the point itself, or the unit's representative
-    /// point for a code or an address.
-    pub point: Option<[f64; 2]>,
+/// A routed case of a batch: its admitted form and its (shared) summary.
+#[derive(Debug, Clone)]
+pub struct Routed {
+    /// The admitted case.
+    pub admitted: Admitted,
+    /// The summary, shared by every case with the same admitted key.
+    pub summary: Arc<Summary>,
 }
 
 /// Routes cases through one engine, summarized and memoized.
@@ -358,25 +360,17 @@ pub struct PlaceInfo {
 pub struct Router<'e> {
     engine: &'e Engine,
     today: Date,
-    segments: Vec<Date>,
     court_index: HashMap<String, u16>,
     court_ids: Vec<String>,
     court_names: Vec<String>,
     court_seats: Vec<Option<[f64; 2]>>,
     unit_points: Arc<Vec<[f64; 2]>>,
-    /// Per kind (declaration order): a case of that kind with default attributes, no id, no
-    /// date and no places; a case equal to it after masking qualifies for the short key.
-    templates: Vec<Case>,
-    /// Per role (declaration order): a place with that role, default fields and an empty
-    /// code.
-    template_places: Vec<crate::model::Place>,
 }
 
-/// A per-thread cache for a [`Router`].
+/// A per-thread cache for a [`Router`]: summaries by admitted case.
 #[derive(Debug, Default)]
 pub struct Memo {
-    map: FxMap<String, Arc<Summary>>,
-    key: String,
+    map: FxMap<Admitted, Arc<Summary>>,
     /// Lookups answered from the cache.
     pub hits: u64,
     /// Lookups that routed.
@@ -390,38 +384,9 @@ impl Memo {
     }
 }
 
-/// The representative point of each unit (area centroid of its largest ring), WGS-84.
+/// The representative point of each unit, WGS-84 (see [`Geodata::representative_points`]).
 pub fn unit_points(geo: &Geodata) -> Vec<[f64; 2]> {
-    geo.set()
-        .units
-        .iter()
-        .map(|(_, rings)| {
-            let mut best = (0.0_f64, [0.0_f64, 0.0_f64]);
-            for r in rings {
-                let (mut a, mut cx, mut cy) = (0.0_f64, 0.0_f64, 0.0_f64);
-                let n = r.len();
-                for i in 0..n {
-                    let (Some(p), Some(q)) = (r.get(i), r.get((i + 1) % n)) else {
-                        continue;
-                    };
-                    let (x0, y0, x1, y1) = (
-                        f64::from(p[0]) / 1e6,
-                        f64::from(p[1]) / 1e6,
-                        f64::from(q[0]) / 1e6,
-                        f64::from(q[1]) / 1e6,
-                    );
-                    let c = x0 * y1 - x1 * y0;
-                    a += c;
-                    cx += (x0 + x1) * c;
-                    cy += (y0 + y1) * c;
-                }
-                if a.abs() > best.0 && a != 0.0 {
-                    best = (a.abs(), [cx / (3.0 * a), cy / (3.0 * a)]);
-                }
-            }
-            best.1
-        })
-        .collect()
+    geo.representative_points()
 }
 
 impl<'e> Router<'e> {
@@ -438,53 +403,17 @@ impl<'e> Router<'e> {
         first: &[String],
         unit_points: Arc<Vec<[f64; 2]>>,
     ) -> Router<'e> {
-        let mut segments = engine.rules().boundary_dates();
-        for c in engine.rules().courts.all() {
-            for t in &c.tribunals {
-                segments.extend(t.from);
-                segments.extend(t.to);
-            }
-        }
-        segments.sort_unstable();
-        segments.dedup();
         let mut r = Router {
             engine,
             today,
-            segments,
             court_index: HashMap::new(),
             court_ids: Vec::new(),
             court_names: Vec::new(),
             court_seats: Vec::new(),
             unit_points,
-            templates: CaseKind::ALL
-                .iter()
-                .map(|k| {
-                    let mut c =
-                        Case::simple(*k, Role::Conduct, PlaceSpec::Code(String::new()), None);
-                    c.places.clear();
-                    c
-                })
-                .collect(),
-            template_places: Role::ALL
-                .iter()
-                .filter_map(|r| {
-                    Case::simple(CaseKind::Criminal, *r, PlaceSpec::Code(String::new()), None)
-                        .places
-                        .pop()
-                })
-                .collect(),
         };
-        for id in first {
-            r.add_court(id);
-        }
-        let all: Vec<String> = engine
-            .rules()
-            .courts
-            .all()
-            .iter()
-            .map(|c| c.id.clone())
-            .collect();
-        for id in &all {
+        let all = engine.rules().courts.all().iter().map(|c| c.id.as_str());
+        for id in first.iter().map(String::as_str).chain(all) {
             r.add_court(id);
         }
         r
@@ -535,208 +464,48 @@ impl<'e> Router<'e> {
         case.filed_on.unwrap_or(self.today)
     }
 
-    /// The location signature and travel point of every place of `case`.
-    pub fn places(&self, case: &Case) -> Vec<PlaceInfo> {
-        case.places
-            .iter()
-            .map(|p| self.place_info(&p.spec))
-            .collect()
-    }
-
-    fn place_info(&self, spec: &PlaceSpec) -> PlaceInfo {
-        let geo = self.engine.geo();
-        let unit_ix = |adcode: &str| {
-            geo.units()
-                .binary_search_by(|u| u.adcode.as_str().cmp(adcode))
-                .ok()
-        };
-        match spec {
-            PlaceSpec::Code(code) => {
-                let unit = geo
-                    .locate_code(code)
-                    .ok()
-                    .and_then(|c| c.unit)
-                    .and_then(|u| unit_ix(&u.adcode));
-                PlaceInfo {
-                    key: format!("C{code}"),
-                    unit,
-                    point: unit.and_then(|u| self.unit_points.get(u).copied()),
-                }
-            }
-            PlaceSpec::Address(a) => {
-                let unit = self
-                    .engine
-                    .address()
-                    .parse(a)
-                    .unit
-                    .and_then(|u| unit_ix(&u));
-                PlaceInfo {
-                    key: format!("A{a}"),
-                    unit,
-                    point: unit.and_then(|u| self.unit_points.get(u).copied()),
-                }
-            }
-            PlaceSpec::At { lon, lat, crs } => {
-                // What `Geodata::locate` computes, without building a `Location`: the same
-                // conversion, snapping and index query, read the same way as `locate` does.
-                let (wlon, wlat) = match Geodata::check_point(*lon, *lat, *crs) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        return PlaceInfo {
-                            key: format!("E{e}"),
-                            unit: None,
-                            point: None,
-                        };
-                    }
-                };
-                let tol = geo.config().tolerance_m;
-                let index = geo.index();
-                let Some(hit) = index.query(
-                    crate::spatial::index::GridIndex::snap(wlon, wlat),
-                    tol > 0.0,
-                    tol,
-                ) else {
-                    return PlaceInfo {
-                        key: "O".to_string(),
-                        unit: None,
-                        point: Some([wlon, wlat]),
-                    };
-                };
-                let n = index.n_units();
-                let own = hit.shapes.iter().rev().find(|s| **s < n).copied();
-                let mut key = String::with_capacity(16);
-                match own {
-                    Some(u) => {
-                        let _ = write!(key, "P{u}");
-                    }
-                    None => {
-                        key.push_str("P-");
-                        for s in hit.shapes.iter().filter(|s| **s >= n) {
-                            let _ = write!(key, "/{}", s - n);
-                        }
-                    }
-                }
-                let mut near: Vec<u32> = hit
-                    .near
-                    .iter()
-                    .map(|(s, _)| *s)
-                    .filter(|s| *s < n && Some(*s) != own)
-                    .collect();
-                near.sort_unstable();
-                near.dedup();
-                for s in near {
-                    let _ = write!(key, "~{s}");
-                }
-                PlaceInfo {
-                    key,
-                    unit: own.map(|u| u as usize),
-                    point: Some([wlon, wlat]),
-                }
-            }
-        }
-    }
-
-    fn segment(&self, d: Date) -> usize {
-        self.segments.partition_point(|b| *b <= d)
-    }
-
-    /// Checks and routes `case` to its summary, from the cache when possible. `places` comes
-    /// from [`Router::places`]. Errors are the message of `Engine::check_case`.
-    pub fn summarize(
-        &self,
-        memo: &mut Memo,
-        case: &mut Case,
-        places: &[PlaceInfo],
-    ) -> Result<Arc<Summary>, String> {
-        let date = self.date_of(case);
-        let seg = self.segment(date);
-        if !self.short_key(case, places, seg, &mut memo.key) {
-            // Any other case: the key is its `Debug` rendering with identity, date and exact
-            // places masked.
-            let id = case.id.take();
-            let incident = case.incident_id.take();
-            let filed_on = case.filed_on.take();
-            let mut specs = Vec::with_capacity(case.places.len());
-            for (p, info) in case.places.iter_mut().zip(places) {
-                specs.push(std::mem::replace(
-                    &mut p.spec,
-                    PlaceSpec::Code(info.key.clone()),
-                ));
-            }
-            memo.key.clear();
-            let _ = write!(memo.key, "D{seg}|{case:?}");
-            case.id = id;
-            case.incident_id = incident;
-            case.filed_on = filed_on;
-            for (p, s) in case.places.iter_mut().zip(specs) {
-                p.spec = s;
-            }
-        }
-        if let Some(s) = memo.map.get(&memo.key) {
+    /// Admits and routes `case` to its summary, from the cache when possible. Errors are the
+    /// message of [`Engine::admit`].
+    pub fn summarize(&self, memo: &mut Memo, case: &Case) -> Result<Routed, String> {
+        let admitted = self
+            .engine
+            .admit(case, self.today, "")
+            .map_err(|e| e.to_string())?;
+        if let Some(s) = memo.map.get(&admitted) {
             memo.hits += 1;
-            return Ok(Arc::clone(s));
+            return Ok(Routed {
+                summary: Arc::clone(s),
+                admitted,
+            });
         }
         memo.misses += 1;
-        self.engine
-            .check_case(case, self.today, "")
-            .map_err(|e| e.to_string())?;
-        let d = self.engine.route(case, self.today);
-        let s = Arc::new(self.summary_of(&d));
-        if s.status == Status::Routed {
-            memo.map.insert(memo.key.clone(), Arc::clone(&s));
-        }
-        Ok(s)
+        let summary = Arc::new(self.summary_of(self.engine.decide(&admitted)));
+        memo.map.insert(admitted.clone(), Arc::clone(&summary));
+        Ok(Routed { admitted, summary })
     }
 
-    /// The short key of a case whose attributes are all at their defaults (every batch CSV
-    /// row): `F<segment>|<kind>|<role>:<place key>;…`. Returns `false`, leaving `key` in an
-    /// unspecified state, when the case has any other attribute set (compared with a
-    /// template by `==`, so fields added to `Case` or `Place` later are covered).
-    fn short_key(
-        &self,
-        case: &mut Case,
-        places: &[PlaceInfo],
-        seg: usize,
-        key: &mut String,
-    ) -> bool {
-        let Some(k) = CaseKind::ALL.iter().position(|x| *x == case.kind) else {
-            return false;
-        };
-        let Some(template) = self.templates.get(k) else {
-            return false;
-        };
-        let id = case.id.take();
-        let incident = case.incident_id.take();
-        let filed_on = case.filed_on.take();
-        let list = std::mem::take(&mut case.places);
-        let plain = case == template;
-        case.places = list;
-        case.id = id;
-        case.incident_id = incident;
-        case.filed_on = filed_on;
-        if !plain || case.places.len() != places.len() {
-            return false;
-        }
-        key.clear();
-        let _ = write!(key, "F{seg}|{k}|");
-        for (p, info) in case.places.iter_mut().zip(places) {
-            let Some(r) = Role::ALL.iter().position(|x| *x == p.role) else {
-                return false;
-            };
-            let spec = std::mem::replace(&mut p.spec, PlaceSpec::Code(String::new()));
-            let same = self.template_places.get(r).is_some_and(|t| *p == *t);
-            p.spec = spec;
-            if !same {
-                return false;
-            }
-            let _ = write!(key, "{r}:{};", info.key);
-        }
-        true
+    /// The unit index and a WGS-84 point (the point itself, or the unit's representative
+    /// point) of the first place of a routed case, for travel estimates.
+    pub fn first_place(&self, r: &Routed) -> (Option<usize>, Option<[f64; 2]>) {
+        let unit = r.admitted.place_units().next().flatten();
+        let point = r
+            .admitted
+            .place_points()
+            .next()
+            .flatten()
+            .or_else(|| unit.and_then(|u| self.unit_points.get(u).copied()));
+        (unit, point)
     }
 
-    /// The summary of a full decision.
-    pub fn summary_of(&self, d: &Decision) -> Summary {
-        let courts = d
+    /// The English reason why a routed case has no court, `None` when it has one.
+    pub fn no_court_reason(&self, r: &Routed) -> Option<String> {
+        let e = self.engine;
+        crate::explain::no_court_reason_en(e.rules(), e.geo(), &r.admitted, &r.summary.outcome)
+    }
+
+    /// The summary of an outcome.
+    pub fn summary_of(&self, outcome: Outcome) -> Summary {
+        let courts = outcome
             .competent
             .iter()
             .map(|c| {
@@ -747,36 +516,35 @@ impl<'e> Router<'e> {
                     }
                 }
                 CourtHit {
-                    court: self
-                        .court_index
-                        .get(&c.court.id)
-                        .copied()
-                        .unwrap_or(u16::MAX),
+                    court: self.court_index.get(&c.court).copied().unwrap_or(u16::MAX),
                     rules,
                 }
             })
             .collect();
         let mut warnings: Vec<&'static str> = Vec::new();
-        for w in &d.warnings {
-            if !warnings.contains(&w.code) {
-                warnings.push(w.code);
+        for w in &outcome.warnings {
+            if !warnings.contains(&w.code()) {
+                warnings.push(w.code());
             }
         }
         Summary {
-            status: d.status,
+            status: if outcome.competent.is_empty() {
+                Status::NoCourt
+            } else {
+                Status::Routed
+            },
             courts,
-            relation: d.relation.kind,
+            relation: outcome.relation,
             warnings,
-            no_court_reason: d.no_court_reason.as_ref().map(|t| t.en.clone()),
+            outcome,
         }
     }
 
-    /// Checks and routes `case` to its full decision (no cache).
+    /// Admits and routes `case` to its full decision (no cache).
     pub fn decide(&self, case: &Case) -> Result<Decision, String> {
         self.engine
-            .check_case(case, self.today, "")
-            .map_err(|e| e.to_string())?;
-        Ok(self.engine.route(case, self.today))
+            .route(case, self.today, "")
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -842,7 +610,7 @@ pub fn csv_field(s: &str, out: &mut String) {
 /// failed row or the reason of a row with no court.
 pub fn csv_row(
     id: &str,
-    outcome: &Result<Arc<Summary>, String>,
+    outcome: &Result<Routed, String>,
     router: &Router<'_>,
     counts: &mut Counts,
     out: &mut String,
@@ -855,7 +623,8 @@ pub fn csv_row(
             out.push_str(",error,,,,");
             csv_field(e, out);
         }
-        Ok(s) => {
+        Ok(r) => {
+            let s = &r.summary;
             out.push_str(match s.status {
                 Status::Routed => {
                     counts.routed += 1;
@@ -889,8 +658,10 @@ pub fn csv_row(
                 out.push_str(w);
             }
             out.push(',');
-            if let Some(r) = &s.no_court_reason {
-                csv_field(r, out);
+            if s.status == Status::NoCourt
+                && let Some(reason) = router.no_court_reason(r)
+            {
+                csv_field(&reason, out);
             }
         }
     }

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::batch::{Memo, PlaceInfo, Router, Summary, csv_field, relation_name};
+use super::batch::{Memo, Router, Summary, csv_field, relation_name};
 use super::great_circle_km;
 use crate::model::{Case, CaseKind, Date, PlaceSpec, Role, Status};
 
@@ -69,19 +69,21 @@ pub fn compare_case(
             after: Err(e),
         },
         Ok(mut c) => {
-            let places: Vec<PlaceInfo> = base.places(&c);
-            let first = places.first().cloned().unwrap_or_default();
-            let before = base.summarize(memos.0, &mut c, &places);
-            let after = scen.summarize(memos.1, &mut c, &places);
+            let before = base.summarize(memos.0, &c);
+            let after = scen.summarize(memos.1, &c);
+            let (unit, point) = before
+                .as_ref()
+                .map(|r| base.first_place(r))
+                .unwrap_or_default();
             CaseResult {
                 id,
                 kind: Some(c.kind),
                 date: Some(base.date_of(&c)),
-                unit: first.unit,
-                point: first.point,
+                unit,
+                point,
                 incident: c.incident_id.take(),
-                before,
-                after,
+                before: before.map(|r| r.summary),
+                after: after.map(|r| r.summary),
             }
         }
     }
@@ -524,12 +526,11 @@ pub fn unit_courts(router: &Router<'_>, memo: &mut Memo, kind: CaseKind, date: D
         .units()
         .iter()
         .map(|u| {
-            let mut c = Case::simple(kind, role, PlaceSpec::Code(u.adcode.clone()), Some(date));
-            let places = router.places(&c);
+            let c = Case::simple(kind, role, PlaceSpec::Code(u.adcode.clone()), Some(date));
             router
-                .summarize(memo, &mut c, &places)
+                .summarize(memo, &c)
                 .ok()
-                .and_then(|s| s.courts.first().map(|c| c.court))
+                .and_then(|r| r.summary.courts.first().map(|c| c.court))
                 .unwrap_or(NONE)
         })
         .collect()

@@ -543,6 +543,37 @@ impl Geodata {
         }))
     }
 
+    /// One representative point per unit (WGS-84, unit order): the area centroid of its
+    /// largest ring. For travel estimates; it may fall outside a non-convex unit.
+    pub fn representative_points(&self) -> Vec<[f64; 2]> {
+        self.set()
+            .units
+            .iter()
+            .map(|(_, rings)| {
+                let mut best = (0.0_f64, [0.0_f64, 0.0_f64]);
+                for r in rings {
+                    let (mut a, mut cx, mut cy) = (0.0_f64, 0.0_f64, 0.0_f64);
+                    for (p, q) in r.iter().zip(r.iter().cycle().skip(1)) {
+                        let (x0, y0, x1, y1) = (
+                            f64::from(p[0]) / 1e6,
+                            f64::from(p[1]) / 1e6,
+                            f64::from(q[0]) / 1e6,
+                            f64::from(q[1]) / 1e6,
+                        );
+                        let c = x0 * y1 - x1 * y0;
+                        a += c;
+                        cx += (x0 + x1) * c;
+                        cy += (y0 + y1) * c;
+                    }
+                    if a.abs() > best.0 && a != 0.0 {
+                        best = (a.abs(), [cx / (3.0 * a), cy / (3.0 * a)]);
+                    }
+                }
+                best.1
+            })
+            .collect()
+    }
+
     /// The unit containing a WGS-84 point, fast path for batch work (no distances).
     pub fn unit_at(&self, lon: f64, lat: f64) -> Option<&UnitRef> {
         let p = GridIndex::snap(lon, lat);

@@ -13,8 +13,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::eval::{Target, resolve_court, territory_matches};
 use crate::model::{CaseKind, Date, Level};
+use crate::rules::select::{
+    Target, default_winners, is_unconditional, resolve_court, territory_matches, venue_candidates,
+};
 use crate::rules::{Rule, RuleSet, RuleStatus, Stage};
 use crate::spatial::Geodata;
 
@@ -129,7 +131,7 @@ fn reachable_levels(
     out
 }
 
-/// Baseline venue rules matching, in precedence order.
+/// Baseline venue rules matching, in precedence order, whatever their conditions.
 fn matching<'r>(
     rules: &'r RuleSet,
     geo: &Geodata,
@@ -138,25 +140,17 @@ fn matching<'r>(
     date: Date,
     t: Target<'_>,
 ) -> Vec<&'r Rule> {
-    rules
-        .for_kind(kind)
-        .filter(|r| {
-            r.stage == Stage::Venue
-                && r.status == RuleStatus::Baseline
-                && r.covers_level(level)
-                && r.in_force(date)
-                && territory_matches(r, t)
-                && resolve_court(rules, geo, r, t).is_some()
-        })
+    venue_candidates(rules, geo, kind, level, date, t, RuleStatus::Baseline)
+        .map(|(r, _)| r)
         .collect()
 }
 
 fn is_conditional(r: &Rule) -> bool {
-    r.when != crate::rules::When::default()
+    !is_unconditional(r)
 }
 
 /// The deciding courts for a combination with default case attributes: the unconditional
-/// rules at the top unconditional priority. Used by `diff`.
+/// rules at the top unconditional priority, as (court id, rule id). Used by `diff`.
 pub fn decide(
     rules: &RuleSet,
     geo: &Geodata,
@@ -165,19 +159,7 @@ pub fn decide(
     date: Date,
     unit: usize,
 ) -> Vec<(String, String)> {
-    let t = Target::Unit(unit);
-    let m = matching(rules, geo, kind, level, date, t);
-    let Some(top) = m.iter().find(|r| !is_conditional(r)).map(|r| r.priority) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, String)> = m
-        .iter()
-        .filter(|r| !is_conditional(r) && r.priority == top)
-        .filter_map(|r| resolve_court(rules, geo, r, t).map(|c| (c.id.clone(), r.id.clone())))
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+    default_winners(rules, geo, kind, level, date, Target::Unit(unit))
 }
 
 fn first_role(rules: &RuleSet, kind: CaseKind, date: Date) -> &'static str {

@@ -1,0 +1,451 @@
+//! Admission: a [`Case`] becomes an [`Admitted`] case — the date checked against the rule set,
+//! every place located once (points, codes, addresses and the address cross-check), the
+//! connecting roles checked. The only routing step that fails on input.
+//!
+//! A place that cannot be located (a point outside the covered area, an ambiguous address) does
+//! not fail admission: it is kept as a [`PlaceProblem`] and routing warns that it was skipped.
+
+use std::hash::{Hash, Hasher};
+
+use crate::input::CaseError;
+use crate::model::{Attributes, Case, CaseKind, Date, PlaceSpec, Role};
+use crate::rules::select::{CaseCtx, connecting_roles};
+use crate::spatial::{AreaLevel, Crs};
+
+use super::Engine;
+
+/// A case ready for routing. Compares equal (and hashes) on what routing looks at — kind,
+/// rule-date segment, attributes, each place's role and location — and not on the case id,
+/// the exact date, exact points, border distances or the text of a place, so it is the memo key
+/// of batch routing.
+// INVARIANT: `decide` reads only the fields that `eq` and `hash` compare, and the date only
+// through rules and tribunals in force, which are constant within a segment.
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    pub(crate) case_id: Option<String>,
+    pub(crate) kind: CaseKind,
+    pub(crate) date: Date,
+    pub(crate) segment: usize,
+    pub(crate) attrs: Attributes,
+    pub(crate) marine: bool,
+    pub(crate) places: Vec<AdmittedPlace>,
+}
+
+/// One place of an admitted case.
+#[derive(Debug, Clone)]
+pub(crate) struct AdmittedPlace {
+    pub(crate) role: Role,
+    pub(crate) loc: Result<Located, PlaceProblem>,
+    /// The place as shown to a user.
+    pub(crate) text: PlaceText,
+    pub(crate) check: Option<AddressCheck>,
+    /// The WGS-84 point, when the place was given as a valid one (for travel estimates).
+    pub(crate) point: Option<[f64; 2]>,
+}
+
+/// The place as shown to a user: `[121.1, 31.1]` (with the CRS unless WGS-84), `310118 青浦区`
+/// or the address. A point is formatted only when a message needs it.
+#[derive(Debug, Clone)]
+pub(crate) enum PlaceText {
+    Point(f64, f64, Crs),
+    Text(String),
+}
+
+impl std::fmt::Display for PlaceText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlaceText::Point(lon, lat, crs) if *crs == Crs::Wgs84 => write!(f, "[{lon}, {lat}]"),
+            PlaceText::Point(lon, lat, crs) => write!(f, "[{lon}, {lat}] ({crs})"),
+            PlaceText::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The cross-check of an address given beside a point or code.
+#[derive(Debug, Clone)]
+pub(crate) struct AddressCheck {
+    pub(crate) address: String,
+    /// Codes of the units the address names (its unit, or its candidates).
+    pub(crate) named: Vec<String>,
+}
+
+/// Where a place is.
+#[derive(Debug, Clone)]
+pub(crate) struct Located {
+    /// Unit indices to evaluate (one for a point, code or address; all units of an area).
+    pub(crate) units: Vec<usize>,
+    /// (code, name) when the place names a city or province.
+    pub(crate) area: Option<(String, String)>,
+    /// Ids of the sea or estuary features containing the point, at sea.
+    pub(crate) features: Vec<String>,
+    /// In a sea or estuary feature and in no unit.
+    pub(crate) at_sea: bool,
+    /// Other units within the tolerance: (index, metres).
+    pub(crate) near: Vec<(usize, f64)>,
+}
+
+/// Why a place could not be located.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum PlaceProblem {
+    /// An impossible coordinate (the message of the geodata's error).
+    InvalidPoint(String),
+    /// Outside the covered area; the nearest unit `(code, name, km with one decimal)`.
+    OutsideArea(Option<(String, String, String)>),
+    /// Inside the covered area but in no unit and no sea area.
+    NoUnitNoSea,
+    /// A code the table does not know (the message of the geodata's error).
+    UnknownCode(String),
+    /// A code with no area entry.
+    CodeNoArea,
+    /// A county or town code without a unit in the geodata.
+    CodeNoUnit(String),
+    /// An address that names no county-level unit.
+    AddressNoMatch,
+    /// An ambiguous address: `code name` of each candidate.
+    AddressAmbiguous(Vec<String>),
+}
+
+impl PartialEq for Located {
+    fn eq(&self, o: &Located) -> bool {
+        self.units == o.units
+            && self.area == o.area
+            && self.features == o.features
+            && self.at_sea == o.at_sea
+            && self.near.len() == o.near.len()
+            && self.near.iter().zip(&o.near).all(|(a, b)| a.0 == b.0)
+    }
+}
+
+impl Hash for Located {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.units.hash(h);
+        self.area.hash(h);
+        self.features.hash(h);
+        self.at_sea.hash(h);
+        for (u, _) in &self.near {
+            u.hash(h);
+        }
+    }
+}
+
+impl PartialEq for AdmittedPlace {
+    fn eq(&self, o: &AdmittedPlace) -> bool {
+        self.role == o.role
+            && self.loc == o.loc
+            && self.check.as_ref().map(|c| &c.named) == o.check.as_ref().map(|c| &c.named)
+    }
+}
+
+impl Hash for AdmittedPlace {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.role.hash(h);
+        match &self.loc {
+            Ok(l) => {
+                0u8.hash(h);
+                l.hash(h);
+            }
+            Err(p) => {
+                1u8.hash(h);
+                p.hash(h);
+            }
+        }
+        self.check.as_ref().map(|c| &c.named).hash(h);
+    }
+}
+
+impl PartialEq for Admitted {
+    fn eq(&self, o: &Admitted) -> bool {
+        self.kind == o.kind
+            && self.segment == o.segment
+            && self.attrs == o.attrs
+            && self.marine == o.marine
+            && self.places == o.places
+    }
+}
+
+impl Eq for Admitted {}
+
+impl Hash for Admitted {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.kind.hash(h);
+        self.segment.hash(h);
+        self.attrs.hash(h);
+        self.marine.hash(h);
+        self.places.hash(h);
+    }
+}
+
+impl Admitted {
+    /// The case id.
+    pub fn case_id(&self) -> Option<&str> {
+        self.case_id.as_deref()
+    }
+
+    /// The case kind.
+    pub fn kind(&self) -> CaseKind {
+        self.kind
+    }
+
+    /// The date whose rules apply.
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// Per place: the index of its county-level unit, when it lies in exactly one (points,
+    /// county and town codes, addresses; not areas or places at sea).
+    pub fn place_units(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        self.places.iter().map(|p| match &p.loc {
+            Ok(l) if l.area.is_none() && l.units.len() == 1 => l.units.first().copied(),
+            _ => None,
+        })
+    }
+
+    /// Per place: the WGS-84 point when the place was given as one.
+    pub fn place_points(&self) -> impl Iterator<Item = Option<[f64; 2]>> + '_ {
+        self.places.iter().map(|p| p.point)
+    }
+}
+
+impl Engine {
+    /// Admits a case: checks it against the rule set and locates every place. `today` stands
+    /// in for a missing filing date; `origin` names the input in errors.
+    pub fn admit(&self, case: &Case, today: Date, origin: &str) -> Result<Admitted, CaseError> {
+        let date = case.filed_on.unwrap_or(today);
+        if let Some(first) = self.rules.earliest()
+            && date < first
+        {
+            return Err(CaseError::new(
+                origin,
+                format!("`filed_on` {date} is before the earliest rule of the rule set ({first})"),
+            ));
+        }
+        for (i, p) in case.places.iter().enumerate() {
+            if let PlaceSpec::Code(code) = &p.spec
+                && let Err(e) = self.geo.locate_code(code)
+            {
+                return Err(CaseError::new(
+                    origin,
+                    format!("place #{} (`{}`): {e}", i + 1, p.role),
+                ));
+            }
+        }
+        let places: Vec<AdmittedPlace> = case
+            .places
+            .iter()
+            .map(|p| {
+                let (loc, text) = self.locate_place(&p.spec);
+                let check = match (&p.address_check, &loc) {
+                    (Some(a), Ok(_)) => Some(self.address_check(a)),
+                    _ => None,
+                };
+                AdmittedPlace {
+                    role: p.role,
+                    loc,
+                    text,
+                    check,
+                    point: match p.spec {
+                        PlaceSpec::At { lon, lat, crs } => {
+                            crate::spatial::Geodata::check_point(lon, lat, crs)
+                                .ok()
+                                .map(|(x, y)| [x, y])
+                        }
+                        _ => None,
+                    },
+                }
+            })
+            .collect();
+        let attrs = Attributes::of(case);
+        let marine = case.ship_source
+            || places
+                .iter()
+                .any(|p| p.loc.as_ref().is_ok_and(|l| l.at_sea));
+        let cx = CaseCtx {
+            attrs: &attrs,
+            marine,
+        };
+        let (roles, subs, _) = connecting_roles(&self.rules, case.kind, date, &cx);
+        if !case
+            .places
+            .iter()
+            .any(|p| roles.contains(&p.role) || subs.contains(&p.role))
+        {
+            let have: Vec<String> = case
+                .places
+                .iter()
+                .map(|p| format!("`{}`", p.role))
+                .collect();
+            let want: Vec<String> = roles.iter().map(|r| format!("`{r}`")).collect();
+            return Err(CaseError::new(
+                origin,
+                format!(
+                    "a `{}` case needs a place with role {} (missing); the case has {}",
+                    case.kind,
+                    if want.is_empty() {
+                        "(none in force)".to_string()
+                    } else {
+                        want.join(" or ")
+                    },
+                    have.join(", ")
+                ),
+            ));
+        }
+        Ok(Admitted {
+            case_id: case.id.clone(),
+            kind: case.kind,
+            date,
+            segment: self.segment(date),
+            attrs,
+            marine,
+            places,
+        })
+    }
+
+    fn unit_index(&self, adcode: &str) -> Option<usize> {
+        self.geo
+            .units()
+            .binary_search_by(|u| u.adcode.as_str().cmp(adcode))
+            .ok()
+    }
+
+    /// Locates one place: where it is, or why not, and its display text.
+    fn locate_place(&self, spec: &PlaceSpec) -> (Result<Located, PlaceProblem>, PlaceText) {
+        match spec {
+            PlaceSpec::At { lon, lat, crs } => (
+                self.locate_point(*lon, *lat, *crs),
+                PlaceText::Point(*lon, *lat, *crs),
+            ),
+            PlaceSpec::Code(code) => self.locate_code_place(code),
+            PlaceSpec::Address(addr) => {
+                let m = self.address.parse(addr);
+                let loc = match m.unit.as_deref().and_then(|u| self.unit_index(u)) {
+                    Some(u) => Ok(Located::unit(u)),
+                    None if m.candidates.is_empty() => Err(PlaceProblem::AddressNoMatch),
+                    None => Err(PlaceProblem::AddressAmbiguous(
+                        m.candidates
+                            .iter()
+                            .map(|c| format!("{} {}", c.adcode, c.name))
+                            .collect(),
+                    )),
+                };
+                (loc, PlaceText::Text(addr.clone()))
+            }
+        }
+    }
+
+    fn locate_point(&self, lon: f64, lat: f64, crs: Crs) -> Result<Located, PlaceProblem> {
+        let ids = self
+            .geo
+            .locate_ids(lon, lat, crs)
+            .map_err(|e| PlaceProblem::InvalidPoint(e.to_string()))?;
+        let Some(ids) = ids else {
+            // Outside the covered area: the answer names the nearest unit.
+            let near = self
+                .geo
+                .locate(lon, lat, crs)
+                .ok()
+                .and_then(|l| l.nearest)
+                .map(|n| (n.adcode, n.name, format!("{:.1}", n.distance_m / 1000.0)));
+            return Err(PlaceProblem::OutsideArea(near));
+        };
+        let feats = self.geo.features();
+        let at_sea = ids.unit.is_none()
+            && ids
+                .features
+                .iter()
+                .any(|&f| feats.get(f).is_some_and(|f| f.kind.is_sea()));
+        if ids.unit.is_none() && !at_sea {
+            return Err(PlaceProblem::NoUnitNoSea);
+        }
+        let features = if at_sea {
+            ids.features
+                .iter()
+                .filter_map(|&f| feats.get(f))
+                .map(|f| f.id.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Located {
+            units: ids.unit.into_iter().collect(),
+            area: None,
+            features,
+            at_sea,
+            near: ids.near,
+        })
+    }
+
+    fn locate_code_place(&self, code: &str) -> (Result<Located, PlaceProblem>, PlaceText) {
+        let areas = self.geo.codes().get_all(code);
+        let Some(first) = areas.first() else {
+            let p = match self.geo.locate_code(code) {
+                Ok(_) => PlaceProblem::CodeNoArea,
+                Err(e) => PlaceProblem::UnknownCode(e.to_string()),
+            };
+            return (Err(p), PlaceText::Text(code.to_string()));
+        };
+        let name = if areas.len() > 1 {
+            areas
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        } else {
+            first.name.clone()
+        };
+        let text = format!("{code} {name}");
+        let loc = match first.level {
+            AreaLevel::County | AreaLevel::Town => {
+                let county = if first.level == AreaLevel::County {
+                    code
+                } else {
+                    first.parent.as_str()
+                };
+                self.unit_index(county)
+                    .map(Located::unit)
+                    .ok_or_else(|| PlaceProblem::CodeNoUnit(code.to_string()))
+            }
+            AreaLevel::Province | AreaLevel::City => {
+                let units: Vec<usize> = self
+                    .geo
+                    .units()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| u.city_adcode == code || u.province_adcode == code)
+                    .map(|(i, _)| i)
+                    .collect();
+                Ok(Located {
+                    units,
+                    area: Some((code.to_string(), name)),
+                    features: Vec::new(),
+                    at_sea: false,
+                    near: Vec::new(),
+                })
+            }
+        };
+        (loc, PlaceText::Text(text))
+    }
+
+    fn address_check(&self, addr: &str) -> AddressCheck {
+        let m = self.address.parse(addr);
+        let named = match &m.unit {
+            Some(u) => vec![u.clone()],
+            None => m.candidates.iter().map(|c| c.adcode.clone()).collect(),
+        };
+        AddressCheck {
+            address: addr.to_string(),
+            named,
+        }
+    }
+}
+
+impl Located {
+    fn unit(u: usize) -> Located {
+        Located {
+            units: vec![u],
+            area: None,
+            features: Vec::new(),
+            at_sea: false,
+            near: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! The message catalogue of routing: every warning, no-court reason and place problem, in
+//! English and Chinese, from the data `decide` and `admit` produce. The one place where the
+//! wording of a routing message is changed.
+//!
+//! Warning codes (the JSON contract's `warnings[].code`; [`crate::model::WARNING_CODES`]):
+//!
+//! | code | when |
+//! | --- | --- |
+//! | `uncertain_rule` | a rule that contributed to a ground rests on uncertain facts |
+//! | `approximate_polygon` | a place lies in an approximate sea polygon, not a legal boundary |
+//! | `near_border` | a point is within the tolerance of another unit (with that unit's courts) |
+//! | `place_skipped` | a place could not be located and was left out |
+//! | `alternative_reading` | an alternative (uncertain) reading of an arrangement would give another court |
+//! | `advisory` | an advisory rule applies (an arrangement whose scope is not known precisely) |
+//! | `area_not_unit` | a city or province is given whose units go to different courts |
+//! | `role_ignored` | a place's role is not a connecting factor for the kind on the date |
+//! | `address_mismatch` | an address beside a point or code names another unit, or none |
+
+use crate::model::{Level, NoCourtReason, Text, WarningKind};
+use crate::rules::RuleSet;
+use crate::spatial::Geodata;
+
+use crate::eval::Admitted;
+use crate::eval::admit::{AdmittedPlace, PlaceProblem};
+
+/// What the catalogue needs to name things.
+pub(crate) struct Names<'a> {
+    pub(crate) rules: &'a RuleSet,
+    pub(crate) geo: &'a Geodata,
+}
+
+fn level_zh(l: Level) -> &'static str {
+    match l {
+        Level::Basic => "基层",
+        Level::Intermediate => "中级",
+        Level::Maritime => "海事",
+    }
+}
+
+impl Names<'_> {
+    fn court_zh(&self, id: &str) -> String {
+        self.rules
+            .courts
+            .get(id)
+            .map_or_else(|| id.to_string(), |c| c.name_zh.clone())
+    }
+
+    fn unit_name(&self, code: &str) -> &str {
+        self.geo.unit(code).map(|u| u.name.as_str()).unwrap_or("")
+    }
+
+    fn place<'a>(&self, a: &'a Admitted, pno: usize) -> Option<&'a AdmittedPlace> {
+        a.places.get(pno.wrapping_sub(1))
+    }
+
+    fn place_text(&self, a: &Admitted, pno: usize) -> String {
+        self.place(a, pno)
+            .map_or_else(String::new, |p| p.text.to_string())
+    }
+
+    /// Why a place could not be located.
+    pub(crate) fn problem(&self, p: &AdmittedPlace) -> Text {
+        let text = p.text.to_string();
+        let Err(problem) = &p.loc else {
+            return Text::default();
+        };
+        match problem {
+            PlaceProblem::InvalidPoint(e) => Text::new(e.clone(), format!("坐标无效：{e}")),
+            PlaceProblem::OutsideArea(near) => Text::new(
+                format!(
+                    "point {text} is outside the covered area{}",
+                    near.as_ref()
+                        .map(|(c, n, km)| format!("; nearest unit {c} {n} at {km} km"))
+                        .unwrap_or_default()
+                ),
+                format!("坐标 {text} 超出覆盖范围"),
+            ),
+            PlaceProblem::NoUnitNoSea => Text::new(
+                format!("point {text} is in no county-level unit and no sea area"),
+                format!("坐标 {text} 不在任何县级行政区或海域内"),
+            ),
+            PlaceProblem::UnknownCode(e) => Text::new(e.clone(), format!("未知代码：{e}")),
+            PlaceProblem::CodeNoArea => Text::default(),
+            PlaceProblem::CodeNoUnit(code) => Text::new(
+                format!("code `{code}` has no unit in the geodata"),
+                format!("代码 {code} 无对应区县"),
+            ),
+            PlaceProblem::AddressNoMatch => Text::new(
+                format!("address `{text}` matches no county-level unit"),
+                format!("地址“{text}”无法匹配到县级行政区"),
+            ),
+            PlaceProblem::AddressAmbiguous(c) => Text::new(
+                format!("address `{text}` is ambiguous: {}", c.join(", ")),
+                format!("地址“{text}”有歧义：{}", c.join("、")),
+            ),
+        }
+    }
+
+    fn area_text(&self, a: &Admitted, pno: usize, examples: &[(String, String)]) -> Text {
+        let (code, name) = self
+            .place(a, pno)
+            .and_then(|p| p.loc.as_ref().ok())
+            .and_then(|l| l.area.clone())
+            .unwrap_or_default();
+        let ex: Vec<String> = examples
+            .iter()
+            .map(|(u, c)| format!("{} → {}", self.unit_name(u), self.court_zh(c)))
+            .collect();
+        Text::new(
+            format!(
+                "place #{pno} (`{code}` {name}) names an area whose county-level units go to different courts ({}); give a county code",
+                ex.join(", ")
+            ),
+            format!(
+                "第{pno}个地点（{code} {name}）为地区，其下各区县由不同法院管辖（{}），请给出区县代码",
+                ex.join("，")
+            ),
+        )
+    }
+
+    /// The text of a warning.
+    pub(crate) fn warning(&self, a: &Admitted, w: &WarningKind) -> Text {
+        match w {
+            WarningKind::RoleIgnored { place } => {
+                let role = self.place(a, *place).map(|p| p.role);
+                Text::new(
+                    format!(
+                        "place #{place}: role `{}` is not a connecting factor for a `{}` case on {}",
+                        role.map(|r| r.name()).unwrap_or(""),
+                        a.kind,
+                        a.date
+                    ),
+                    format!(
+                        "第{place}个地点：{}不是{}案件的管辖连结点",
+                        role.map(|r| r.name_zh()).unwrap_or(""),
+                        a.kind.name_zh()
+                    ),
+                )
+            }
+            WarningKind::PlaceSkipped { place } => {
+                let why = self
+                    .place(a, *place)
+                    .map(|p| self.problem(p))
+                    .unwrap_or_default();
+                Text::new(
+                    format!("place #{place} skipped: {}", why.en),
+                    format!("第{place}个地点已跳过：{}", why.zh),
+                )
+            }
+            WarningKind::AddressUnrecognized { place } => {
+                let addr = self.address(a, *place);
+                let text = self.place_text(a, *place);
+                Text::new(
+                    format!(
+                        "place #{place}: the address `{addr}` names no county-level unit, so it could not be checked against {text}"
+                    ),
+                    format!("第{place}个地点：地址“{addr}”无法识别区县，未能与{text}核对"),
+                )
+            }
+            WarningKind::AddressMismatch { place, named } => self.mismatch(a, *place, named),
+            WarningKind::AreaNotUnit { place, examples } => self.area_text(a, *place, examples),
+            WarningKind::AlternativeReading { place, rule, court } => {
+                let (sum_en, sum_zh) = self
+                    .rules
+                    .rule(rule)
+                    .map(|r| (r.summary.en.as_str(), r.summary.zh.as_str()))
+                    .unwrap_or_default();
+                let (zh_name, en_name) = self
+                    .rules
+                    .courts
+                    .get(court)
+                    .map(|c| (c.name_zh.as_str(), c.name_en.as_str()))
+                    .unwrap_or((court.as_str(), ""));
+                Text::new(
+                    format!(
+                        "place #{place}: an alternative reading ({rule}, uncertain) would give {zh_name} {en_name}: {sum_en}"
+                    ),
+                    format!(
+                        "第{place}个地点：另一种理解（{rule}，不确定）将由{zh_name}管辖：{sum_zh}"
+                    ),
+                )
+            }
+            WarningKind::Advisory { rule, .. } => self
+                .rules
+                .rule(rule)
+                .and_then(|r| r.warning.clone())
+                .unwrap_or_default(),
+            WarningKind::NearBorder {
+                place,
+                unit,
+                same,
+                courts,
+            } => {
+                let dist = self.distance(a, *place, unit);
+                let name = self.unit_name(unit);
+                let names: Vec<String> = courts.iter().map(|c| self.court_zh(c)).collect();
+                Text::new(
+                    format!(
+                        "place #{place} is {dist:.0} m from {unit} {name}{}",
+                        if *same {
+                            " (same court there)".to_string()
+                        } else {
+                            format!(", whose court would be {}", names.join(", "))
+                        }
+                    ),
+                    format!(
+                        "第{place}个地点距{name}（{unit}）仅 {dist:.0} 米{}",
+                        if *same {
+                            "（该处管辖法院相同）".to_string()
+                        } else {
+                            format!("，该处管辖法院为{}", names.join("、"))
+                        }
+                    ),
+                )
+            }
+            WarningKind::ApproximatePolygon { place, feature } => {
+                let name = self
+                    .geo
+                    .feature(feature)
+                    .map(|f| f.name.as_str())
+                    .unwrap_or("");
+                Text::new(
+                    format!(
+                        "place #{place} was placed in `{feature}` {name}, an approximate polygon, not a legal boundary"
+                    ),
+                    format!("第{place}个地点位于近似范围“{name}”，并非法定界线"),
+                )
+            }
+            WarningKind::UncertainRule { rule } => {
+                let (en, zh) = self
+                    .rules
+                    .rule(rule)
+                    .map(|r| (r.summary.en.as_str(), r.summary.zh.as_str()))
+                    .unwrap_or_default();
+                Text::new(
+                    format!("rule `{rule}` rests on uncertain facts: {en}"),
+                    format!("规则 {rule} 所依据的事实尚不确定：{zh}"),
+                )
+            }
+        }
+    }
+
+    fn address<'a>(&self, a: &'a Admitted, pno: usize) -> &'a str {
+        self.place(a, pno)
+            .and_then(|p| p.check.as_ref())
+            .map_or("", |c| c.address.as_str())
+    }
+
+    fn distance(&self, a: &Admitted, pno: usize, unit: &str) -> f64 {
+        let Some(l) = self.place(a, pno).and_then(|p| p.loc.as_ref().ok()) else {
+            return 0.0;
+        };
+        l.near
+            .iter()
+            .find(|(u, _)| self.geo.units().get(*u).is_some_and(|x| x.adcode == unit))
+            .map_or(0.0, |(_, d)| *d)
+    }
+
+    fn mismatch(&self, a: &Admitted, pno: usize, named: &[String]) -> Text {
+        let addr = self.address(a, pno);
+        let names: Vec<String> = named
+            .iter()
+            .map(|c| format!("{c} {}", self.unit_name(c)))
+            .collect();
+        let loc = self.place(a, pno).and_then(|p| p.loc.as_ref().ok());
+        let at = match loc {
+            Some(l) if l.at_sea => "at sea".to_string(),
+            Some(l) => l
+                .units
+                .iter()
+                .filter_map(|&u| self.geo.units().get(u))
+                .map(|u| format!("{} {}", u.adcode, self.unit_name(&u.adcode)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => String::new(),
+        };
+        Text::new(
+            format!(
+                "place #{pno}: the point or code is in {at} but the address `{addr}` says {}; routed by the point or code",
+                names.join(" or ")
+            ),
+            format!(
+                "第{pno}个地点：坐标或代码位于{at}，但地址“{addr}”指向{}；已按坐标或代码确定管辖",
+                names.join("或")
+            ),
+        )
+    }
+
+    /// The text of one no-court reason.
+    pub(crate) fn reason(&self, a: &Admitted, r: &NoCourtReason) -> Text {
+        match r {
+            NoCourtReason::Unlocated { place } => {
+                let why = self
+                    .place(a, *place)
+                    .map(|p| self.problem(p))
+                    .unwrap_or_default();
+                Text::new(
+                    format!("place #{place}: {}", why.en),
+                    format!("第{place}个地点：{}", why.zh),
+                )
+            }
+            NoCourtReason::NoUnit { place } => Text::new(
+                format!(
+                    "place #{place} ({}) contains no unit",
+                    self.place_text(a, *place)
+                ),
+                format!("第{place}个地点不含区县"),
+            ),
+            NoCourtReason::AreaNotUnit { place, examples } => self.area_text(a, *place, examples),
+            NoCourtReason::NoLevel { place } => Text::new(
+                format!(
+                    "place #{place} ({}): no rule fixes the court level for a `{}` case on {}",
+                    self.place_text(a, *place),
+                    a.kind,
+                    a.date
+                ),
+                format!(
+                    "第{place}个地点：{} 无规则确定{}案件的审级",
+                    a.date,
+                    a.kind.name_zh()
+                ),
+            ),
+            NoCourtReason::NoVenue {
+                place,
+                level,
+                landing_missing,
+            } => self.no_venue(a, *place, *level, *landing_missing),
+        }
+    }
+
+    fn no_venue(&self, a: &Admitted, pno: usize, level: Level, landing: bool) -> Text {
+        let text = self.place_text(a, pno);
+        let sea = match self.place(a, pno).and_then(|p| p.loc.as_ref().ok()) {
+            Some(l) if l.at_sea => {
+                let names: Vec<&str> = l
+                    .features
+                    .iter()
+                    .filter_map(|f| self.geo.feature(f))
+                    .filter(|f| f.kind.is_sea())
+                    .map(|f| f.name.as_str())
+                    .collect();
+                format!(", at sea: {}", names.join(", "))
+            }
+            _ => String::new(),
+        };
+        Text::new(
+            format!(
+                "place #{pno} ({text}{sea}): no rule assigns a {level}-level court for a `{}` case on {}{}",
+                a.kind,
+                a.date,
+                if landing {
+                    "; for a crime at sea add the `landing` place of the defendant (CrimPL Interpretation art. 4)"
+                } else {
+                    ""
+                }
+            ),
+            format!(
+                "第{pno}个地点（{text}）：{} 无规则为{}案件指定{}法院{}",
+                a.date,
+                a.kind.name_zh(),
+                level_zh(level),
+                if landing {
+                    "；海上犯罪请补充登陆地（刑诉法解释第4条）"
+                } else {
+                    ""
+                }
+            ),
+        )
+    }
+
+    /// Why there is no court at all: the reasons joined, or that no place connects.
+    pub(crate) fn no_court(&self, a: &Admitted, reasons: &[NoCourtReason]) -> Text {
+        if reasons.is_empty() {
+            return Text::new(
+                format!("no place has a connecting role for a `{}` case", a.kind),
+                format!("没有地点具备{}案件的管辖连结点", a.kind.name_zh()),
+            );
+        }
+        let texts: Vec<Text> = reasons.iter().map(|r| self.reason(a, r)).collect();
+        Text::new(
+            texts
+                .iter()
+                .map(|t| t.en.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            texts
+                .iter()
+                .map(|t| t.zh.as_str())
+                .collect::<Vec<_>>()
+                .join("；"),
+        )
+    }
+
+    /// The relation's explanation: the relation rules' texts.
+    pub(crate) fn relation(&self, kind: crate::model::RelationKind, rules: &[String]) -> Text {
+        use crate::model::RelationKind;
+        match kind {
+            RelationKind::None => Text::new("no competent court", "无管辖法院"),
+            RelationKind::Exclusive => Text::new("one competent court", "唯一管辖法院"),
+            _ => {
+                let texts: Vec<&Text> = rules
+                    .iter()
+                    .filter_map(|id| self.rules.rule(id))
+                    .filter_map(|r| r.warning.as_ref())
+                    .collect();
+                Text::new(
+                    texts
+                        .iter()
+                        .map(|t| t.en.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    texts
+                        .iter()
+                        .map(|t| t.zh.as_str())
+                        .collect::<Vec<_>>()
+                        .join(""),
+                )
+            }
+        }
+    }
+}
