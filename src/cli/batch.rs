@@ -13,8 +13,9 @@ use std::time::Instant;
 
 use super::args::{BatchArgs, BatchFormat};
 use super::{Cli, CliError, Outcome, note};
+use crate::input::row::{CsvColumns, case_from_jsonl};
 use crate::model::Case;
-use crate::simulate::batch::{self as core, Counts, CsvColumns, Memo, Router};
+use crate::simulate::batch::{self as core, Counts, Memo, Router};
 
 /// Rows per chunk.
 pub(crate) const CHUNK: usize = 1 << 14;
@@ -183,7 +184,7 @@ impl Input {
     ) -> (String, Result<Case, String>) {
         match raw {
             Raw::Bad(e) => (format!("line-{line}"), Err(e.clone())),
-            Raw::Json(text) => core::case_from_jsonl(text, line),
+            Raw::Json(text) => case_from_jsonl(text, line),
             Raw::Csv(rec) => match columns {
                 None => (format!("line-{line}"), Err("no header".to_string())),
                 Some(c) => {

@@ -64,29 +64,12 @@ pub(super) fn run(cli: &Cli, a: &LocateArgs) -> Result<Outcome, CliError> {
 }
 
 pub(crate) fn parse_crs(s: &str) -> Result<Crs, CliError> {
-    Crs::parse(s).ok_or_else(|| {
-        CliError::Msg(format!(
-            "unknown coordinate system `{s}`{} (expected wgs84, gcj02 or bd09)",
-            crate::diagnostics::hint(s, Crs::ALL.iter().map(|c| c.name()))
-        ))
-    })
+    crate::input::place::parse_crs(s).map_err(CliError::Msg)
 }
 
 /// Parses `LON,LAT` (spaces and a full-width comma allowed).
 pub(crate) fn parse_lonlat(s: &str) -> Result<(f64, f64), CliError> {
-    let norm = s.replace('，', ",");
-    let parts: Vec<&str> = norm.split(',').map(str::trim).collect();
-    let [lon, lat] = parts.as_slice() else {
-        return Err(CliError::Msg(format!(
-            "invalid point `{s}`: expected `LON,LAT`, e.g. `121.12,31.15`"
-        )));
-    };
-    let num = |v: &str, what: &str| {
-        v.parse::<f64>().map_err(|_| {
-            CliError::Msg(format!("invalid {what} `{v}` in point `{s}`: not a number"))
-        })
-    };
-    Ok((num(lon, "longitude")?, num(lat, "latitude")?))
+    crate::input::place::parse_lonlat(s).map_err(CliError::Msg)
 }
 
 pub(crate) fn label(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
@@ -473,18 +456,9 @@ fn parse_row(
     crs: Option<&str>,
     default_crs: Crs,
 ) -> Result<(f64, f64, Crs), String> {
-    let lonv: f64 = lon
-        .parse()
-        .map_err(|_| format!("invalid longitude `{lon}` in column `lon`"))?;
-    let latv: f64 = lat
-        .parse()
-        .map_err(|_| format!("invalid latitude `{lat}` in column `lat`"))?;
-    let crs = match crs {
-        None | Some("") => default_crs,
-        Some(c) => Crs::parse(c)
-            .ok_or_else(|| format!("unknown crs `{c}` (expected wgs84, gcj02 or bd09)"))?,
-    };
-    Ok((lonv, latv, crs))
+    let crs_v = crate::input::place::parse_crs_column(crs, default_crs);
+    let (lonv, latv) = crate::input::place::parse_columns("", lon, lat, default_crs, false)?;
+    Ok((lonv, latv, crs_v?))
 }
 
 fn csv_field(s: &str, out: &mut String) {

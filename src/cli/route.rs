@@ -37,20 +37,7 @@ fn explain_lang(l: Lang) -> explain::Lang {
 }
 
 fn flag_place(role: Role, v: &str, crs: crate::spatial::Crs) -> Result<Place, CliError> {
-    let looks_point = v.contains(',') || v.contains('，');
-    let spec = if looks_point {
-        let (lon, lat) = super::locate::parse_lonlat(v)?;
-        PlaceSpec::At { lon, lat, crs }
-    } else if v.bytes().all(|b| b.is_ascii_digit()) {
-        PlaceSpec::Code(v.to_string())
-    } else {
-        PlaceSpec::Address(v.to_string())
-    };
-    Ok(Place {
-        role,
-        spec,
-        address_check: None,
-    })
+    crate::input::place::place_from_flag(role, v, crs).map_err(CliError::Msg)
 }
 
 fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {

@@ -565,7 +565,7 @@ async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
                         ));
                     }
                 },
-                Value::String(s) => parse_lonlat(s).ok_or_else(|| {
+                Value::String(s) => crate::input::place::lonlat_opt(s).ok_or_else(|| {
                     bad(
                         "at",
                         format!("invalid point `{s}`: expected `LON,LAT`, e.g. `121.12,31.15`"),
@@ -580,15 +580,9 @@ async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
             };
             let crs = match obj.get("crs") {
                 None | Some(Value::Null) => Crs::Wgs84,
-                Some(Value::String(s)) => Crs::parse(s).ok_or_else(|| {
-                    bad(
-                        "crs",
-                        format!(
-                            "unknown coordinate system `{s}`{} (expected wgs84, gcj02 or bd09)",
-                            crate::diagnostics::hint(s, Crs::ALL.iter().map(|c| c.name()))
-                        ),
-                    )
-                })?,
+                Some(Value::String(s)) => {
+                    crate::input::place::parse_crs(s).map_err(|m| bad("crs", m))?
+                }
                 Some(_) => {
                     return Err(bad(
                         "crs",
@@ -644,13 +638,6 @@ async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
             ),
         )),
     }
-}
-
-/// `LON,LAT` with an ASCII or full-width comma.
-fn parse_lonlat(s: &str) -> Option<(f64, f64)> {
-    let norm = s.replace('，', ",");
-    let (a, b) = norm.split_once(',')?;
-    Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
 }
 
 /// Waits for SIGTERM or Ctrl-C.

@@ -5,6 +5,9 @@
 
 use serde::Deserialize;
 
+pub mod place;
+pub mod row;
+
 use crate::diagnostics::{did_you_mean, snippet};
 use crate::model::{
     AdminSubject, AgencyLevel, Case, CaseKind, Date, Investigator, MaxPenalty, Place, PlaceSpec,
