@@ -31,7 +31,7 @@ fn route_flag_form_text_and_exit_code() {
             "--kind",
             "criminal",
             "--conduct",
-            "121.12,31.15",
+            "121.55,31.22",
             "--date",
             "2024-05-01",
         ])
