@@ -146,14 +146,15 @@ fn demo_zone_three_in_one_changes_what_it_should() {
             courts(&base, kind, "310118", "2024-06-01")
         );
     }
-    // What actually moves: Qingpu's criminal and administrative cases.
+    // Since the 2019-12 joint rule and 1+4 three-in-one the baseline already gives Qingpu its
+    // own court for criminal and administrative cases (issue 11 evidence).
     assert_eq!(
         courts(&base, CaseKind::Criminal, "310118", after),
-        ["sh-railway"]
+        ["basic-310118"]
     );
     assert_eq!(
         courts(&base, CaseKind::Administrative, "310118", after),
-        ["basic-310112"]
+        ["basic-310118"]
     );
     let d = sc.route(
         &Case::simple(
@@ -245,9 +246,14 @@ fn shanghai_three_in_one_gives_each_court_its_territory() {
             courts(&base, kind, "320583", after)
         );
     }
-    // Retired rules still apply before the date.
+    // Retired rules still apply before the date (Jinshan crimes: the Jinshan court under the
+    // 2019-12 joint rule, SH-2020-CRIM-LOCAL, which the scenario does not retire).
     assert_eq!(
         courts(&sc, CaseKind::Criminal, "310116", "2024-06-01"),
+        ["basic-310116"]
+    );
+    assert_eq!(
+        courts(&sc, CaseKind::Criminal, "310115", "2024-06-01"),
         ["sh-railway"]
     );
 }
@@ -414,9 +420,9 @@ fn batch_csv_end_to_end_with_bad_rows() {
             .unwrap_or_else(|| panic!("no row {id}"))
             .clone()
     };
-    assert_eq!(&by("qp-crim")[2], "上海铁路运输法院");
+    assert_eq!(&by("qp-crim")[2], "上海市青浦区人民法院");
     assert_eq!(&by("qp-civ")[2], "上海市青浦区人民法院");
-    assert_eq!(&by("qp-adm")[2], "上海市闵行区人民法院");
+    assert_eq!(&by("qp-adm")[2], "上海市青浦区人民法院");
     assert_eq!(&by("wj")[2], "苏州市吴江区人民法院");
     for (id, needle) in [
         ("bad-kind", "did you mean `criminal`"),
@@ -476,7 +482,7 @@ fn batch_jsonl_end_to_end_with_a_malformed_line() {
         .collect();
     assert_eq!(lines.len(), 5, "the blank line is not a row");
     assert_eq!(lines[0]["case_id"], "a");
-    assert_eq!(lines[0]["competent"][0]["court"]["id"], "sh-railway");
+    assert_eq!(lines[0]["competent"][0]["court"]["id"], "basic-310118");
     assert_eq!(lines[1]["relation"]["kind"], "cross_province");
     assert_eq!(lines[2]["status"], "error");
     assert_eq!(lines[2]["case_id"], "line-3");

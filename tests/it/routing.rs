@@ -267,8 +267,8 @@ fn shanghai_alternative_reading_is_a_warning_not_the_answer() {
         Date::parse("2024-05-01"),
     );
     let d = engine().route(&case, Date::parse("2026-01-01").unwrap());
-    assert_eq!(d.court_ids(), ["sh-railway"]);
-    assert!(d.warnings.iter().any(|w| w.code == "alternative_reading" && w.rule.as_deref() == Some("SH-14-BASIC-QP")));
+    assert_eq!(d.court_ids(), ["basic-310118"]);
+    assert!(d.warnings.iter().any(|w| w.code == "alternative_reading" && w.rule.as_deref() == Some("SH-QP2020-ALT-CRIM")));
 }
 
 #[test]
