@@ -146,14 +146,15 @@ fn demo_zone_three_in_one_changes_what_it_should() {
             courts(&base, kind, "310118", "2024-06-01")
         );
     }
-    // What actually moves: Qingpu's criminal and administrative cases.
+    // Since the 2019-12 joint rule and 1+4 three-in-one the baseline already gives Qingpu its
+    // own court for criminal and administrative cases (issue 11 evidence).
     assert_eq!(
         courts(&base, CaseKind::Criminal, "310118", after),
-        ["sh-railway"]
+        ["basic-310118"]
     );
     assert_eq!(
         courts(&base, CaseKind::Administrative, "310118", after),
-        ["basic-310112"]
+        ["basic-310118"]
     );
     let d = sc
         .route(
@@ -257,9 +258,14 @@ fn shanghai_three_in_one_gives_each_court_its_territory() {
             courts(&base, kind, "320583", after)
         );
     }
-    // Retired rules still apply before the date.
+    // Retired rules still apply before the date (Jinshan crimes: the Jinshan court under the
+    // 2019-12 joint rule, SH-2020-CRIM-LOCAL, which the scenario does not retire).
     assert_eq!(
         courts(&sc, CaseKind::Criminal, "310116", "2024-06-01"),
+        ["basic-310116"]
+    );
+    assert_eq!(
+        courts(&sc, CaseKind::Criminal, "310115", "2024-06-01"),
         ["sh-railway"]
     );
 }
@@ -426,9 +432,9 @@ fn batch_csv_end_to_end_with_bad_rows() {
             .unwrap_or_else(|| panic!("no row {id}"))
             .clone()
     };
-    assert_eq!(&by("qp-crim")[2], "上海铁路运输法院");
+    assert_eq!(&by("qp-crim")[2], "上海市青浦区人民法院");
     assert_eq!(&by("qp-civ")[2], "上海市青浦区人民法院");
-    assert_eq!(&by("qp-adm")[2], "上海市闵行区人民法院");
+    assert_eq!(&by("qp-adm")[2], "上海市青浦区人民法院");
     assert_eq!(&by("wj")[2], "苏州市吴江区人民法院");
     for (id, needle) in [
         ("bad-kind", "did you mean `criminal`"),
@@ -488,7 +494,7 @@ fn batch_jsonl_end_to_end_with_a_malformed_line() {
         .collect();
     assert_eq!(lines.len(), 5, "the blank line is not a row");
     assert_eq!(lines[0]["case_id"], "a");
-    assert_eq!(lines[0]["competent"][0]["court"]["id"], "sh-railway");
+    assert_eq!(lines[0]["competent"][0]["court"]["id"], "basic-310118");
     assert_eq!(lines[1]["relation"]["kind"], "cross_province");
     assert_eq!(lines[2]["status"], "error");
     assert_eq!(lines[2]["case_id"], "line-3");
@@ -586,7 +592,9 @@ fn generate_batch_and_simulate_are_deterministic_and_consistent() {
     assert_eq!(std::fs::read(&j1).unwrap(), std::fs::read(&j2).unwrap());
 
     // Simulate.
-    let scen = scenario_path("demo-zone-three-in-one");
+    // The single-court scenario: since the 2019-12 joint rule the baseline already gives
+    // Qingpu its own three-in-one court, so the three-in-one scenario changes nothing there.
+    let scen = scenario_path("demo-zone-single-court");
     let rep = d.join("report");
     let out = bin()
         .arg("simulate")
@@ -633,11 +641,11 @@ fn generate_batch_and_simulate_are_deterministic_and_consistent() {
 
     // Independent count of changed cases: route every case under both rule sets directly.
     let base = engine_with(None);
-    let sc = engine_with(Some("demo-zone-three-in-one"));
+    let sc = engine_with(Some("demo-zone-single-court"));
     let today = day("2026-01-01");
     let mut rdr = csv::Reader::from_path(&pop).unwrap();
     let mut changed = 0;
-    let mut qingpu_criminal = 0;
+    let mut zone_criminal = 0;
     for r in rdr.records() {
         let r = r.unwrap();
         let kind = CaseKind::parse(&r[1]).unwrap();
@@ -659,13 +667,13 @@ fn generate_batch_and_simulate_are_deterministic_and_consistent() {
         if a.court_ids() != b.court_ids() {
             changed += 1;
             if kind == CaseKind::Criminal {
-                assert_eq!(b.court_ids(), ["basic-310118"]);
-                qingpu_criminal += 1;
+                assert_eq!(b.court_ids(), ["basic-320509"]);
+                zone_criminal += 1;
             }
         }
     }
     assert!(
-        changed > 0 && qingpu_criminal > 0,
+        changed > 0 && zone_criminal > 0,
         "the population must exercise the scenario"
     );
     let changes = std::fs::read_to_string(rep.join("changes.csv")).unwrap();
@@ -676,7 +684,7 @@ fn generate_batch_and_simulate_are_deterministic_and_consistent() {
         "{md}"
     );
     assert!(
-        md.contains("SC-DZ3-QP") && md.contains("SH-QP2020-CRIM"),
+        md.contains("SC-DZ1-ALL") && md.contains("SH-2020-CRIM-LOCAL"),
         "rules responsible are named"
     );
     assert!(

@@ -31,7 +31,7 @@ fn route_flag_form_text_and_exit_code() {
             "--kind",
             "criminal",
             "--conduct",
-            "121.12,31.15",
+            "121.55,31.22",
             "--date",
             "2024-05-01",
         ])
@@ -275,8 +275,8 @@ fn shanghai_alternative_reading_is_a_warning_not_the_answer() {
     let d = engine()
         .route(&case, Date::parse("2026-01-01").unwrap(), "t")
         .unwrap();
-    assert_eq!(d.court_ids(), ["sh-railway"]);
-    assert!(d.warnings.iter().any(|w| w.code == "alternative_reading" && w.rule.as_deref() == Some("SH-14-BASIC-QP")));
+    assert_eq!(d.court_ids(), ["basic-310118"]);
+    assert!(d.warnings.iter().any(|w| w.code == "alternative_reading" && w.rule.as_deref() == Some("SH-QP2020-ALT-CRIM")));
 }
 
 #[test]
