@@ -302,6 +302,8 @@ TRIBUNALS = {
     "basic-320509": [tribunal("fenhu", "长三角生态绿色一体化发展示范区吴江汾湖法庭",
                               "Wujiang Fenhu Tribunal of the Yangtze River Delta Eco-Green "
                               "Integrated Development Demonstration Zone", "2023-09-08")],
+    "basic-320412": [tribunal("gehu", "滆湖环境资源法庭",
+                              "Gehu Environmental Resources Tribunal", "2024-07-02")],
     "basic-330127": [tribunal("qiandaohu", "千岛湖环境资源法庭",
                               "Qiandao Lake Environmental Resources Tribunal", "2020-12-16")],
     "inter-340100": [tribunal("hefei-env", "环境资源法庭", "Environmental Resources Tribunal")],
