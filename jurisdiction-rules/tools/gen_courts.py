@@ -82,6 +82,9 @@ KNOWN_SOURCES = {
     "ZJ-NTH-2019b", "ZJ-HZ-RMFYB", "ZJ-QDH-2024", "ZJ-OUJIANG", "ZJ-HZ-ADM-2021",
     "ZJ-YZ-2013", "DZ-12TRIB", "DZ-6CITY-2020", "AH-HUAI-2025", "AH-JZ-2022",
 }
+# Evidence-research source keys (issue 11; the Jiangsu/Anhui block of sources.yaml) that a
+# court record may also cite.
+KNOWN_SOURCES |= {"JS-TZ-2016", "JS-TZ-2019"}
 
 # ---------------------------------------------------------------------------
 # Romanisation. pypinyin is right for most names; these stems were checked by
@@ -302,6 +305,8 @@ TRIBUNALS = {
     "basic-320509": [tribunal("fenhu", "长三角生态绿色一体化发展示范区吴江汾湖法庭",
                               "Wujiang Fenhu Tribunal of the Yangtze River Delta Eco-Green "
                               "Integrated Development Demonstration Zone", "2023-09-08")],
+    "basic-320412": [tribunal("gehu", "滆湖环境资源法庭",
+                              "Gehu Environmental Resources Tribunal", "2024-07-02")],
     "basic-330127": [tribunal("qiandaohu", "千岛湖环境资源法庭",
                               "Qiandao Lake Environmental Resources Tribunal", "2020-12-16")],
     "inter-340100": [tribunal("hefei-env", "环境资源法庭", "Environmental Resources Tribunal")],
@@ -421,6 +426,13 @@ SPECIAL = [
          appeal="inter-321100", confidence="confirmed", sources=["JS-ZJ-2024", "ZF-COURTS"],
          note="the zone has no own adcode (seat Jingkou per ZF-COURTS); jurisdiction of its Beigushan "
               "env tribunal uncertain"),
+    dict(id="tz-yyzone", name_zh="泰州医药高新技术产业开发区人民法院",
+         name_en="Taizhou Medical High-tech Industrial Development Zone People's Court",
+         level="basic", special="development_zone", province="320000", seat_unit="321202",
+         appeal="inter-321200", confidence="uncertain", sources=["JS-TZ-2019", "JS-TZ-2016"],
+         note="tried Taizhou environmental crimes before 9+1 (2018 Jingjiang eel-fry case; the zone's "
+              "procuratorate prosecuted the 2016 Jingjiang toxic-land case); the zone has no own adcode, "
+              "seat Hailing assumed (not sourced)"),
 ]
 
 # ---------------------------------------------------------------------------
