@@ -15,7 +15,9 @@ pub use decision::{decision, no_court_reason_en};
 
 use crate::eval::{Admitted, Engine};
 use crate::input::CaseError;
-use crate::model::{Case, Confidence, Date, Decision, Outcome, RelationKind, Status};
+use crate::model::{
+    Case, Competent, Confidence, Date, Decision, Ground, Outcome, RelationKind, Status,
+};
 
 impl Engine {
     /// The decision of an admitted case from its outcome.
@@ -45,6 +47,43 @@ pub enum Lang {
 pub fn render_text(d: &Decision, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let mut s = String::new();
+    header(&mut s, d, zh);
+    for (i, c) in d.competent.iter().enumerate() {
+        court(&mut s, i + 1, c, zh);
+        for g in &c.grounds {
+            ground(&mut s, g, zh);
+        }
+    }
+    relation(&mut s, d, zh);
+    if !d.warnings.is_empty() {
+        let _ = writeln!(s, "{}", if zh { "提示：" } else { "warnings:" });
+        for w in &d.warnings {
+            let _ = writeln!(
+                s,
+                "  - [{}] {}",
+                w.code,
+                if zh { &w.message.zh } else { &w.message.en }
+            );
+        }
+    }
+    if zh {
+        let _ = writeln!(
+            s,
+            "规则版本 {}；地理数据 {}",
+            d.rules_version, d.geodata_version
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "rules {}; geodata {}",
+            d.rules_version, d.geodata_version
+        );
+    }
+    s
+}
+
+/// The case line and the status line.
+fn header(s: &mut String, d: &Decision, zh: bool) {
     let id = d
         .case_id
         .as_deref()
@@ -86,127 +125,107 @@ pub fn render_text(d: &Decision, lang: Lang) -> String {
             }
         }
     }
-    for (i, c) in d.competent.iter().enumerate() {
-        let n = i + 1;
-        if zh {
-            let _ = writeln!(s, "{n}. {}（{}）", c.court.name_zh, c.court.id);
-            if let Some(t) = &c.tribunal {
-                let _ = writeln!(s, "   审判庭：{}", t.name_zh);
-            }
-            if let Some(a) = &c.appeal_court {
-                let _ = writeln!(s, "   上诉法院：{}", a.name_zh);
-            }
-        } else {
-            let _ = writeln!(
-                s,
-                "{n}. {} {} [{}]",
-                c.court.name_zh, c.court.name_en, c.court.id
-            );
-            if let Some(t) = &c.tribunal {
-                let _ = writeln!(s, "   tribunal: {} {}", t.name_zh, t.name_en);
-            }
-            if let Some(a) = &c.appeal_court {
-                let _ = writeln!(s, "   appeal:   {} {}", a.name_zh, a.name_en);
-            }
+}
+
+/// One competent court: name, tribunal, appeal court.
+fn court(s: &mut String, n: usize, c: &Competent, zh: bool) {
+    if zh {
+        let _ = writeln!(s, "{n}. {}（{}）", c.court.name_zh, c.court.id);
+        if let Some(t) = &c.tribunal {
+            let _ = writeln!(s, "   审判庭：{}", t.name_zh);
         }
-        for g in &c.grounds {
-            let place = match (&g.unit, &g.feature) {
-                (Some(u), _) => format!("{} {}", u.adcode, u.name),
-                (None, Some(f)) => f.clone(),
-                _ => g.place_text.clone(),
-            };
-            let sources: Vec<&str> = g.sources.iter().map(|s| s.key.as_str()).collect();
-            let unc = g.confidence == Confidence::Uncertain;
-            if zh {
-                let _ = writeln!(
-                    s,
-                    "   依据：第{}个地点（{}{}，{}）→ {}：{}{}",
-                    g.place,
-                    g.factor.name_zh(),
-                    if g.subsidiary {
-                        "，更为适宜时"
-                    } else {
-                        ""
-                    },
-                    place,
-                    g.rules.join(" + "),
-                    g.summary.zh,
-                    if unc { "〔不确定〕" } else { "" }
-                );
-                let _ = writeln!(s, "         来源：{}", sources.join("、"));
-            } else {
-                let _ = writeln!(
-                    s,
-                    "   ground: place #{} ({}{}: {}) at {} level → {}: {}{}",
-                    g.place,
-                    g.factor,
-                    if g.subsidiary {
-                        ", if more suitable"
-                    } else {
-                        ""
-                    },
-                    place,
-                    g.level,
-                    g.rules.join(" + "),
-                    g.summary.en,
-                    if unc { " [uncertain]" } else { "" }
-                );
-                let _ = writeln!(s, "           sources: {}", sources.join(", "));
-            }
+        if let Some(a) = &c.appeal_court {
+            let _ = writeln!(s, "   上诉法院：{}", a.name_zh);
+        }
+    } else {
+        let _ = writeln!(
+            s,
+            "{n}. {} {} [{}]",
+            c.court.name_zh, c.court.name_en, c.court.id
+        );
+        if let Some(t) = &c.tribunal {
+            let _ = writeln!(s, "   tribunal: {} {}", t.name_zh, t.name_en);
+        }
+        if let Some(a) = &c.appeal_court {
+            let _ = writeln!(s, "   appeal:   {} {}", a.name_zh, a.name_en);
         }
     }
-    if matches!(
-        d.relation.kind,
-        RelationKind::Concurrent | RelationKind::CrossProvince
-    ) {
-        let label = match (d.relation.kind, zh) {
-            (RelationKind::CrossProvince, true) => "跨省并存管辖",
-            (RelationKind::CrossProvince, false) => "concurrent, across provinces",
-            (_, true) => "并存管辖",
-            (_, false) => "concurrent",
-        };
-        let text = if zh {
-            &d.relation.text.zh
-        } else {
-            &d.relation.text.en
-        };
-        if zh {
-            let _ = writeln!(
-                s,
-                "法院关系：{label}（{}）。{text}",
-                d.relation.rules.join("、")
-            );
-        } else {
-            let _ = writeln!(
-                s,
-                "relation: {label} ({}). {text}",
-                d.relation.rules.join(", ")
-            );
-        }
-    }
-    if !d.warnings.is_empty() {
-        let _ = writeln!(s, "{}", if zh { "提示：" } else { "warnings:" });
-        for w in &d.warnings {
-            let _ = writeln!(
-                s,
-                "  - [{}] {}",
-                w.code,
-                if zh { &w.message.zh } else { &w.message.en }
-            );
-        }
-    }
+}
+
+/// One ground of a court, with its sources.
+fn ground(s: &mut String, g: &Ground, zh: bool) {
+    let place = match (&g.unit, &g.feature) {
+        (Some(u), _) => format!("{} {}", u.adcode, u.name),
+        (None, Some(f)) => f.clone(),
+        _ => g.place_text.clone(),
+    };
+    let sources: Vec<&str> = g.sources.iter().map(|s| s.key.as_str()).collect();
+    let unc = g.confidence == Confidence::Uncertain;
     if zh {
         let _ = writeln!(
             s,
-            "规则版本 {}；地理数据 {}",
-            d.rules_version, d.geodata_version
+            "   依据：第{}个地点（{}{}，{}）→ {}：{}{}",
+            g.place,
+            g.factor.name_zh(),
+            if g.subsidiary {
+                "，更为适宜时"
+            } else {
+                ""
+            },
+            place,
+            g.rules.join(" + "),
+            g.summary.zh,
+            if unc { "〔不确定〕" } else { "" }
+        );
+        let _ = writeln!(s, "         来源：{}", sources.join("、"));
+    } else {
+        let _ = writeln!(
+            s,
+            "   ground: place #{} ({}{}: {}) at {} level → {}: {}{}",
+            g.place,
+            g.factor,
+            if g.subsidiary {
+                ", if more suitable"
+            } else {
+                ""
+            },
+            place,
+            g.level,
+            g.rules.join(" + "),
+            g.summary.en,
+            if unc { " [uncertain]" } else { "" }
+        );
+        let _ = writeln!(s, "           sources: {}", sources.join(", "));
+    }
+}
+
+/// The relation line, for several courts.
+fn relation(s: &mut String, d: &Decision, zh: bool) {
+    if !matches!(
+        d.relation.kind,
+        RelationKind::Concurrent | RelationKind::CrossProvince
+    ) {
+        return;
+    }
+    let label = match (d.relation.kind, zh) {
+        (RelationKind::CrossProvince, true) => "跨省并存管辖",
+        (RelationKind::CrossProvince, false) => "concurrent, across provinces",
+        (_, true) => "并存管辖",
+        (_, false) => "concurrent",
+    };
+    if zh {
+        let _ = writeln!(
+            s,
+            "法院关系：{label}（{}）。{}",
+            d.relation.rules.join("、"),
+            d.relation.text.zh
         );
     } else {
         let _ = writeln!(
             s,
-            "rules {}; geodata {}",
-            d.rules_version, d.geodata_version
+            "relation: {label} ({}). {}",
+            d.relation.rules.join(", "),
+            d.relation.text.en
         );
     }
-    s
 }

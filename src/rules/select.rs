@@ -289,9 +289,9 @@ fn pick<'r>(
     }
 }
 
-/// The deciding courts for a combination with default case attributes: the unconditional
-/// rules at the top unconditional priority, as (court id, rule id), sorted. Used by
-/// `validate` and `rules diff`; equal to what `decide` gives a case with no attributes set.
+/// The deciding courts for a combination with default case attributes (no attribute set;
+/// marine only at sea), as (court id, rule id), sorted. Used by `validate` and `rules diff`;
+/// equal to what `decide` gives such a case (a property test checks it).
 pub fn default_winners(
     rules: &RuleSet,
     geo: &Geodata,
@@ -300,8 +300,13 @@ pub fn default_winners(
     date: Date,
     t: Target<'_>,
 ) -> Vec<(String, String)> {
+    let attrs = Attributes::default();
+    let cx = CaseCtx {
+        attrs: &attrs,
+        marine: matches!(t, Target::Sea(_)),
+    };
     let cands = venue_candidates(rules, geo, kind, level, date, t, RuleStatus::Baseline);
-    let mut out: Vec<(String, String)> = winners(cands, is_unconditional)
+    let mut out: Vec<(String, String)> = winners(cands, |r| when_matches(r, &cx))
         .into_iter()
         .map(|(r, c)| (c.id.clone(), r.id.clone()))
         .collect();

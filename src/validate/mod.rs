@@ -149,8 +149,8 @@ fn is_conditional(r: &Rule) -> bool {
     !is_unconditional(r)
 }
 
-/// The deciding courts for a combination with default case attributes: the unconditional
-/// rules at the top unconditional priority, as (court id, rule id). Used by `diff`.
+/// The deciding courts for a combination with default case attributes, as (court id, rule
+/// id). Used by `diff`.
 pub fn decide(
     rules: &RuleSet,
     geo: &Geodata,

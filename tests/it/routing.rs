@@ -276,7 +276,9 @@ fn shanghai_alternative_reading_is_a_warning_not_the_answer() {
         .route(&case, Date::parse("2026-01-01").unwrap(), "t")
         .unwrap();
     assert_eq!(d.court_ids(), ["basic-310118"]);
-    assert!(d.warnings.iter().any(|w| w.code == "alternative_reading" && w.rule.as_deref() == Some("SH-QP2020-ALT-CRIM")));
+    assert!(d.warnings.iter().any(
+        |w| w.code == "alternative_reading" && w.rule.as_deref() == Some("SH-QP2020-ALT-CRIM")
+    ));
 }
 
 #[test]

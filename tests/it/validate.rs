@@ -322,3 +322,42 @@ fn a_territory_naming_a_unit_before_it_existed_is_dangling() {
         f.message
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+    /// The validator and the router apply one precedence law (`rules::select`): for a case
+    /// with default attributes at one unit, the courts and assigning rules `validate` predicts
+    /// are exactly those `decide` gives.
+    #[test]
+    fn validate_and_decide_agree_on_the_winning_rules(
+        unit in 0usize..305,
+        kind in 0usize..7,
+        days in 0i32..4748,
+    ) {
+        use ecojuris::model::{Case, PlaceSpec, Role};
+        let e = engine();
+        let Some(u) = e.geo().units().get(unit) else { return Ok(()) };
+        let kind = CaseKind::ALL[kind];
+        let date = Date::from_days(Date::parse("2014-01-01").unwrap().days() + days);
+        let role = match kind {
+            CaseKind::Administrative | CaseKind::AdministrativePublicInterest => Role::Agency,
+            _ => Role::Conduct,
+        };
+        let case = Case::simple(kind, role, PlaceSpec::Code(u.adcode.clone()), Some(date));
+        let Ok(a) = e.admit(&case, date, "prop") else { return Ok(()) };
+        let o = e.decide(&a);
+        let Some(level) = o.competent.first().and_then(|c| c.grounds.first()).map(|g| g.level) else {
+            return Ok(());
+        };
+        let mut got: Vec<(String, String)> = o
+            .competent
+            .iter()
+            .flat_map(|c| c.grounds.iter().map(move |g| (c.court.clone(), g.rule.clone())))
+            .collect();
+        got.sort();
+        got.dedup();
+        let want = ecojuris::validate::decide(e.rules(), e.geo(), kind, level, date, unit);
+        proptest::prop_assert_eq!(got, want, "{} {} {}", u.adcode, kind, date);
+    }
+}
