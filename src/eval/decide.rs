@@ -379,10 +379,12 @@ impl Ctx<'_> {
         // The court's own facts (seat, name) do not make the assignment uncertain.
         let mut confidence = p.rule.confidence.max(lvl_rule.confidence);
         for id in &rules {
-            if let Some(r) = self.engine.rules.rule(id)
-                && r.confidence == Confidence::Uncertain
-            {
-                confidence = Confidence::Uncertain;
+            let Some(r) = self.engine.rules.rule(id) else {
+                continue;
+            };
+            // The weakest of every contributing rule (corroborated included).
+            confidence = confidence.max(r.confidence);
+            if r.confidence == Confidence::Uncertain {
                 warnings.push(WarningKind::UncertainRule { rule: r.id.clone() });
             }
         }

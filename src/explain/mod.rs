@@ -160,7 +160,11 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
         _ => g.place_text.clone(),
     };
     let sources: Vec<&str> = g.sources.iter().map(|s| s.key.as_str()).collect();
-    let unc = g.confidence == Confidence::Uncertain;
+    let mark = |unc: &'static str, cor: &'static str| match g.confidence {
+        Confidence::Uncertain => unc,
+        Confidence::Corroborated => cor,
+        Confidence::Confirmed => "",
+    };
     if zh {
         let _ = writeln!(
             s,
@@ -175,7 +179,7 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
             place,
             g.rules.join(" + "),
             g.summary.zh,
-            if unc { "〔不确定〕" } else { "" }
+            mark("〔不确定〕", "〔有实际案例佐证，未见文件依据〕")
         );
         let _ = writeln!(s, "         来源：{}", sources.join("、"));
     } else {
@@ -193,7 +197,10 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
             g.level,
             g.rules.join(" + "),
             g.summary.en,
-            if unc { " [uncertain]" } else { "" }
+            mark(
+                " [uncertain]",
+                " [corroborated by real cases, no document found]"
+            )
         );
         let _ = writeln!(s, "           sources: {}", sources.join(", "));
     }

@@ -29,6 +29,8 @@ pub struct Attributes {
     pub investigated_by: Option<super::Investigator>,
     /// Who brings the suit.
     pub brought_by: Option<super::Plaintiff>,
+    /// The case names an incident (`incident_id`).
+    pub has_incident: bool,
 }
 
 impl Attributes {
@@ -43,6 +45,7 @@ impl Attributes {
             ship_source: case.ship_source,
             investigated_by: case.investigated_by,
             brought_by: case.brought_by,
+            has_incident: case.incident_id.is_some(),
         }
     }
 

@@ -74,6 +74,9 @@ pub fn when_matches(r: &Rule, cx: &CaseCtx<'_>) -> bool {
     {
         return false;
     }
+    if w.incident.is_some_and(|x| x != c.has_incident) {
+        return false;
+    }
     true
 }
 
