@@ -8,6 +8,7 @@ pub mod cases;
 pub mod cli;
 pub mod diagnostics;
 pub mod eval;
+pub mod evidence;
 pub mod explain;
 pub mod input;
 pub mod model;

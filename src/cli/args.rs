@@ -65,6 +65,9 @@ pub enum Command {
     Courts(CourtsArgs),
     /// Run golden routing cases (`jurisdiction-rules/tests` by default).
     Test(TestArgs),
+    /// Route the real adjudicated cases (`jurisdiction-rules/evidence`, embedded by default)
+    /// and report match and exact match by province, kind and year, and every miss.
+    Evidence(EvidenceArgs),
     /// Serve the JSON API and the intake web page over HTTP.
     Serve(ServeArgs),
     /// Check the rule set: gaps, overlaps, shadowed rules, dangling references, dates and
@@ -200,6 +203,16 @@ pub struct TestArgs {
     pub today: Option<String>,
 }
 
+/// `ecojuris evidence`.
+#[derive(Debug, clap::Args)]
+pub struct EvidenceArgs {
+    /// Directory of evidence files (default: the embedded `jurisdiction-rules/evidence`).
+    pub dir: Option<PathBuf>,
+    /// Also list every matched case, not only the misses.
+    #[arg(long)]
+    pub all: bool,
+}
+
 /// `ecojuris serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -220,6 +233,10 @@ pub struct ValidateArgs {
     /// Validate the rule set with this scenario applied.
     #[arg(long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
+    /// Real adjudicated cases to check the rules against (default: the embedded
+    /// `jurisdiction-rules/evidence`).
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
 }
 
 /// Rule-set subcommands.

@@ -5,6 +5,7 @@
 mod address;
 mod args;
 mod batch;
+mod evidence;
 mod locate;
 mod route;
 mod serve;
@@ -73,6 +74,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
         Command::Route(a) => route::run_route(cli, a),
         Command::Courts(a) => route::run_courts(cli, a),
         Command::Test(a) => route::run_test(cli, a),
+        Command::Evidence(a) => evidence::run(cli, a),
         Command::Validate(a) => validate::run_validate(cli, a),
         Command::Rules {
             command: args::RulesCommand::Diff(a),

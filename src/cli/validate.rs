@@ -7,7 +7,7 @@ use super::{Cli, CliError, Outcome, load_geodata, out, to_json};
 use crate::model::Date;
 use crate::rules::{RuleFiles, RuleSet};
 use crate::spatial::Geodata;
-use crate::validate::{self, FindingKind};
+use crate::validate::{self, Finding, FindingKind};
 
 fn files_for(
     dir: Option<&std::path::Path>,
@@ -53,10 +53,15 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
         }
     };
     let t = std::time::Instant::now();
-    let report = validate::validate(&rules, &geo);
+    let mut report = validate::validate(&rules, &geo);
     let took = t.elapsed();
+    let evidence = evidence_check(cli, &files, &rules, a)?;
+    report.findings.extend(evidence.findings.iter().cloned());
     match cli.format {
-        Format::Json => out(&to_json(&report))?,
+        Format::Json => out(&to_json(&ValidateOut {
+            report: &report,
+            evidence: &evidence.summary,
+        }))?,
         Format::Text => {
             let mut s = String::new();
             for f in &report.findings {
@@ -67,6 +72,7 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
                     FindingKind::Dangling => "dangling",
                     FindingKind::Date => "date",
                     FindingKind::Provenance => "provenance",
+                    FindingKind::Contradicted => "contradicted",
                 };
                 let _ = writeln!(s, "{kind}: {}", f.message);
                 if let Some(c) = &f.counter_example {
@@ -77,6 +83,32 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
                     for line in c.lines() {
                         let _ = writeln!(s, "  {line}");
                     }
+                }
+            }
+            let e = &evidence.summary;
+            if let Some(err) = &e.error {
+                let _ = writeln!(s, "evidence: not checked: {err}");
+            } else {
+                let _ = writeln!(
+                    s,
+                    "evidence: {} real case(s); {} rule(s) supported by at least one; {} not supported by any real case (info): {}",
+                    e.cases,
+                    e.support.len(),
+                    e.unsupported.len(),
+                    if e.unsupported.is_empty() {
+                        "none".to_string()
+                    } else {
+                        e.unsupported.join(", ")
+                    }
+                );
+                for c in e.contradicted.iter().filter(|c| c.unexplained.is_empty()) {
+                    let _ = writeln!(
+                        s,
+                        "evidence: `{}` gave another court than the real one in {} case(s) explained by a known exception (info): {}",
+                        c.rule,
+                        c.explained.len(),
+                        c.explained.join(", ")
+                    );
                 }
             }
             let _ = writeln!(
@@ -96,6 +128,106 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
         Outcome::Ok
     } else {
         Outcome::Negative
+    })
+}
+
+/// What the real cases say about the rules (`validate` JSON field `evidence`).
+#[derive(Debug, Default, serde::Serialize)]
+struct EvidenceSummary {
+    /// Evidence cases routed.
+    cases: usize,
+    /// Rule id → number of real cases whose court the rule helped to give.
+    support: std::collections::BTreeMap<String, usize>,
+    /// Baseline scope and venue rules no real case supports.
+    unsupported: Vec<String>,
+    /// Rules real cases contradict (with unexplained and explained case ids).
+    contradicted: Vec<crate::evidence::Contradiction>,
+    /// Why the evidence could not be checked (a file does not parse).
+    error: Option<String>,
+}
+
+struct EvidenceCheck {
+    summary: EvidenceSummary,
+    findings: Vec<Finding>,
+}
+
+#[derive(serde::Serialize)]
+struct ValidateOut<'a> {
+    #[serde(flatten)]
+    report: &'a validate::Report,
+    evidence: &'a EvidenceSummary,
+}
+
+/// Routes the evidence set (embedded, or `--evidence DIR`) under the validated rules.
+fn evidence_check(
+    cli: &Cli,
+    files: &RuleFiles,
+    rules: &RuleSet,
+    a: &ValidateArgs,
+) -> Result<EvidenceCheck, CliError> {
+    let loaded = match &a.evidence {
+        Some(d) => crate::evidence::load_dir(d),
+        None => crate::evidence::embedded(),
+    };
+    let loaded = match loaded {
+        Ok(l) => l,
+        Err(e) => {
+            return Ok(EvidenceCheck {
+                summary: EvidenceSummary {
+                    error: Some(e),
+                    ..EvidenceSummary::default()
+                },
+                findings: Vec::new(),
+            });
+        }
+    };
+    let engine = crate::eval::Engine::load(load_geodata(cli)?, files)
+        .map_err(|e| CliError::Msg(e.to_string()))?;
+    let run = crate::evidence::run(&engine, &loaded);
+    let support = crate::evidence::support_counts(&run);
+    let unsupported = rules
+        .rules
+        .iter()
+        .filter(|r| {
+            r.status == crate::rules::RuleStatus::Baseline
+                && matches!(
+                    r.stage,
+                    crate::rules::Stage::Scope | crate::rules::Stage::Venue
+                )
+                && !support.contains_key(&r.id)
+        })
+        .map(|r| r.id.clone())
+        .collect();
+    let contradicted = crate::evidence::contradictions(&run);
+    let findings = contradicted
+        .iter()
+        .filter(|c| !c.unexplained.is_empty())
+        .map(|c| Finding {
+            kind: FindingKind::Contradicted,
+            message: format!(
+                "rule `{}` gave another court than the one that really tried {} real case(s) with no known exception: {} (see `ecojuris evidence`)",
+                c.rule,
+                c.unexplained.len(),
+                c.unexplained.join(", ")
+            ),
+            rules: vec![c.rule.clone()],
+            case_kind: None,
+            level: None,
+            from: None,
+            to: None,
+            places: Vec::new(),
+            counter_example: None,
+        })
+        .collect();
+    Ok(EvidenceCheck {
+        summary: EvidenceSummary {
+            cases: run.total.cases,
+            support,
+            unsupported,
+            contradicted,
+            error: None,
+        },
+        findings,
     })
 }
 

@@ -113,6 +113,9 @@ fn when_matches(r: &Rule, cx: &CaseCtx<'_>) -> bool {
     {
         return false;
     }
+    if w.incident.is_some_and(|x| x != c.incident_id.is_some()) {
+        return false;
+    }
     true
 }
 
@@ -849,6 +852,10 @@ impl Engine {
                     confidence = lowest(confidence, Confidence::Confirmed);
                 }
                 for id in &rules {
+                    if let Some(r) = self.rules.rule(id) {
+                        // The weakest of every contributing rule (corroborated included).
+                        confidence = lowest(confidence, r.confidence);
+                    }
                     if let Some(r) = self.rules.rule(id)
                         && r.confidence == Confidence::Uncertain
                     {

@@ -90,6 +90,7 @@ pub fn render_text(d: &Decision, lang: Lang) -> String {
             };
             let sources: Vec<&str> = g.sources.iter().map(|s| s.key.as_str()).collect();
             let unc = g.confidence == Confidence::Uncertain;
+            let cor = g.confidence == Confidence::Corroborated;
             if zh {
                 let _ = writeln!(
                     s,
@@ -104,7 +105,13 @@ pub fn render_text(d: &Decision, lang: Lang) -> String {
                     place,
                     g.rules.join(" + "),
                     g.summary.zh,
-                    if unc { "〔不确定〕" } else { "" }
+                    if unc {
+                        "〔不确定〕"
+                    } else if cor {
+                        "〔有实际案例佐证，未见文件依据〕"
+                    } else {
+                        ""
+                    }
                 );
                 let _ = writeln!(s, "         来源：{}", sources.join("、"));
             } else {
@@ -122,7 +129,13 @@ pub fn render_text(d: &Decision, lang: Lang) -> String {
                     g.level,
                     g.rules.join(" + "),
                     g.summary.en,
-                    if unc { " [uncertain]" } else { "" }
+                    if unc {
+                        " [uncertain]"
+                    } else if cor {
+                        " [corroborated by real cases, no document found]"
+                    } else {
+                        ""
+                    }
                 );
                 let _ = writeln!(s, "           sources: {}", sources.join(", "));
             }

@@ -26,14 +26,17 @@ impl Text {
     }
 }
 
-/// How sure the facts behind a rule are (as marked in legal-facts.md).
+/// How sure the facts behind a rule are (as marked in legal-facts.md), strongest first: the
+/// order is meaningful (`max` is the weakest).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
-    /// Seen in the cited source.
+    /// Seen in the cited source (an official document says so).
     Confirmed,
+    /// Shown by real adjudicated cases (`jurisdiction-rules/evidence/`), no document found.
+    Corroborated,
     /// Inferred or only partly supported.
     Uncertain,
 }
@@ -98,7 +101,8 @@ pub struct Ground {
     pub summary: Arc<Text>,
     /// Sources of the assigning rule.
     pub sources: Arc<[SourceRef]>,
-    /// The weakest confidence among the contributing rules.
+    /// The weakest confidence among the contributing rules (`confirmed`, `corroborated`,
+    /// `uncertain`).
     pub confidence: Confidence,
 }
 

@@ -205,6 +205,8 @@ pub struct RawWhen {
     pub claim_at_least_cny: Option<f64>,
     /// Parties cross-province.
     pub parties_cross_province: Option<bool>,
+    /// The case names an incident (`incident_id`): advisories on related suits.
+    pub incident: Option<bool>,
 }
 
 /// Court pattern.

@@ -34,6 +34,9 @@ pub enum FindingKind {
     Date,
     /// Missing source or confidence.
     Provenance,
+    /// A real adjudicated case (`jurisdiction-rules/evidence/`) contradicts the rule: the
+    /// court that tried it is not among the competent courts and this rule gave one instead.
+    Contradicted,
 }
 
 /// One finding, stated in court terms, with a counter-example case.
