@@ -747,6 +747,13 @@ pub fn run_embedded(engine: &Engine) -> Result<Report, String> {
     Ok(run(engine, &embedded()?))
 }
 
+/// Supporting real cases per rule id over the embedded evidence set (see [`support_counts`]),
+/// for showing "supported by N real cases" beside each ground of a decision. Compute it once
+/// per engine: it routes every evidence case.
+pub fn embedded_support(engine: &Engine) -> Result<BTreeMap<String, usize>, String> {
+    Ok(support_counts(&run_embedded(engine)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
