@@ -658,7 +658,11 @@ pub fn run(engine: &Engine, files: &[Loaded]) -> Report {
         }
     }
     let mut total = Tally::default();
-    let mut by_province: BTreeMap<String, Tally> = BTreeMap::new();
+    // Every province is listed, with zeros when it has no case yet.
+    let mut by_province: BTreeMap<String, Tally> = PROVINCES
+        .iter()
+        .map(|(code, _, _)| ((*code).to_string(), Tally::default()))
+        .collect();
     let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();
     let mut by_year: BTreeMap<i32, Tally> = BTreeMap::new();
     for o in &cases {
