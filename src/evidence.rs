@@ -656,7 +656,11 @@ pub fn run(engine: &Engine, files: &[Loaded]) -> Report {
         }
     }
     let mut total = Tally::default();
-    let mut by_province: BTreeMap<String, Tally> = BTreeMap::new();
+    // Every province is listed, with zeros when it has no case yet.
+    let mut by_province: BTreeMap<String, Tally> = PROVINCES
+        .iter()
+        .map(|(code, _, _)| ((*code).to_string(), Tally::default()))
+        .collect();
     let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();
     let mut by_year: BTreeMap<i32, Tally> = BTreeMap::new();
     for o in &cases {
@@ -743,6 +747,13 @@ pub fn contradictions(report: &Report) -> Vec<Contradiction> {
 /// Runs the embedded evidence set; `Err` when a file does not parse.
 pub fn run_embedded(engine: &Engine) -> Result<Report, String> {
     Ok(run(engine, &embedded()?))
+}
+
+/// Supporting real cases per rule id over the embedded evidence set (see [`support_counts`]),
+/// for showing "supported by N real cases" beside each ground of a decision. Compute it once
+/// per engine: it routes every evidence case.
+pub fn embedded_support(engine: &Engine) -> Result<BTreeMap<String, usize>, String> {
+    Ok(support_counts(&run_embedded(engine)?))
 }
 
 #[cfg(test)]

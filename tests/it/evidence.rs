@@ -189,3 +189,97 @@ cases:
     assert_eq!(hit.unexplained, ["ev-sh-9002"]);
     assert_eq!(hit.explained, ["ev-sh-9003"]);
 }
+
+fn evidence_dir(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ecojuris-evidence-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("shanghai.yaml"), text).unwrap();
+    dir
+}
+
+const ONE_MATCH_ONE_MISS: &str = r#"schema_version: 1
+province: "310000"
+cases:
+  - id: ev-sh-9101
+    summary: "Qingpu civil tort"
+    source: {title: "t", publisher: "p", date: 2024-06-01, url: "https://example.org/a"}
+    filed_on: 2024-05-01
+    case: {kind: civil, places: [{role: defendant_domicile, code: "310118"}]}
+    tried_by: {court: basic-310118, court_name_zh: 上海市青浦区人民法院}
+  - id: ev-sh-9102
+    summary: "the same case said to be tried by the maritime court"
+    source: {title: "t", publisher: "p", date: 2024-06-01, url: "https://example.org/b"}
+    filed_on: 2024-05-01
+    case: {kind: civil, places: [{role: defendant_domicile, code: "310118"}]}
+    tried_by: {court: sh-maritime, court_name_zh: 上海海事法院}
+"#;
+
+/// `ecojuris evidence DIR`: an unexplained miss is listed with the courts given and makes the
+/// command exit 1; the JSON has the figures; `validate --evidence DIR` reports the rule the
+/// miss contradicts as a finding.
+#[test]
+fn cli_reports_misses_and_exits_1() {
+    let dir = evidence_dir("miss", ONE_MATCH_ONE_MISS);
+    let bin = env!("CARGO_BIN_EXE_ecojuris");
+    let o = std::process::Command::new(bin)
+        .arg("evidence")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("MISS ev-sh-9102"), "{text}");
+    assert!(text.contains("given: basic-310118"), "{text}");
+    assert!(
+        !text.contains("ev-sh-9101"),
+        "matches are not listed without --all: {text}"
+    );
+    let o = std::process::Command::new(bin)
+        .args(["--format", "json", "evidence"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["total"]["cases"], 2);
+    assert_eq!(v["total"]["matched"], 1);
+    assert_eq!(v["by_province"]["310000"]["unexplained"], 1);
+    assert_eq!(v["cases"][1]["verdict"], "miss");
+    let o = std::process::Command::new(bin)
+        .args(["--format", "json", "validate", "--evidence"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let contradicted: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "contradicted")
+        .collect();
+    assert_eq!(contradicted.len(), 1, "{v}");
+    assert!(
+        contradicted[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ev-sh-9102")
+    );
+    assert!(
+        v["evidence"]["support"]["NAT-CIV-TORT"] == 1,
+        "{}",
+        v["evidence"]
+    );
+    // A file that does not parse is an error with its line and column (exit 2).
+    let bad = evidence_dir(
+        "bad",
+        "schema_version: 1\nprovince: \"310000\"\ncases:\n  - idd: x\n",
+    );
+    let o = std::process::Command::new(bin)
+        .arg("evidence")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("line 4 column"), "{err}");
+}
