@@ -756,6 +756,15 @@ pub fn embedded_support(engine: &Engine) -> Result<BTreeMap<String, usize>, Stri
     Ok(support_counts(&run_embedded(engine)?))
 }
 
+/// Sets, on every ground of a decision, how many real cases support its assigning rule.
+pub fn annotate(d: &mut crate::model::Decision, support: &BTreeMap<String, usize>) {
+    for c in &mut d.competent {
+        for g in &mut c.grounds {
+            g.evidence_cases = Some(support.get(&g.rule).copied().unwrap_or(0));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -280,7 +280,9 @@ pub struct BatchArgs {
     /// plus `lon,lat[,crs]`, `code` or `address`; optional `role`, `defendant_code`,
     /// `defendant_lon,defendant_lat`, `incident_id`); `-` for stdin.
     pub input: PathBuf,
-    /// Results: JSONL (the full decision per line) or CSV (`id,status,courts,relation,warnings,detail`).
+    /// Results: JSONL (a compact line per case: status, courts with the rules that assigned
+    /// them, relation, warning codes; `--full` for the whole decision) or CSV
+    /// (`id,status,courts,relation,warnings,detail`).
     #[arg(long, short)]
     pub output: PathBuf,
     /// Input format (default: from the extension).
@@ -295,6 +297,10 @@ pub struct BatchArgs {
     /// Date used for cases without `filed_on` (default today).
     #[arg(long)]
     pub today: Option<String>,
+    /// JSONL output: write the whole decision of each case (as `ecojuris route --format
+    /// json`) instead of the compact line.
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// `ecojuris simulate`.

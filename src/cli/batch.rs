@@ -342,6 +342,12 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
             ))
         })?,
     };
+    let full = a.full;
+    if full && out_format == InFormat::Csv {
+        return Err(CliError::Msg(
+            "`--full` writes whole decisions, which needs JSONL output (`--output-format jsonl` or a `.jsonl` file)".to_string(),
+        ));
+    }
     let engine = load_engine_with(cli, a.scenario.as_deref())?;
     let today = match &a.today {
         Some(d) => crate::model::Date::parse(d)
@@ -390,7 +396,7 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
                     .chunks(per)
                     .zip(memos.iter_mut())
                     .map(|(rows, memo)| {
-                        s2.spawn(move || process(router, memo, cols, rows, out_format))
+                        s2.spawn(move || process(router, memo, cols, rows, out_format, full))
                     })
                     .collect();
                 // A worker that panicked would lose its rows: stop instead of writing less.
@@ -454,6 +460,7 @@ fn process(
     cols: Option<&CsvColumns>,
     rows: &[(u64, Raw)],
     out: InFormat,
+    full: bool,
 ) -> (String, Counts) {
     let mut s = String::with_capacity(rows.len() * if out == InFormat::Csv { 64 } else { 2048 });
     let mut counts = Counts::default();
@@ -463,6 +470,10 @@ fn process(
             InFormat::Csv => {
                 let outcome = case.and_then(|c| router.summarize(memo, &c));
                 core::csv_row(&id, &outcome, router, &mut counts, &mut s);
+            }
+            InFormat::Jsonl if !full => {
+                let outcome = case.and_then(|c| router.summarize(memo, &c));
+                core::jsonl_compact_row(&id, *line, &outcome, router, &mut counts, &mut s);
             }
             InFormat::Jsonl => {
                 let outcome = case.and_then(|c| router.decide(&c));

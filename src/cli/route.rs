@@ -126,9 +126,13 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
     };
     let engine = load_engine(cli)?;
     let today = today();
-    let d = engine
+    let mut d = engine
         .route(&case, today, &origin)
         .map_err(|e| CliError::Msg(e.to_string()))?;
+    // Per ground, how many real cases support its rule (routes the evidence set, a few ms).
+    if let Ok(support) = crate::evidence::embedded_support(&engine) {
+        crate::evidence::annotate(&mut d, &support);
+    }
     match cli.format {
         Format::Json => out(&to_json(&d))?,
         Format::Text => out(&render_text(&d, explain_lang(cli.lang)))?,

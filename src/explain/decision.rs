@@ -66,6 +66,7 @@ pub fn decision(rules: &RuleSet, geo: &Geodata, a: &Admitted, o: &Outcome) -> De
                                 .map(|r| r.source_refs.clone())
                                 .unwrap_or_else(|| Arc::from(Vec::new())),
                             confidence: g.confidence,
+                            evidence_cases: None,
                         }
                     })
                     .collect(),

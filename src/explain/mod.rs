@@ -182,6 +182,9 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
             mark("〔不确定〕", "〔有实际案例佐证，未见文件依据〕")
         );
         let _ = writeln!(s, "         来源：{}", sources.join("、"));
+        if let Some(n) = g.evidence_cases {
+            let _ = writeln!(s, "         实际案例：{n}件已审结案例支持该规则");
+        }
     } else {
         let _ = writeln!(
             s,
@@ -203,6 +206,9 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
             )
         );
         let _ = writeln!(s, "           sources: {}", sources.join(", "));
+        if let Some(n) = g.evidence_cases {
+            let _ = writeln!(s, "           evidence: {n} real adjudicated case(s) support this rule");
+        }
     }
 }
 

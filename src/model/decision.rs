@@ -104,6 +104,11 @@ pub struct Ground {
     /// The weakest confidence among the contributing rules (`confirmed`, `corroborated`,
     /// `uncertain`).
     pub confidence: Confidence,
+    /// How many real adjudicated cases (`jurisdiction-rules/evidence/`) support the assigning
+    /// rule: the rule gave the court that really tried them. Set by `ecojuris route` and the
+    /// HTTP API; absent where it was not computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence_cases: Option<usize>,
 }
 
 /// A county-level unit, briefly.

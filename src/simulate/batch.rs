@@ -407,6 +407,67 @@ pub fn csv_row(
     out.push('\n');
 }
 
+/// Appends one compact JSONL output row (the default of `ecojuris batch`): `{"id", "status",
+/// "courts": [{"court", "rules"}], "relation", "warnings"}` plus `"reason"` (English) for a
+/// case with no court, or `{"id", "line", "status": "error", "error"}`. About 150 bytes.
+pub fn jsonl_compact_row(
+    id: &str,
+    line: u64,
+    outcome: &Result<Routed, String>,
+    router: &Router<'_>,
+    counts: &mut Counts,
+    out: &mut String,
+) {
+    counts.read += 1;
+    let r = match outcome {
+        Ok(r) => r,
+        Err(e) => {
+            counts.failed += 1;
+            out.push_str(
+                &serde_json::json!({"id": id, "line": line, "status": "error", "error": e})
+                    .to_string(),
+            );
+            out.push('\n');
+            return;
+        }
+    };
+    let s = &r.summary;
+    let status = match s.status {
+        Status::Routed => {
+            counts.routed += 1;
+            "routed"
+        }
+        Status::NoCourt => {
+            counts.no_court += 1;
+            "no_court"
+        }
+    };
+    let courts: Vec<serde_json::Value> = s
+        .courts
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "court": router.court_ids().get(usize::from(c.court)).map(String::as_str).unwrap_or("?"),
+                "rules": c.rules,
+            })
+        })
+        .collect();
+    let mut v = serde_json::json!({
+        "id": id,
+        "status": status,
+        "courts": courts,
+        "relation": relation_name(s.relation),
+        "warnings": s.warnings,
+    });
+    if s.status == Status::NoCourt
+        && let Some(reason) = router.no_court_reason(r)
+    {
+        v["reason"] = serde_json::Value::String(reason);
+    }
+    out.push_str(&v.to_string());
+    out.push('\n');
+}
+
 /// Appends one JSONL output row: the full decision, or `{"case_id", "line", "status":
 /// "error", "error"}` for a row that could not be routed.
 pub fn jsonl_row(

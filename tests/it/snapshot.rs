@@ -224,16 +224,24 @@ fn batch_and_locate_outputs_are_unchanged() {
     let pts = tmp.join("points.csv");
     std::fs::write(&pts, &points).unwrap();
     let mut out = String::new();
-    for (name, ext) in [("batch-csv", "csv"), ("batch-jsonl", "jsonl")] {
+    for (name, ext, full) in [
+        ("batch-csv", "csv", false),
+        ("batch-jsonl", "jsonl", false),
+        ("batch-jsonl-full", "jsonl", true),
+    ] {
         let o = tmp.join(format!("out.{ext}"));
-        let log = ecojuris(&[
+        let mut args = vec![
             "batch",
             input.to_str().unwrap(),
             "--output",
             o.to_str().unwrap(),
             "--today",
             TODAY,
-        ]);
+        ];
+        if full {
+            args.push("--full");
+        }
+        let log = ecojuris(&args);
         let _ = writeln!(out, "=== {name}\n{log}");
         out.push_str(&std::fs::read_to_string(&o).unwrap_or_default());
     }
