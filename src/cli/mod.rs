@@ -6,6 +6,7 @@ mod address;
 mod args;
 mod batch;
 mod locate;
+mod output;
 mod route;
 mod serve;
 mod simulate;
@@ -88,7 +89,10 @@ fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
             let mut set = set;
             set.name = name.clone();
             let bytes = set.to_bytes();
-            std::fs::write(out, &bytes).map_err(|e| CliError::Io(out.display().to_string(), e))?;
+            let mut f = output::Output::create(out)?;
+            f.write_all(&bytes)
+                .map_err(|e| CliError::Io(out.display().to_string(), e))?;
+            f.commit()?;
             let mut err = std::io::stderr().lock();
             let _ = writeln!(
                 err,
