@@ -86,6 +86,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
             command: GeodataCommand::Compile { source, out, name },
         } => {
             let set = crate::spatial::GeoSet::read_source_dir(source)?;
+            set.check_extent(&source.display().to_string())?;
             let mut set = set;
             set.name = name.clone();
             let bytes = set.to_bytes();
