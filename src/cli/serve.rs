@@ -17,16 +17,22 @@ pub(super) fn run(cli: &Cli, a: &ServeArgs) -> Result<Outcome, CliError> {
             "invalid `--timeout 0`: give seconds, at least 1".to_string(),
         ));
     }
+    if let Some(n) = a.threads.filter(|n| !(1..=server::MAX_THREADS).contains(n)) {
+        return Err(CliError::Msg(format!(
+            "invalid `--threads {n}`: give 1 to {}",
+            server::MAX_THREADS
+        )));
+    }
+    if a.max_response == 0 || a.max_response > 1024 {
+        return Err(CliError::Msg(format!(
+            "invalid `--max-response {}`: give MiB, 1 to 1024",
+            a.max_response
+        )));
+    }
     let engine = Arc::new(super::route::load_engine(cli)?);
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();
     if let Some(n) = a.threads {
-        if !(1..=server::MAX_THREADS).contains(&n) {
-            return Err(CliError::Msg(format!(
-                "invalid `--threads {n}`: give 1 to {}",
-                server::MAX_THREADS
-            )));
-        }
         rt.worker_threads(n);
     }
     rt.max_blocking_threads(server::MAX_BLOCKING_THREADS);
@@ -39,12 +45,6 @@ pub(super) fn run(cli: &Cli, a: &ServeArgs) -> Result<Outcome, CliError> {
         response_limit: a.max_response.saturating_mul(1 << 20),
         ..ServerConfig::default()
     };
-    if a.max_response == 0 || a.max_response > 1024 {
-        return Err(CliError::Msg(format!(
-            "invalid `--max-response {}`: give MiB, 1 to 1024",
-            a.max_response
-        )));
-    }
     let stopping = config.stopping.clone();
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(a.addr)
