@@ -183,7 +183,10 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        drop(self.file.take());
+        // Discard what is buffered: an abandoned file is not worth writing.
+        if let Some(w) = self.file.take() {
+            drop(w.into_parts());
+        }
         if !self.committed {
             let mut list = pending();
             if let Some(i) = list.iter().position(|p| *p == self.tmp) {
