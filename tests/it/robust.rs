@@ -359,7 +359,7 @@ fn geodata_outside_the_covered_region_is_refused_naming_the_unit() {
     let out = bin()
         .arg("--geodata")
         .arg(&d)
-        .args(["locate", "121.12,31.15"])
+        .args(["locate", "--at", "121.12,31.15"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
