@@ -283,7 +283,7 @@ pub(crate) fn on_interrupt() {
                 super::note(&format!(
                     "interrupted by {name}: stopped before the end; {}",
                     if removed.is_empty() {
-                        "no output file was being written".to_string()
+                        "no output was written".to_string()
                     } else {
                         format!(
                             "no output written (removed the unfinished temporary file{} {})",
