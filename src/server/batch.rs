@@ -147,28 +147,43 @@ struct Worker<'a> {
 
 impl Worker<'_> {
     /// Sends what is pending, waiting for the client until the deadline; false when the
-    /// client has gone or has not read in time.
+    /// client has gone or has not read in time (the batch then ends with a `timeout` line,
+    /// sent if the client reads within [`LAST_WORD`]).
     fn flush(&mut self) -> bool {
-        self.flush_until(self.deadline)
+        if self.flush_until(self.deadline) {
+            return true;
+        }
+        if !self.out_tx.is_closed() {
+            let e = self.timeout_error();
+            self.last_word(&e);
+        }
+        false
     }
 
+    /// Sends what is pending if the client makes room before `until`; on a timeout the
+    /// pending text is kept.
     fn flush_until(&mut self, until: Instant) -> bool {
         if self.out.is_empty() {
             return true;
         }
-        let chunk = Bytes::from(std::mem::replace(
-            &mut self.out,
-            Vec::with_capacity(FLUSH_AT + 8192),
-        ));
-        let send = self.out_tx.send(chunk);
-        matches!(
-            self.handle
-                .block_on(tokio::time::timeout_at(until.into(), send)),
-            Ok(Ok(()))
-        )
+        let reserve = self.out_tx.reserve();
+        match self
+            .handle
+            .block_on(tokio::time::timeout_at(until.into(), reserve))
+        {
+            Ok(Ok(permit)) => {
+                permit.send(Bytes::from(std::mem::replace(
+                    &mut self.out,
+                    Vec::with_capacity(FLUSH_AT + 8192),
+                )));
+                true
+            }
+            Ok(Err(_)) | Err(_) => false,
+        }
     }
 
-    /// Ends the stream with one error line (sent if the client reads within [`LAST_WORD`]).
+    /// Ends the stream with one error line after what is pending (sent if the client reads
+    /// within [`LAST_WORD`]).
     fn last_word(&mut self, e: &AppError) {
         self.error_line(None, None, e);
         self.flush_until(Instant::now() + LAST_WORD);
