@@ -193,10 +193,20 @@ fn pretty_capped<T: Serialize>(v: &T, limit: usize) -> Result<Vec<u8>, AppError>
     }
 }
 
-/// Runs CPU work (routing, serialisation) on the blocking pool, off the async workers.
+/// Bodies up to this size are routed on the async worker that read them: their work is
+/// bounded (a few places, microseconds) and a hand-off to the blocking pool would cost more.
+/// Larger bodies go to the blocking pool.
+pub const INLINE_BODY: usize = 4 << 10;
+
+/// Runs CPU work (routing, serialisation) for a body of `len` bytes: inline when small,
+/// otherwise on the blocking pool, off the async workers.
 async fn off_workers<T: Send + 'static>(
+    len: usize,
     f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
+    if len <= INLINE_BODY {
+        return f();
+    }
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => r,
         Err(_) => Err(AppError::internal(
@@ -618,7 +628,7 @@ async fn route(State(app): State<Arc<App>>, req: Request) -> Result<Response, Ap
     check_json_type(&parts.headers, &[])?;
     let bytes = read_body(body, &parts.headers, app.config.body_limit).await?;
     let today = app.today();
-    let out = off_workers(move || {
+    let out = off_workers(bytes.len(), move || {
         let d = app.route_bytes(&bytes, today)?;
         pretty_capped(&d, app.config.response_limit)
     })
@@ -633,7 +643,7 @@ async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
     let (parts, body) = req.into_parts();
     check_json_type(&parts.headers, &[])?;
     let bytes = read_body(body, &parts.headers, app.config.body_limit).await?;
-    off_workers(move || locate_bytes(&app, &bytes)).await
+    off_workers(bytes.len(), move || locate_bytes(&app, &bytes)).await
 }
 
 /// Answers a `/v1/locate` body (on the blocking pool).
