@@ -222,9 +222,13 @@ pub struct ServeArgs {
     /// Time limit of one request, in seconds (a batch has ten times as long).
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub timeout: u64,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most 256).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Largest answer of `/v1/route` and `/v1/locate`, in MiB (413 `response_too_large`
+    /// beyond).
+    #[arg(long, default_value_t = 4, value_name = "MIB")]
+    pub max_response: usize,
 }
 
 /// `ecojuris validate`.

@@ -12,6 +12,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use super::args::{BatchArgs, BatchFormat};
+use super::output::{Output, refuse_same_file};
 use super::{Cli, CliError, Outcome, note};
 use crate::input::row::{CsvColumns, case_from_jsonl};
 use crate::model::Case;
@@ -293,18 +294,10 @@ impl Progress {
     }
 }
 
-/// Opens an output file (`-` for stdout) with a large buffer.
-pub(crate) fn create_output(path: &Path) -> Result<Box<dyn Write + Send>, CliError> {
-    Ok(if path.as_os_str() == "-" {
-        Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::io::stdout(),
-        ))
-    } else {
-        let f =
-            std::fs::File::create(path).map_err(|e| CliError::Io(path.display().to_string(), e))?;
-        Box::new(std::io::BufWriter::with_capacity(1 << 20, f))
-    })
+/// Opens an output file (`-` for stdout) with a large buffer; a file is written under a
+/// temporary name and only appears under its name on [`Output::commit`].
+pub(crate) fn create_output(path: &Path) -> Result<Output, CliError> {
+    Output::create(path)
 }
 
 /// Loads the engine, with a scenario applied when given.
@@ -348,6 +341,9 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
             "`--full` writes whole decisions, which needs JSONL output (`--output-format jsonl` or a `.jsonl` file)".to_string(),
         ));
     }
+    let mut inputs = vec![a.input.as_path()];
+    inputs.extend(a.scenario.as_deref());
+    refuse_same_file(&a.output, &inputs)?;
     let engine = load_engine_with(cli, a.scenario.as_deref())?;
     let today = match &a.today {
         Some(d) => crate::model::Date::parse(d)
@@ -364,10 +360,10 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
     let out_path = a.output.display().to_string();
     let mut progress = Progress::new(progress_total);
     let mut counts = Counts::default();
-    let result: Result<(), CliError> = std::thread::scope(|s| {
+    let result: Result<Output, CliError> = std::thread::scope(|s| {
         let rx = spawn_reader(s, input);
         let (wtx, wrx) = mpsc::sync_channel::<Vec<String>>(2);
-        let writer = s.spawn(move || -> Result<(), std::io::Error> {
+        let writer = s.spawn(move || -> Result<Output, std::io::Error> {
             if out_format == InFormat::Csv {
                 sink.write_all(core::CSV_OUTPUT_HEADER.as_bytes())?;
             }
@@ -376,7 +372,8 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
                     sink.write_all(p.as_bytes())?;
                 }
             }
-            sink.flush()
+            sink.flush()?;
+            Ok(sink)
         });
         let mut status = Ok(());
         for chunk in rx {
@@ -420,15 +417,16 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
             progress.update(counts.read, chunk.bytes);
         }
         drop(wtx);
-        match writer.join() {
-            Ok(Ok(())) => {}
+        let sink = match writer.join() {
+            Ok(Ok(sink)) => sink,
             Ok(Err(e)) => return Err(CliError::Io(out_path.clone(), e)),
             Err(_) => return Err(CliError::Msg("the writer thread failed".to_string())),
-        }
-        status
+        };
+        // On an error the sink is dropped here: no file appears under the output's name.
+        status.map(|()| sink)
     });
     progress.finish();
-    result?;
+    result?.commit()?;
     let secs = progress.elapsed();
     let (hits, misses) = memos
         .iter()

@@ -299,6 +299,9 @@ fn run_file(
     output: Option<&std::path::Path>,
     default_crs: Crs,
 ) -> Result<Outcome, CliError> {
+    if let Some(out) = output {
+        super::output::refuse_same_file(out, &[input])?;
+    }
     let reader: Box<dyn std::io::Read> = if input.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -340,16 +343,7 @@ fn run_file(
         )));
     }
     let index = c_addr.map(|_| crate::address::AddressIndex::new(geo.codes()));
-    let mut sink: Box<dyn std::io::Write> = match output {
-        Some(p) => Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::fs::File::create(p).map_err(|e| CliError::Io(p.display().to_string(), e))?,
-        )),
-        None => Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::io::stdout().lock(),
-        )),
-    };
+    let mut sink = super::output::Output::create(output.unwrap_or("-".as_ref()))?;
     let write_err = |e: std::io::Error| CliError::Io("output".to_string(), e);
     let header: &[u8] = if index.is_some() {
         b"id,adcode,name,province_adcode,near_border,candidates,status,features,address_unit,address_agrees\n"
@@ -417,7 +411,7 @@ fn run_file(
             handles.into_iter().map(|h| h.join().ok()).collect()
         });
         let Some(parts) = parts else {
-            sink.flush().map_err(write_err)?;
+            // The unfinished output is removed when `sink` is dropped.
             return Err(CliError::Msg(format!(
                 "internal error: a worker failed on the rows after row {}; output stops there",
                 counts.read
@@ -433,7 +427,7 @@ fn run_file(
             counts.failed += c.failed;
         }
     }
-    sink.flush().map_err(write_err)?;
+    sink.commit()?;
     note(&format!(
         "rows read {}, located {}, near-border {}, at sea (no unit) {}, outside {}, failed {}",
         counts.read,

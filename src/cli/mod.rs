@@ -7,6 +7,7 @@ mod args;
 mod batch;
 mod evidence;
 mod locate;
+mod output;
 mod route;
 mod serve;
 mod simulate;
@@ -87,10 +88,14 @@ fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
             command: GeodataCommand::Compile { source, out, name },
         } => {
             let set = crate::spatial::GeoSet::read_source_dir(source)?;
+            set.check_extent(&source.display().to_string())?;
             let mut set = set;
             set.name = name.clone();
             let bytes = set.to_bytes();
-            std::fs::write(out, &bytes).map_err(|e| CliError::Io(out.display().to_string(), e))?;
+            let mut f = output::Output::create(out)?;
+            f.write_all(&bytes)
+                .map_err(|e| CliError::Io(out.display().to_string(), e))?;
+            f.commit()?;
             let mut err = std::io::stderr().lock();
             let _ = writeln!(
                 err,

@@ -2,13 +2,13 @@
 //! and `ecojuris generate-cases` (a synthetic population with its assumptions beside it).
 
 use std::io::Write as _;
-use std::path::Path;
 use std::sync::Arc;
 
 use super::args::{BatchFormat, GenerateArgs, SimulateArgs};
 use super::batch::{
     InFormat, Input, Progress, create_output, format_of, load_engine_with, spawn_reader, threads,
 };
+use super::output::{AtomicDir, AtomicFile};
 use super::{Cli, CliError, Outcome, note};
 use crate::model::{CaseKind, Date};
 use crate::simulate::batch::{Memo, Router, unit_points};
@@ -23,9 +23,25 @@ fn in_format(f: Option<BatchFormat>) -> Option<InFormat> {
     })
 }
 
-fn write_file(dir: &Path, name: &str, text: &str) -> Result<(), CliError> {
-    let p = dir.join(name);
-    std::fs::write(&p, text).map_err(|e| CliError::Io(p.display().to_string(), e))
+/// Every file a report may hold whatever its input (the maps and per-kind charts of every
+/// kind), removed from a reused folder before a run even without a manifest.
+fn report_names() -> Vec<String> {
+    let mut names: Vec<String> = [
+        "changes.csv",
+        "flagged.csv",
+        "workload.csv",
+        "workload-delta.svg",
+        "report.md",
+        "report.html",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    for k in CaseKind::names() {
+        names.push(format!("map-{k}.svg"));
+        names.push(format!("workload-delta-{k}.svg"));
+    }
+    names
 }
 
 pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
@@ -61,8 +77,13 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
     };
     let base_engine = load_engine_with(cli, a.baseline.as_deref())?;
     let scen_engine = load_engine_with(cli, Some(&a.scenario))?;
-    std::fs::create_dir_all(&a.report)
-        .map_err(|e| CliError::Io(a.report.display().to_string(), e))?;
+    let names = report_names();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut inputs = vec![a.cases.as_path(), a.scenario.as_path()];
+    inputs.extend(a.baseline.as_deref());
+    // Files of an earlier run go first: the folder never mixes two runs, and an interrupted
+    // run leaves no report at all.
+    let mut out = AtomicDir::prepare(&a.report, &names, &inputs)?;
     let input = Input::open(&a.cases, in_format(a.input_format))?;
     let columns = input.columns.clone();
     let mut progress = Progress::new(input.total_bytes);
@@ -215,24 +236,17 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
         cases: a.cases.display().to_string(),
     };
     let dir = &a.report;
-    write_file(
-        dir,
-        "changes.csv",
-        &report::changes_csv(&agg.changes, &labels),
-    )?;
-    write_file(
-        dir,
-        "flagged.csv",
-        &report::changes_csv(&agg.flagged, &labels),
-    )?;
-    write_file(dir, "workload.csv", &report::workload_csv(&wl, &labels))?;
+    out.write("changes.csv", &report::changes_csv(&agg.changes, &labels))?;
+    out.write("flagged.csv", &report::changes_csv(&agg.flagged, &labels))?;
+    out.write("workload.csv", &report::workload_csv(&wl, &labels))?;
     for (name, _, svg) in &figures {
-        write_file(dir, name, svg)?;
+        out.write(name, svg)?;
     }
     let md = report::markdown(&mut agg, &labels, &figures);
-    write_file(dir, "report.md", &md)?;
+    out.write("report.md", &md)?;
     let html = report::html(&mut agg, &labels, &figures);
-    write_file(dir, "report.html", &html)?;
+    out.write("report.html", &html)?;
+    out.commit()?;
     note(&format!(
         "read {} cases: baseline routed {} / no court {} / failed {}; scenario routed {} / no court {} / failed {}; {} changed, {} flagged; {} unit-kind map cells changed; report in `{}` ({:.2} s)",
         agg.read,
@@ -286,7 +300,6 @@ pub(super) fn run_generate(cli: &Cli, a: &GenerateArgs) -> Result<Outcome, CliEr
         }
     }
     sink.write_all(buf.as_bytes()).map_err(io)?;
-    sink.flush().map_err(io)?;
     let meta_path = {
         let mut s = a.output.as_os_str().to_owned();
         s.push(".meta.json");
@@ -301,8 +314,12 @@ pub(super) fn run_generate(cli: &Cli, a: &GenerateArgs) -> Result<Outcome, CliEr
         },
     );
     let text = serde_json::to_string_pretty(&meta).map_err(|e| CliError::Msg(e.to_string()))?;
-    std::fs::write(&meta_path, text + "\n")
+    let mut meta_file = AtomicFile::create(&meta_path)?;
+    meta_file
+        .write_all((text + "\n").as_bytes())
         .map_err(|e| CliError::Io(meta_path.display().to_string(), e))?;
+    sink.commit()?;
+    meta_file.commit()?;
     note(&format!(
         "wrote {} cases to `{}`, assumptions to `{}`",
         a.count,

@@ -74,14 +74,45 @@ impl RuleFiles {
                 format!("cannot read directory: {e}"),
             )],
         })?;
-        let mut paths: Vec<std::path::PathBuf> = rd
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-            .collect();
+        let mut diags = Vec::new();
+        let mut paths: Vec<std::path::PathBuf> = Vec::new();
+        for entry in rd {
+            let p = match entry {
+                Ok(e) => e.path(),
+                Err(e) => {
+                    diags.push(Diagnostic::plain(
+                        &dir.display().to_string(),
+                        format!("cannot list directory: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            if !p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                continue;
+            }
+            // A file named like a rule file that cannot be read as one (a directory, a dangling
+            // symlink, a device) is an error: skipping it would silently drop its rules.
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_file() => paths.push(p),
+                Ok(m) => diags.push(Diagnostic::plain(
+                    &p.display().to_string(),
+                    format!(
+                        "is {}, not a rule file: remove it or rename it so it does not end in `.yaml`",
+                        if m.is_dir() { "a directory" } else { "not a regular file" }
+                    ),
+                )),
+                Err(e) => diags.push(Diagnostic::plain(
+                    &p.display().to_string(),
+                    if std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+                        format!("is a symbolic link whose target cannot be read ({e}): fix or remove it")
+                    } else {
+                        format!("cannot read: {e}")
+                    },
+                )),
+            }
+        }
         paths.sort();
         let mut files = Vec::new();
-        let mut diags = Vec::new();
         for p in paths {
             match std::fs::read_to_string(&p) {
                 Ok(t) => files.push((p.display().to_string(), t)),

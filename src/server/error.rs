@@ -67,6 +67,18 @@ impl AppError {
         )
     }
 
+    /// 413 for an answer longer than the response limit.
+    pub fn response_too_large(limit: usize) -> AppError {
+        AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "response_too_large",
+            format!(
+                "the answer is larger than the response limit of {}: send fewer places (or raise `serve --max-response`)",
+                human_bytes(limit)
+            ),
+        )
+    }
+
     /// 404 Not Found.
     pub fn not_found(path: &str) -> AppError {
         AppError::new(

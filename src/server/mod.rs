@@ -28,12 +28,14 @@
 //! ```
 
 mod batch;
+mod conn;
 mod error;
 mod fields;
 mod map;
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use axum::Router;
@@ -47,6 +49,7 @@ use futures_util::{FutureExt as _, StreamExt as _};
 use serde::Serialize;
 use serde_json::Value;
 
+pub use conn::ConnLimits;
 pub use error::AppError;
 
 use crate::eval::Engine;
@@ -57,6 +60,13 @@ use crate::spatial::Crs;
 pub const BODY_LIMIT: usize = 1 << 20;
 /// Largest body of `/v1/batch`: 64 MiB.
 pub const BATCH_LIMIT: usize = 64 << 20;
+/// Largest response of a single request (`/v1/route`, `/v1/locate`): 4 MiB.
+pub const RESPONSE_LIMIT: usize = 4 << 20;
+/// Most worker threads `serve --threads` accepts.
+pub const MAX_THREADS: usize = 256;
+/// Most threads routing requests at once (routing and serialisation run off the async
+/// workers, on the blocking pool).
+pub const MAX_BLOCKING_THREADS: usize = 64;
 
 /// The web page and its assets, embedded in the binary.
 static INDEX_HTML: &str = include_str!("web/index.html");
@@ -78,9 +88,14 @@ pub struct ServerConfig {
     pub batch_limit: usize,
     /// Batches that may run at once; more get 503.
     pub max_batches: usize,
+    /// Largest single-request response (413 `response_too_large` beyond).
+    pub response_limit: usize,
     /// The date used for cases without `filed_on`; `None` means the system date at request
     /// time (UTC).
     pub today: Option<Date>,
+    /// Set when the server is shutting down: running batches end with a `shutting_down`
+    /// error line at a line boundary.
+    pub stopping: Arc<AtomicBool>,
 }
 
 impl Default for ServerConfig {
@@ -91,7 +106,9 @@ impl Default for ServerConfig {
             body_limit: BODY_LIMIT,
             batch_limit: BATCH_LIMIT,
             max_batches: 4,
+            response_limit: RESPONSE_LIMIT,
             today: None,
+            stopping: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -134,6 +151,104 @@ fn pretty<T: Serialize>(v: &T) -> Vec<u8> {
         }
     }
     out
+}
+
+/// A writer that refuses to grow past a limit, so an oversized answer costs no more memory
+/// than the limit.
+struct Capped {
+    buf: Vec<u8>,
+    limit: usize,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + data.len() > self.limit {
+            self.over = true;
+            return Err(std::io::Error::other("response too large"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Pretty JSON plus a newline, or 413 `response_too_large` when longer than `limit`.
+fn pretty_capped<T: Serialize>(v: &T, limit: usize) -> Result<Vec<u8>, AppError> {
+    let mut w = Capped {
+        buf: Vec::with_capacity(4096),
+        limit: limit.saturating_sub(1),
+        over: false,
+    };
+    match serde_json::to_writer_pretty(&mut w, v) {
+        Ok(()) => {
+            w.buf.push(b'\n');
+            Ok(w.buf)
+        }
+        Err(_) if w.over => Err(AppError::response_too_large(limit)),
+        Err(e) => Err(AppError::internal(e.to_string())),
+    }
+}
+
+/// Bodies up to this size are routed on the async worker that read them: their work is
+/// bounded (a few places, microseconds) and a hand-off to the blocking pool would cost more.
+/// Larger bodies go to the blocking pool.
+pub const INLINE_BODY: usize = 4 << 10;
+
+/// Runs CPU work (routing, serialisation) for a body of `len` bytes: inline when small,
+/// otherwise on the blocking pool, off the async workers.
+async fn off_workers<T: Send + 'static>(
+    len: usize,
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    if len <= INLINE_BODY {
+        return f();
+    }
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r,
+        Err(_) => Err(AppError::internal(
+            "the request crashed its handler; this is a bug, please report it",
+        )),
+    }
+}
+
+/// Media types accepted on JSON endpoints: `application/json` and `application/*+json`, any
+/// parameters (`charset=utf-8`). A request without `Content-Type` is accepted.
+fn check_json_type(headers: &HeaderMap, also: &[&str]) -> Result<(), AppError> {
+    let Some(v) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let text = v.to_str().unwrap_or("");
+    let essence = text
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let ok = essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+        || also.contains(&essence.as_str());
+    if ok {
+        return Ok(());
+    }
+    let mut expected = vec!["application/json"];
+    expected.extend_from_slice(also);
+    Err(AppError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        format!(
+            "unsupported `Content-Type: {}`: send {}",
+            text.chars().take(100).collect::<String>(),
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+    ))
 }
 
 fn with_type(mut resp: Response, ctype: &'static str) -> Response {
@@ -509,9 +624,15 @@ async fn courts(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
 /// `POST /v1/route`: a case → its decision.
 async fn route(State(app): State<Arc<App>>, req: Request) -> Result<Response, AppError> {
     let (parts, body) = req.into_parts();
+    check_json_type(&parts.headers, &[])?;
     let bytes = read_body(body, &parts.headers, app.config.body_limit).await?;
-    let d = app.route_bytes(&bytes, app.today())?;
-    Ok(json_ok(pretty(&d)))
+    let today = app.today();
+    let out = off_workers(bytes.len(), move || {
+        let d = app.route_bytes(&bytes, today)?;
+        pretty_capped(&d, app.config.response_limit)
+    })
+    .await?;
+    Ok(json_ok(out))
 }
 
 const LOCATE_FIELDS: [&str; 4] = ["at", "crs", "code", "address"];
@@ -519,8 +640,15 @@ const LOCATE_FIELDS: [&str; 4] = ["at", "crs", "code", "address"];
 /// `POST /v1/locate`: `{at, crs}`, `{code}` or `{address}` → the location.
 async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, AppError> {
     let (parts, body) = req.into_parts();
+    check_json_type(&parts.headers, &[])?;
     let bytes = read_body(body, &parts.headers, app.config.body_limit).await?;
-    let value = parse_json(&bytes)?;
+    off_workers(bytes.len(), move || locate_bytes(&app, &bytes)).await
+}
+
+/// Answers a `/v1/locate` body (on the blocking pool).
+fn locate_bytes(app: &App, bytes: &[u8]) -> Result<Response, AppError> {
+    let limit = app.config.response_limit;
+    let value = parse_json(bytes)?;
     let Value::Object(obj) = value else {
         return Err(AppError::bad_request(
             "invalid_request",
@@ -594,7 +722,7 @@ async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
                 AppError::bad_request("invalid_point", e.to_string())
                     .with_field(Some("at".to_string()))
             })?;
-            Ok(json_ok(pretty(&loc)))
+            Ok(json_ok(pretty_capped(&loc, limit)?))
         }
         ["code"] | ["address"] if obj.get("crs").is_some_and(|v| !v.is_null()) => {
             Err(bad("crs", "`crs` applies to `at` only".to_string()))
@@ -614,17 +742,16 @@ async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
                 AppError::bad_request("unknown_code", e.to_string())
                     .with_field(Some("code".to_string()))
             })?;
-            Ok(json_ok(pretty(&loc)))
+            Ok(json_ok(pretty_capped(&loc, limit)?))
         }
         ["address"] => {
             let Some(Value::String(text)) = obj.get("address") else {
                 return Err(bad("address", "`address` must be a string".to_string()));
             };
-            Ok(json_ok(pretty(&crate::address::resolve(
-                app.engine.geo(),
-                app.engine.address(),
-                text,
-            ))))
+            Ok(json_ok(pretty_capped(
+                &crate::address::resolve(app.engine.geo(), app.engine.address(), text),
+                limit,
+            )?))
         }
         _ => Err(AppError::bad_request(
             "invalid_request",
@@ -668,22 +795,45 @@ pub async fn shutdown_signal() {
 /// closed. The body is under [`ServerConfig::timeout`].
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Time a connection may make no progress writing a response (a client that does not read)
+/// before it is closed.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Serves `router` on `listener` (HTTP/1.1, keep-alive) until `shutdown` completes, then stops
 /// accepting, lets connections in flight finish their requests for at most `grace`, and
 /// returns. A connection that does not send a complete request head within
-/// [`HEADER_TIMEOUT`] is closed.
+/// [`HEADER_TIMEOUT`], or makes no progress writing for [`WRITE_TIMEOUT`], is closed.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> std::io::Result<()> {
+    serve_with(
+        listener,
+        router,
+        shutdown,
+        ConnLimits {
+            grace,
+            ..ConnLimits::default()
+        },
+    )
+    .await
+}
+
+/// [`serve`] with every connection limit given.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    limits: ConnLimits,
+) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
 
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_TIMEOUT)
+        .header_read_timeout(limits.header_timeout)
         .keep_alive(true);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -701,17 +851,18 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
+        let stream = conn::WriteTimeout::new(stream, limits.write_timeout);
         let service = TowerToHyperService::new(router.clone());
         let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
-            // A connection error (reset, header timeout) concerns that client only.
+            // A connection error (reset, header or write timeout) concerns that client only.
             let _ = conn.await;
         });
     }
     drop(listener);
     tokio::select! {
         () = graceful.shutdown() => {},
-        () = tokio::time::sleep(grace) => {},
+        () = tokio::time::sleep(limits.grace) => {},
     }
     Ok(())
 }

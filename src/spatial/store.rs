@@ -1,17 +1,35 @@
 //! The geodata sets: reading the human-readable source form (GeoJSON + CSV) and the compiled
 //! binary form (`.ejgeo`) that the binary embeds and loads in a few milliseconds.
 //!
-//! Binary layout (little-endian): the 8-byte magic `EJGEO\0\0\x01`, a `u32` header length, a
-//! JSON header (set name, units and features with their properties and ring lengths, the code
-//! table as CSV text), then every ring vertex as a pair of `i32` microdegrees, in header order.
-//! Coordinates in the sources are rounded to 1e-6°, so the compiled form is lossless.
+//! Binary layout (little-endian): the 8-byte magic `EJGEO\0\0\x02` (the last byte is the format
+//! version), a `u32` header length, a JSON header (set name, units and features with their
+//! properties and ring lengths, the code table as CSV text), then every ring vertex as a pair of
+//! `i32` microdegrees, in header order, and last the `u64` FNV-1a checksum of every byte before
+//! it, checked at load so a corrupted file is refused. Coordinates in the sources are rounded to
+//! 1e-6°, so the compiled form is lossless.
+//!
+//! A geodata set given with `--geodata` is also checked for sanity ([`GeoSet::check_extent`]):
+//! every vertex within the covered region plus a margin, and a bounded index size.
 
 use serde::{Deserialize, Serialize};
 
 use super::codes::CodeTable;
 
-/// Magic bytes at the start of a compiled geodata file.
-pub const MAGIC: &[u8; 8] = b"EJGEO\0\0\x01";
+/// Magic bytes at the start of a compiled geodata file; the last byte is the format version.
+pub const MAGIC: &[u8; 8] = b"EJGEO\0\0\x02";
+
+/// Length of the checksum that ends a compiled file.
+const CHECKSUM_LEN: usize = 8;
+
+/// The region the engine covers (Shanghai, Jiangsu, Zhejiang, Anhui and their sea areas),
+/// `[min_lon, min_lat, max_lon, max_lat]` in degrees, rounded out from the embedded set.
+pub const COVERED_REGION: [f64; 4] = [114.5, 26.0, 124.5, 35.5];
+
+/// How far outside [`COVERED_REGION`] a vertex of a `--geodata` set may lie, in degrees.
+pub const REGION_MARGIN_DEG: f64 = 2.0;
+
+/// Largest number of vertices in a `--geodata` set (the embedded set has about 206,000).
+pub const MAX_VERTICES: usize = 5_000_000;
 
 /// An error while loading geodata: always names the file and, where it applies, the feature.
 #[derive(Debug, thiserror::Error)]
@@ -452,6 +470,8 @@ impl GeoSet {
                 }
             }
         }
+        let sum = fnv1a(&out);
+        out.extend_from_slice(&sum.to_le_bytes());
         out
     }
 
@@ -461,11 +481,38 @@ impl GeoSet {
             .get(..8)
             .ok_or_else(|| malformed(path, "file is too short"))?;
         if magic != MAGIC {
+            if magic.get(..7) == MAGIC.get(..7) {
+                return Err(malformed(
+                    path,
+                    format!(
+                        "compiled geodata format version {} is not supported (this build reads version {}): recompile it with `ecojuris geodata compile`",
+                        magic.get(7).copied().unwrap_or(0),
+                        MAGIC[7]
+                    ),
+                ));
+            }
             return Err(malformed(
                 path,
                 "not a compiled ecojuris geodata file (bad magic)",
             ));
         }
+        let body_len = bytes
+            .len()
+            .checked_sub(CHECKSUM_LEN)
+            .filter(|n| *n >= 12)
+            .ok_or_else(|| malformed(path, "file is too short"))?;
+        let (body, sum) = bytes.split_at(body_len);
+        let stored = u64::from_le_bytes(sum.try_into().unwrap_or([0; 8]));
+        let actual = fnv1a(body);
+        if stored != actual {
+            return Err(malformed(
+                path,
+                format!(
+                    "checksum mismatch (stored {stored:016x}, computed {actual:016x}): the file is corrupted or was edited; recompile it with `ecojuris geodata compile`"
+                ),
+            ));
+        }
+        let bytes = body;
         let len_bytes: [u8; 4] = bytes
             .get(8..12)
             .and_then(|b| b.try_into().ok())
@@ -544,7 +591,62 @@ impl GeoSet {
     }
 }
 
-/// FNV-1a 64-bit hash, used to name a geodata version by its content.
+impl GeoSet {
+    /// Sanity checks for a geodata set given by the user: every vertex within
+    /// [`COVERED_REGION`] ± [`REGION_MARGIN_DEG`] (a stray vertex at `(0, 0)` or a world-sized
+    /// polygon would make the point index enormous) and at most [`MAX_VERTICES`] vertices.
+    /// `path` names the set in the error.
+    pub fn check_extent(&self, path: &str) -> Result<(), GeodataError> {
+        let [x0, y0, x1, y1] = COVERED_REGION;
+        let m = REGION_MARGIN_DEG;
+        let micro = |v: f64| (v * 1e6).round() as i64;
+        let (lo_x, lo_y, hi_x, hi_y) = (micro(x0 - m), micro(y0 - m), micro(x1 + m), micro(y1 + m));
+        let mut total = 0usize;
+        let shapes = self
+            .units
+            .iter()
+            .map(|(p, r)| (format!("unit `{}` {}", p.adcode, p.name), r))
+            .chain(
+                self.features
+                    .iter()
+                    .map(|(p, r)| (format!("feature `{}`", p.id), r)),
+            );
+        for (what, rings) in shapes {
+            for ring in rings {
+                total = total.saturating_add(ring.len());
+                if let Some([x, y]) = ring.iter().find(|[x, y]| {
+                    let (x, y) = (i64::from(*x), i64::from(*y));
+                    x < lo_x || x > hi_x || y < lo_y || y > hi_y
+                }) {
+                    return Err(malformed(
+                        path,
+                        format!(
+                            "{what}: vertex `[{}, {}]` is outside the covered region (longitude {} to {}, latitude {} to {}, with a margin of {m}°)",
+                            f64::from(*x) / 1e6,
+                            f64::from(*y) / 1e6,
+                            x0 - m,
+                            x1 + m,
+                            y0 - m,
+                            y1 + m
+                        ),
+                    ));
+                }
+            }
+        }
+        if total > MAX_VERTICES {
+            return Err(malformed(
+                path,
+                format!(
+                    "{total} vertices is more than the limit of {MAX_VERTICES}: simplify the polygons"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// FNV-1a 64-bit hash, used to name a geodata version by its content and as the checksum of
+/// the compiled form.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {

@@ -14,6 +14,7 @@ mod browser;
 mod cases;
 mod common;
 mod evidence;
+mod robust;
 mod routing;
 mod server;
 mod snapshot;

@@ -1424,6 +1424,10 @@ fn compiled_file_with_an_impossible_vertex_is_refused_naming_the_unit() {
     let hlen = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
     let pos = 12 + hlen;
     bytes[pos..pos + 4].copy_from_slice(&2_000_000_000i32.to_le_bytes());
+    // A deliberate edit, not corruption: recompute the trailing checksum.
+    bytes.truncate(bytes.len() - 8);
+    let sum = ecojuris::spatial::store::fnv1a(&bytes);
+    bytes.extend_from_slice(&sum.to_le_bytes());
     let err = ecojuris::spatial::GeoSet::from_bytes(&bytes, "bad.ejgeo")
         .unwrap_err()
         .to_string();

@@ -1,0 +1,736 @@
+//! Issue 13 regressions: outputs that are complete or absent, rule files that cannot be
+//! skipped, geodata that is checked, and a server that cannot be stalled.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use ecojuris::eval::Engine;
+use ecojuris::model::Date;
+use ecojuris::server::{self, ConnLimits, ServerConfig};
+use ecojuris::spatial::{EMBEDDED, GeoSet};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ecojuris"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ecojuris-robust-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Names in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+const QINGPU_JSON: &str =
+    r#"{"kind":"civil","filed_on":"2024-05-01","places":[{"role":"conduct","code":"310118"}]}"#;
+
+fn jsonl_cases(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&QINGPU_JSON.replacen('{', &format!("{{\"id\":\"c{i}\","), 1));
+        s.push('\n');
+    }
+    s
+}
+
+fn csv_points(n: usize) -> String {
+    let mut s = String::from("id,lon,lat\n");
+    for i in 0..n {
+        s.push_str(&format!("p{i},121.12,31.15\n"));
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. An output that is the input is refused before anything is written
+
+#[test]
+fn batch_and_locate_refuse_an_output_that_is_the_input_even_through_links() {
+    let d = tmp("same");
+    let cases = d.join("p.jsonl");
+    std::fs::write(&cases, jsonl_cases(50)).unwrap();
+    let points = d.join("p.csv");
+    std::fs::write(&points, csv_points(50)).unwrap();
+    std::fs::hard_link(&cases, d.join("hard.jsonl")).unwrap();
+    std::os::unix::fs::symlink(&points, d.join("soft.csv")).unwrap();
+    let before = (
+        std::fs::read(&cases).unwrap(),
+        std::fs::read(&points).unwrap(),
+    );
+    let runs: Vec<(Vec<&str>, PathBuf, PathBuf)> = vec![
+        (vec!["batch"], cases.clone(), cases.clone()),
+        (vec!["batch"], cases.clone(), d.join("hard.jsonl")),
+        (vec!["locate", "--input"], points.clone(), points.clone()),
+        (
+            vec!["locate", "--input"],
+            points.clone(),
+            d.join("soft.csv"),
+        ),
+    ];
+    for (cmd, input, output) in runs {
+        let out = bin()
+            .args(&cmd)
+            .arg(&input)
+            .arg("--output")
+            .arg(&output)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?} {output:?}: {err}");
+        assert!(
+            err.contains("refusing to write") && err.contains("is the input"),
+            "{err}"
+        );
+    }
+    assert_eq!(std::fs::read(&cases).unwrap(), before.0, "input changed");
+    assert_eq!(std::fs::read(&points).unwrap(), before.1, "input changed");
+    assert_eq!(
+        listing(&d),
+        ["hard.jsonl", "p.csv", "p.jsonl", "soft.csv"],
+        "no temporary file left"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_failed_batch_leaves_no_file_under_the_output_name() {
+    let d = tmp("fail");
+    // A directory named like an input: opening works, reading fails after the output opened.
+    std::fs::create_dir(d.join("in.jsonl")).unwrap();
+    std::fs::write(d.join("old.jsonl"), "earlier output\n").unwrap();
+    let out = bin()
+        .arg("batch")
+        .arg(d.join("in.jsonl"))
+        .arg("--output")
+        .arg(d.join("out.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(listing(&d), ["in.jsonl", "old.jsonl"]);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Starts `args` with a stdin pipe kept open, feeds `head`, waits until the command has
+/// opened its temporary output in `dir`, sends `signal` and returns (exit code, stderr).
+fn interrupt(args: &[&str], dir: &Path, head: &str, signal: &str) -> (Option<i32>, String) {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(head.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let start = Instant::now();
+    while !listing(dir).iter().any(|f| f.ends_with(".tmp")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no temporary file in {dir:?}: {:?}",
+            listing(dir)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Let the reader block on the open pipe with rows in flight.
+    std::thread::sleep(Duration::from_millis(300));
+    let st = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn sigterm_or_sigint_during_batch_or_locate_leaves_no_output_and_says_so() {
+    let d = tmp("sig");
+    let out = d.join("out.jsonl");
+    let args = [
+        "batch",
+        "-",
+        "--input-format",
+        "jsonl",
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    let (code, err) = interrupt(&args, &d, &jsonl_cases(2000), "-TERM");
+    assert_eq!(code, Some(143), "{err}");
+    assert!(
+        err.contains("interrupted by SIGTERM") && err.contains("no output written"),
+        "{err}"
+    );
+    assert!(listing(&d).is_empty(), "{:?}", listing(&d));
+
+    let out = d.join("loc.csv");
+    let args = ["locate", "--input", "-", "--output", out.to_str().unwrap()];
+    let (code, err) = interrupt(&args, &d, &csv_points(2000), "-INT");
+    assert_eq!(code, Some(130), "{err}");
+    assert!(err.contains("interrupted by SIGINT"), "{err}");
+    assert!(listing(&d).is_empty(), "{:?}", listing(&d));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_reused_simulate_report_folder_holds_only_the_latest_run() {
+    let d = tmp("report");
+    let cases = d.join("cases.jsonl");
+    std::fs::write(&cases, jsonl_cases(20)).unwrap();
+    let scen = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("jurisdiction-rules/scenarios/demo-zone-three-in-one.yaml");
+    let rep = d.join("report");
+    let run = |kind: &str| {
+        let out = bin()
+            .arg("simulate")
+            .arg("--scenario")
+            .arg(&scen)
+            .arg("--cases")
+            .arg(&cases)
+            .arg("--report")
+            .arg(&rep)
+            .args(["--map-kind", kind, "--today", "2026-01-01"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run("criminal");
+    assert!(rep.join("map-criminal.svg").is_file());
+    // A file the user keeps in the folder is not the report's.
+    std::fs::write(rep.join("notes.txt"), "mine").unwrap();
+    run("civil");
+    let files = listing(&rep);
+    assert!(files.contains(&"map-civil.svg".to_string()), "{files:?}");
+    assert!(
+        !files.contains(&"map-criminal.svg".to_string()),
+        "stale file of the earlier run: {files:?}"
+    );
+    assert!(files.contains(&"notes.txt".to_string()), "{files:?}");
+    assert!(!files.iter().any(|f| f.ends_with(".tmp")), "{files:?}");
+    let manifest = std::fs::read_to_string(rep.join(".ecojuris-report")).unwrap();
+    assert!(manifest.lines().any(|l| l == "map-civil.svg"), "{manifest}");
+    assert!(!manifest.contains("notes.txt"), "{manifest}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. A rule file that cannot be read is an error, never skipped
+
+fn rules_copy(name: &str) -> PathBuf {
+    let d = tmp(name);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("jurisdiction-rules");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "yaml") {
+            std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    d
+}
+
+#[test]
+fn a_dangling_symlink_or_a_directory_named_yaml_in_rules_is_an_error_naming_it() {
+    // The Qingpu criminal case that silently went to the wrong court when shanghai.yaml was
+    // skipped.
+    for (what, name) in [("dangling", "shanghai.yaml"), ("dir", "shanghai.yaml")] {
+        let d = rules_copy(what);
+        std::fs::remove_file(d.join(name)).unwrap();
+        if what == "dangling" {
+            std::os::unix::fs::symlink(d.join("nowhere.yaml"), d.join(name)).unwrap();
+        } else {
+            std::fs::create_dir(d.join(name)).unwrap();
+        }
+        let out = bin()
+            .arg("--rules")
+            .arg(&d)
+            .args([
+                "route",
+                "--kind",
+                "criminal",
+                "--conduct",
+                "310118",
+                "--date",
+                "2024-05-01",
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert!(err.contains(name), "{what}: {err}");
+        assert!(
+            err.contains(if what == "dangling" {
+                "symbolic link"
+            } else {
+                "directory"
+            }),
+            "{what}: {err}"
+        );
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. Geodata
+
+#[test]
+fn a_corrupted_compiled_file_is_refused_by_its_checksum() {
+    assert!(GeoSet::from_bytes(EMBEDDED, "yrd.ejgeo").is_ok());
+    let mut bytes = EMBEDDED.to_vec();
+    // 2,000 flipped bytes in the coordinates (they would still parse).
+    let start = bytes.len() / 2;
+    for b in &mut bytes[start..start + 2000] {
+        *b ^= 0x01;
+    }
+    let err = GeoSet::from_bytes(&bytes, "bad.ejgeo")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("bad.ejgeo") && err.contains("checksum mismatch"),
+        "{err}"
+    );
+    // A file of the previous format is named as such.
+    let mut old = EMBEDDED.to_vec();
+    old[7] = 1;
+    let err = GeoSet::from_bytes(&old, "old.ejgeo")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("format version 1") && err.contains("geodata compile"),
+        "{err}"
+    );
+    // Truncated.
+    let err = GeoSet::from_bytes(&EMBEDDED[..EMBEDDED.len() - 3], "cut.ejgeo")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cut.ejgeo"), "{err}");
+}
+
+#[test]
+fn geodata_outside_the_covered_region_is_refused_naming_the_unit() {
+    let set = GeoSet::from_bytes(EMBEDDED, "<embedded>").unwrap();
+    assert!(set.check_extent("<embedded>").is_ok());
+    let mut stray = set.clone();
+    stray.units[0].1[0][1] = [0, 0];
+    let err = stray.check_extent("custom").unwrap_err().to_string();
+    assert!(
+        err.contains("custom")
+            && err.contains(&format!("unit `{}`", set.units[0].0.adcode))
+            && err.contains("outside the covered region"),
+        "{err}"
+    );
+    // End to end with `--geodata`: a compiled file with one world-sized ring.
+    let d = tmp("geo");
+    let mut world = set.clone();
+    world.features[0].1[0] = vec![
+        [-179_000_000, -80_000_000],
+        [179_000_000, -80_000_000],
+        [179_000_000, 80_000_000],
+    ];
+    // `to_bytes` seals it with a valid checksum: only the extent check can refuse it.
+    let bytes = world.to_bytes();
+    std::fs::write(d.join("geodata.ejgeo"), &bytes).unwrap();
+    let out = bin()
+        .arg("--geodata")
+        .arg(&d)
+        .args(["locate", "--at", "121.12,31.15"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("geodata.ejgeo") && err.contains("outside the covered region"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2, 3, 9. The server
+
+fn engine() -> Arc<Engine> {
+    static E: std::sync::OnceLock<Arc<Engine>> = std::sync::OnceLock::new();
+    E.get_or_init(|| Arc::new(Engine::embedded().unwrap()))
+        .clone()
+}
+
+struct TestServer {
+    addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    fn start(config: ServerConfig, limits: ConnLimits) -> TestServer {
+        let stopping = config.stopping.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (atx, arx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                atx.send(listener.local_addr().unwrap()).unwrap();
+                let flag = config.stopping.clone();
+                let router = server::router(engine(), config);
+                let shutdown = async move {
+                    let _ = rx.await;
+                    flag.store(true, Ordering::Relaxed);
+                };
+                server::serve_with(listener, router, shutdown, limits)
+                    .await
+                    .unwrap();
+            });
+        });
+        TestServer {
+            addr: arx.recv().unwrap(),
+            stop: Some(tx),
+            stopping,
+            thread: Some(thread),
+        }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        s
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            t.join().unwrap();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::Relaxed);
+        self.shutdown();
+    }
+}
+
+fn test_config() -> ServerConfig {
+    ServerConfig {
+        today: Date::parse("2026-01-01"),
+        ..ServerConfig::default()
+    }
+}
+
+/// One request with `Connection: close`; the whole answer (head and body) as text.
+fn request(s: &ServerAddr, head: &str, body: &[u8]) -> String {
+    let mut c = TcpStream::connect(s).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    c.write_all(head.as_bytes()).unwrap();
+    c.write_all(body).unwrap();
+    let mut out = Vec::new();
+    let _ = c.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).to_string()
+}
+
+type ServerAddr = std::net::SocketAddr;
+
+fn post_head(path: &str, ctype: &str, len: usize) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: {ctype}\r\nContent-Length: {len}\r\n\r\n"
+    )
+}
+
+/// Decodes a chunked body (enough for these tests).
+fn dechunk(resp: &str) -> String {
+    let bytes = resp.as_bytes();
+    let Some(start) = resp.find("\r\n\r\n") else {
+        return String::new();
+    };
+    let mut rest = &bytes[start + 4..];
+    let mut out: Vec<u8> = Vec::new();
+    while let Some(eol) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size = std::str::from_utf8(&rest[..eol]).unwrap_or("0");
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        let data = &rest[eol + 2..];
+        if n == 0 || data.len() < n {
+            break;
+        }
+        out.extend_from_slice(&data[..n]);
+        rest = data.get(n + 2..).unwrap_or(&[]);
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn stalled_batch_uploads_release_their_slots_by_the_deadline() {
+    let config = ServerConfig {
+        max_batches: 2,
+        batch_timeout: Duration::from_secs(1),
+        ..test_config()
+    };
+    let srv = TestServer::start(config, ConnLimits::default());
+    let head = "POST /v1/batch HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let line = format!("{QINGPU_JSON}\n");
+    let chunk = format!("{:x}\r\n{line}\r\n", line.len());
+    // Two clients take both slots, send one line and stall.
+    let mut stalled: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut c = srv.connect();
+            c.write_all(head.as_bytes()).unwrap();
+            c.write_all(chunk.as_bytes()).unwrap();
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let busy = request(
+        &srv.addr,
+        &post_head("/v1/batch", "application/x-ndjson", line.len()),
+        line.as_bytes(),
+    );
+    assert!(busy.starts_with("HTTP/1.1 503"), "{busy}");
+    // Each stalled client gets its decision, then a timeout line, and its slot back.
+    for c in &mut stalled {
+        let mut out = Vec::new();
+        let start = Instant::now();
+        let _ = c.read_to_end(&mut out);
+        assert!(start.elapsed() < Duration::from_secs(10));
+        let text = dechunk(&String::from_utf8_lossy(&out));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines[0].contains("\"status\":\"routed\""), "{text}");
+        assert!(lines[1].contains("\"code\":\"timeout\""), "{text}");
+    }
+    let ok = request(
+        &srv.addr,
+        &post_head("/v1/batch", "application/x-ndjson", line.len()),
+        line.as_bytes(),
+    );
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    assert!(dechunk(&ok).contains("\"status\":\"routed\""), "{ok}");
+}
+
+#[test]
+fn a_client_uploading_a_large_batch_before_reading_does_not_deadlock() {
+    let srv = TestServer::start(test_config(), ConnLimits::default());
+    // 14 MB of cases (as in the report; 12 MB already stalled the earlier server on the
+    // development machine): hundreds of MB of answers that the client does not read until its
+    // upload is complete.
+    let mut body = String::with_capacity(15 << 20);
+    let mut n = 0usize;
+    while body.len() < 14 << 20 {
+        body.push_str(QINGPU_JSON);
+        body.push('\n');
+        n += 1;
+    }
+    let mut c = srv.connect();
+    c.set_write_timeout(Some(Duration::from_secs(60))).unwrap();
+    c.write_all(post_head("/v1/batch", "application/x-ndjson", body.len()).as_bytes())
+        .unwrap();
+    // The whole body is written before a byte is read.
+    c.write_all(body.as_bytes())
+        .expect("the server stopped reading the upload");
+    drop(body);
+    // Read the chunked answer as a stream (it is large): every chunk is whole lines.
+    let mut r = std::io::BufReader::new(c);
+    let mut head = String::new();
+    loop {
+        head.clear();
+        std::io::BufRead::read_line(&mut r, &mut head).unwrap();
+        if head == "\r\n" || head.is_empty() {
+            break;
+        }
+    }
+    let (mut lines, mut routed) = (0usize, 0usize);
+    let mut chunk = Vec::new();
+    loop {
+        head.clear();
+        std::io::BufRead::read_line(&mut r, &mut head).unwrap();
+        let size = usize::from_str_radix(head.trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        chunk.resize(size + 2, 0);
+        r.read_exact(&mut chunk).unwrap();
+        let text = std::str::from_utf8(&chunk[..size]).unwrap();
+        lines += text.matches('\n').count();
+        routed += text.matches("\"status\":\"routed\"").count();
+    }
+    assert_eq!(lines, n);
+    assert_eq!(routed, n);
+}
+
+#[test]
+fn at_shutdown_a_running_batch_ends_with_an_error_line_not_mid_record() {
+    let mut srv = TestServer::start(test_config(), ConnLimits::default());
+    let mut c = srv.connect();
+    c.write_all(b"POST /v1/batch HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .unwrap();
+    let body = jsonl_cases(3);
+    c.write_all(format!("{:x}\r\n{body}\r\n", body.len()).as_bytes())
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    srv.shutdown();
+    let mut out = Vec::new();
+    let _ = c.read_to_end(&mut out);
+    let text = dechunk(&String::from_utf8_lossy(&out));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    for l in &lines {
+        serde_json::from_str::<serde_json::Value>(l).unwrap();
+    }
+    assert!(lines[3].contains("\"code\":\"shutting_down\""), "{text}");
+    assert!(text.ends_with('\n'));
+}
+
+#[test]
+fn oversized_answers_are_refused_and_content_type_is_checked() {
+    let srv = TestServer::start(
+        ServerConfig {
+            response_limit: 16 << 10,
+            ..test_config()
+        },
+        ConnLimits::default(),
+    );
+    // Many places: the answer grows with them.
+    let places: Vec<String> = (0..200)
+        .map(|_| r#"{"role":"conduct","code":"310118"}"#.to_string())
+        .collect();
+    let case = format!(
+        r#"{{"kind":"civil","filed_on":"2024-05-01","places":[{}]}}"#,
+        places.join(",")
+    );
+    let r = request(
+        &srv.addr,
+        &post_head("/v1/route", "application/json", case.len()),
+        case.as_bytes(),
+    );
+    assert!(r.starts_with("HTTP/1.1 413"), "{r}");
+    assert!(
+        r.contains("\"code\":\"response_too_large\"") && r.contains("16 KiB"),
+        "{r}"
+    );
+    let ok = request(
+        &srv.addr,
+        &post_head(
+            "/v1/route",
+            "application/json; charset=utf-8",
+            QINGPU_JSON.len(),
+        ),
+        QINGPU_JSON.as_bytes(),
+    );
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    for path in ["/v1/route", "/v1/locate", "/v1/batch"] {
+        let r = request(
+            &srv.addr,
+            &post_head(path, "text/plain", QINGPU_JSON.len()),
+            QINGPU_JSON.as_bytes(),
+        );
+        assert!(r.starts_with("HTTP/1.1 415"), "{path}: {r}");
+        assert!(
+            r.contains("\"code\":\"unsupported_media_type\"") && r.contains("text/plain"),
+            "{path}: {r}"
+        );
+    }
+}
+
+#[test]
+fn clients_that_do_not_read_are_closed_and_do_not_stall_healthz() {
+    let srv = TestServer::start(
+        test_config(),
+        ConnLimits {
+            write_timeout: Duration::from_secs(1),
+            ..ConnLimits::default()
+        },
+    );
+    // 40 clients pipeline requests for a large answer and never read.
+    let req = "GET /v1/rules HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200);
+    let mut idle: Vec<TcpStream> = (0..40)
+        .map(|_| {
+            let mut c = srv.connect();
+            c.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+            let _ = c.write_all(req.as_bytes());
+            c
+        })
+        .collect();
+    let mut worst = Duration::ZERO;
+    for _ in 0..50 {
+        let t = Instant::now();
+        let r = request(
+            &srv.addr,
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            b"",
+        );
+        worst = worst.max(t.elapsed());
+        assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+    }
+    assert!(worst < Duration::from_secs(2), "healthz took {worst:?}");
+    // After the write timeout the server has given up on them: what they can still read is
+    // far less than what they asked for, and ends.
+    std::thread::sleep(Duration::from_secs(3));
+    let one = request(
+        &srv.addr,
+        "GET /v1/rules HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"",
+    )
+    .len();
+    for c in &mut idle {
+        // Closed by the server: the read ends at once (not after the timeout).
+        c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut out = Vec::new();
+        let _ = c.read_to_end(&mut out);
+        assert!(
+            out.len() < one * 200,
+            "the server kept writing to a client that did not read"
+        );
+    }
+}
+
+#[test]
+fn serve_bounds_threads_and_the_response_limit() {
+    for args in [
+        ["--threads", "0"],
+        ["--threads", "100000"],
+        ["--max-response", "0"],
+    ] {
+        let out = bin()
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!("invalid `{} {}`", args[0], args[1])),
+            "{err}"
+        );
+    }
+}
