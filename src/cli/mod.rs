@@ -140,8 +140,8 @@ pub fn lang_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Option<Lang
         };
     }
     Ok(["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .find_map(|k| set(k))
+        .into_iter()
+        .find_map(set)
         .map(|v| {
             if v.trim().to_ascii_lowercase().starts_with("zh") {
                 Lang::Zh
@@ -202,27 +202,27 @@ fn check_globals(cli: &Cli) -> Result<(), CliError> {
             Err("the manual page is in English"),
         ),
     };
-    if cli.given.format {
-        if let Err(why) = format {
-            let f = match cli.format {
-                Format::Text => "text",
-                Format::Json => "json",
-            };
-            return Err(CliError::Msg(format!(
-                "`--format {f}` has no effect on `ecojuris {name}`: {why}; drop the flag"
-            )));
-        }
+    if cli.given.format
+        && let Err(why) = format
+    {
+        let f = match cli.format {
+            Format::Text => "text",
+            Format::Json => "json",
+        };
+        return Err(CliError::Msg(format!(
+            "`--format {f}` has no effect on `ecojuris {name}`: {why}; drop the flag"
+        )));
     }
-    if cli.given.lang {
-        if let Err(why) = lang {
-            let l = match cli.lang {
-                Lang::En => "en",
-                Lang::Zh => "zh",
-            };
-            return Err(CliError::Msg(format!(
-                "`--lang {l}` has no effect on `ecojuris {name}`: {why}; drop the flag"
-            )));
-        }
+    if cli.given.lang
+        && let Err(why) = lang
+    {
+        let l = match cli.lang {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        };
+        return Err(CliError::Msg(format!(
+            "`--lang {l}` has no effect on `ecojuris {name}`: {why}; drop the flag"
+        )));
     }
     Ok(())
 }

@@ -660,12 +660,12 @@ pub fn source_problems(src: &crate::rules::Source) -> Vec<String> {
         }
     }
     for (field, v) in [("read_in", src.read_in.as_deref()), ("note", src.note.as_deref())] {
-        if let Some(v) = v {
-            if v.contains("../") || v.contains("shared/") {
-                p.push(format!(
-                    "source `{key}` `{field}` points outside the repository: `{v}`"
-                ));
-            }
+        if let Some(v) = v
+            && (v.contains("../") || v.contains("shared/"))
+        {
+            p.push(format!(
+                "source `{key}` `{field}` points outside the repository: `{v}`"
+            ));
         }
     }
     p
