@@ -14,9 +14,8 @@ use crate::model::Date;
 pub(super) fn run_test(cli: &Cli, a: &TestArgs) -> Result<Outcome, CliError> {
     let engine = load_engine(cli)?;
     let today = match &a.today {
-        Some(d) => Date::parse(d).ok_or_else(|| {
-            CliError::Msg(format!("invalid `--today {d}` (expected YYYY-MM-DD)"))
-        })?,
+        Some(d) => Date::parse(d)
+            .ok_or_else(|| CliError::Msg(format!("invalid `--today {d}` (expected YYYY-MM-DD)")))?,
         None => today(),
     };
     let (results, origin) = match &a.dir {
@@ -94,9 +93,7 @@ pub(super) fn run_sources(cli: &Cli, a: &SourcesArgs) -> Result<Outcome, CliErro
         .filter(|s| a.kind.as_deref().is_none_or(|k| s.kind == k))
         .collect();
     if list.is_empty() {
-        return Err(CliError::Msg(
-            "no source matches the filters".to_string(),
-        ));
+        return Err(CliError::Msg("no source matches the filters".to_string()));
     }
     match cli.format {
         Format::Json => out(&to_json(&list))?,

@@ -659,7 +659,10 @@ pub fn source_problems(src: &crate::rules::Source) -> Vec<String> {
             ));
         }
     }
-    for (field, v) in [("read_in", src.read_in.as_deref()), ("note", src.note.as_deref())] {
+    for (field, v) in [
+        ("read_in", src.read_in.as_deref()),
+        ("note", src.note.as_deref()),
+    ] {
         if let Some(v) = v
             && (v.contains("../") || v.contains("shared/"))
         {

@@ -68,7 +68,12 @@ fn tool(env: &str, candidates: &[&str]) -> Result<PathBuf, String> {
     candidates
         .iter()
         .find_map(|c| find_program(std::ffi::OsStr::new(c)))
-        .ok_or_else(|| format!("none of {} found on PATH (or set {env})", candidates.join(", ")))
+        .ok_or_else(|| {
+            format!(
+                "none of {} found on PATH (or set {env})",
+                candidates.join(", ")
+            )
+        })
 }
 
 /// Whether a missing browser fails the test (`ECOJURIS_REQUIRE_BROWSER=1`).

@@ -342,15 +342,19 @@ fn a_source_without_title_or_date_or_with_a_non_url_is_reported() {
         .filter(|f| f.kind == FindingKind::Provenance)
         .map(|f| f.message.as_str())
         .collect();
-    assert!(msgs.contains(&"source `TEST-BAD` has no title"), "{msgs:#?}");
+    assert!(
+        msgs.contains(&"source `TEST-BAD` has no title"),
+        "{msgs:#?}"
+    );
     assert!(
         msgs.iter()
             .any(|m| m.starts_with("source `TEST-BAD` has no date")),
         "{msgs:#?}"
     );
     assert!(
-        msgs.iter().any(|m| m.starts_with("source `TEST-BAD` has `url: stored copy")
-            && m.ends_with("not an http(s) URL")),
+        msgs.iter()
+            .any(|m| m.starts_with("source `TEST-BAD` has `url: stored copy")
+                && m.ends_with("not an http(s) URL")),
         "{msgs:#?}"
     );
     assert!(
