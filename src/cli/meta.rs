@@ -117,13 +117,13 @@ pub(super) fn run_sources(cli: &Cli, a: &SourcesArgs) -> Result<Outcome, CliErro
                     let _ = writeln!(s, "    {}", by.join(" · "));
                 }
                 if let Some(u) = &src.url {
-                    let _ = writeln!(s, "    {} {u}", if zh { "官方:" } else { "official:" });
+                    let _ = writeln!(s, "    {} {u}", if zh { "网址:" } else { "url:" });
                 }
                 for u in &src.urls {
-                    let _ = writeln!(s, "    {} {u}", if zh { "转载:" } else { "copy:" });
+                    let _ = writeln!(s, "    {} {u}", if zh { "另见:" } else { "also:" });
                 }
                 if let Some(r) = &src.read_in {
-                    let _ = writeln!(s, "    {} {r}", if zh { "文本:" } else { "text:" });
+                    let _ = writeln!(s, "    {} {r}", if zh { "文本来源:" } else { "read in:" });
                 }
             }
             let _ = writeln!(
