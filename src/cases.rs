@@ -199,6 +199,48 @@ pub fn check(engine: &Engine, c: &GoldenCase, today: Date) -> Result<(), String>
     }
 }
 
+/// The golden case files of `jurisdiction-rules/tests`, embedded so that `ecojuris test` works
+/// from any folder (`(path, text)`, sorted by path). A test checks that this list matches the
+/// directory: a new file there must be added here.
+pub static EMBEDDED: &[(&str, &str)] = &[
+    (
+        "jurisdiction-rules/tests/anhui.yaml",
+        include_str!("../jurisdiction-rules/tests/anhui.yaml"),
+    ),
+    (
+        "jurisdiction-rules/tests/demo-zone.yaml",
+        include_str!("../jurisdiction-rules/tests/demo-zone.yaml"),
+    ),
+    (
+        "jurisdiction-rules/tests/errors.yaml",
+        include_str!("../jurisdiction-rules/tests/errors.yaml"),
+    ),
+    (
+        "jurisdiction-rules/tests/jiangsu.yaml",
+        include_str!("../jurisdiction-rules/tests/jiangsu.yaml"),
+    ),
+    (
+        "jurisdiction-rules/tests/national.yaml",
+        include_str!("../jurisdiction-rules/tests/national.yaml"),
+    ),
+    (
+        "jurisdiction-rules/tests/shanghai.yaml",
+        include_str!("../jurisdiction-rules/tests/shanghai.yaml"),
+    ),
+    (
+        "jurisdiction-rules/tests/zhejiang.yaml",
+        include_str!("../jurisdiction-rules/tests/zhejiang.yaml"),
+    ),
+];
+
+/// Runs every embedded golden case file (see [`EMBEDDED`]).
+pub fn run_embedded(engine: &Engine, today: Date) -> Vec<CaseResult> {
+    EMBEDDED
+        .iter()
+        .flat_map(|(path, text)| run_text(engine, path, text, today))
+        .collect()
+}
+
 /// Runs every case of every `*.yaml` file in `dir` (sorted), with the known-failure ratchet.
 /// Errors in reading or parsing a file are returned as failed results of that file.
 pub fn run_dir(engine: &Engine, dir: &std::path::Path, today: Date) -> Vec<CaseResult> {

@@ -2,9 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = ecojuris::cli::Cli::parse();
+    let cli = ecojuris::cli::parse();
     ecojuris::cli::run(cli)
 }

@@ -25,8 +25,21 @@ pub enum Lang {
     Zh,
 }
 
+/// Which global flags were given on the command line (not defaulted), filled in by
+/// [`super::parse`]: a flag a subcommand cannot honour is then an error, never ignored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Given {
+    /// `--format` was given.
+    pub format: bool,
+    /// `--lang` was given.
+    pub lang: bool,
+}
+
 /// ecojuris: which court is competent for an environmental case in the Yangtze River Delta
 /// (Shanghai, Jiangsu, Zhejiang, Anhui), and why.
+///
+/// Exit codes: 0 routed / ok; 1 no competent court, failing golden cases, validation findings
+/// or a point outside the covered area; 2 usage, load or input error.
 #[derive(Debug, Parser)]
 #[command(name = "ecojuris", version, about, long_about = None)]
 pub struct Cli {
@@ -35,10 +48,13 @@ pub struct Cli {
     /// embedded default.
     #[arg(long, global = true, value_name = "DIR")]
     pub geodata: Option<PathBuf>,
-    /// Output format.
+    /// Output format (`locate`, `route`, `courts`, `test`, `validate`, `rules diff`,
+    /// `sources`; an error elsewhere).
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Language of text output.
+    /// Language of text output (`locate`, `route`, `courts`, `sources`; an error elsewhere).
+    /// Default: `ECOJURIS_LANG`, then the first set of `LC_ALL`, `LC_MESSAGES`, `LANG`
+    /// (`zh…` gives Chinese), else English.
     #[arg(long, global = true, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     /// Load the rule set from this directory (`courts.yaml`, `sources.yaml` and rule files)
@@ -48,6 +64,15 @@ pub struct Cli {
     /// Border tolerance in metres: units whose border is this close are reported.
     #[arg(long, global = true, default_value_t = 100.0, value_name = "METRES")]
     pub tolerance: f64,
+    /// Print only results and errors on stderr (no notes, summaries or progress).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print what was loaded and how long the command took (on stderr).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Which global flags were given explicitly.
+    #[arg(skip)]
+    pub given: Given,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
@@ -92,6 +117,27 @@ pub enum Command {
         #[command(subcommand)]
         command: GeodataCommand,
     },
+    /// List the legal sources the rules cite: title, issuing body, number, date, URLs.
+    Sources(SourcesArgs),
+    /// Print a shell completion script (`ecojuris completions bash > ~/.local/share/bash-completion/completions/ecojuris`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `ecojuris man > ecojuris.1`, `man ./ecojuris.1`).
+    Man,
+}
+
+/// `ecojuris sources`.
+#[derive(Debug, clap::Args)]
+pub struct SourcesArgs {
+    /// Only these source keys (as cited in rule output, e.g. `LRB-CPL2023`).
+    pub keys: Vec<String>,
+    /// Only sources of this kind (`law`, `interpretation`, `notice`, `press`, `report`,
+    /// `data`, `directory`).
+    #[arg(long)]
+    pub kind: Option<String>,
 }
 
 /// Geodata subcommands.
@@ -139,7 +185,13 @@ pub struct LocateArgs {
 /// `ecojuris route`.
 #[derive(Debug, clap::Args)]
 pub struct RouteArgs {
-    /// A case file (YAML or JSON), `-` for stdin. Without it, use the flags below.
+    /// A case file (YAML or JSON), `-` for stdin. Without it, use the flags below. A file and
+    /// the case flags do not combine: giving both is a usage error (exit 2), so no flag is
+    /// silently ignored; edit the file instead.
+    #[arg(conflicts_with_all = [
+        "kind", "date", "conduct", "result", "domicile", "agency", "reconsideration_agency",
+        "landing", "crs", "agency_level", "ship_source", "life_or_death", "coast_guard",
+    ])]
     pub case: Option<PathBuf>,
     /// Case kind (flag form).
     #[arg(long)]
@@ -196,7 +248,8 @@ pub struct CourtsArgs {
 /// `ecojuris test`.
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
-    /// Directory of case files.
+    /// Directory of case files (default: the golden cases of `jurisdiction-rules/tests`
+    /// embedded in the binary, so the command works from any folder).
     pub dir: Option<PathBuf>,
     /// Date used for cases without `filed_on` (default today).
     #[arg(long)]

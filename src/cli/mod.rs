@@ -1,6 +1,14 @@
 //! The command line: clap arguments, one module per subcommand, output formatting.
 //!
 //! The only place that knows about clap, stdout/stderr and exit codes.
+//!
+//! Conventions (README "Using it"):
+//! - exit codes: 0 ok / routed, 1 a negative answer (no court, failing cases, findings, point
+//!   outside), 2 usage, load or input error (clap's usage errors are 2 as well);
+//! - `--lang` defaults from `ECOJURIS_LANG`, then `LC_ALL` / `LC_MESSAGES` / `LANG` (`zh…` →
+//!   Chinese); an explicit `--format` or `--lang` that a subcommand cannot honour is a usage
+//!   error naming what to use instead ([`check_globals`]);
+//! - `-q` silences notes and summaries on stderr, `-v` adds what was loaded and the time taken.
 
 mod address;
 mod args;
@@ -8,6 +16,7 @@ mod batch;
 mod evidence;
 mod locate;
 mod output;
+mod meta;
 mod route;
 mod serve;
 mod simulate;
@@ -15,9 +24,10 @@ mod validate;
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 pub use args::Cli;
-use args::{Command, GeodataCommand};
+use args::{Command, Format, GeodataCommand, Lang};
 
 use crate::spatial::{Geodata, GeodataError, LocateConfig};
 
@@ -56,17 +66,202 @@ pub enum CliError {
     Io(String, std::io::Error),
 }
 
+/// 0 quiet, 1 normal, 2+ verbose (set once by [`run`]).
+static VERBOSITY: AtomicU8 = AtomicU8::new(1);
+
+/// Whether `-q` was given: notes, summaries and progress stay silent.
+pub(crate) fn quiet() -> bool {
+    VERBOSITY.load(Ordering::Relaxed) == 0
+}
+
+/// Whether `-v` was given.
+pub(crate) fn verbose() -> bool {
+    VERBOSITY.load(Ordering::Relaxed) >= 2
+}
+
+/// Parses the process arguments like `Cli::parse()`, and also: records which global flags
+/// were given explicitly, takes the language from the environment when `--lang` is not
+/// given, and answers `--version` with the rules and geodata versions. Usage errors exit
+/// with code 2, `--help` and `--version` with 0.
+pub fn parse() -> Cli {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let mut cmd = Cli::command();
+    if std::env::args_os()
+        .skip(1)
+        .any(|a| a == "--version" || a == "-V")
+    {
+        // Loading the embedded data takes a few milliseconds: only when asked for.
+        let v: &'static str = Box::leak(meta::long_version().into_boxed_str());
+        cmd = cmd.version(v).long_version(v);
+    }
+    let matches = cmd.get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let given = |id: &str| {
+        let mut m = Some(&matches);
+        while let Some(cur) = m {
+            if cur.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+                return true;
+            }
+            m = cur.subcommand().map(|(_, sub)| sub);
+        }
+        false
+    };
+    cli.given = args::Given {
+        format: given("format"),
+        lang: given("lang"),
+    };
+    if !cli.given.lang {
+        match lang_from_env(|k| std::env::var(k).ok()) {
+            Ok(Some(l)) => cli.lang = l,
+            Ok(None) => {}
+            Err(e) => {
+                let mut err = std::io::stderr().lock();
+                let _ = writeln!(err, "error: {e}");
+                std::process::exit(2);
+            }
+        }
+    }
+    cli
+}
+
+/// The language from the environment: `ECOJURIS_LANG` (`en` or `zh…`; anything else is an
+/// error), then the first non-empty of `LC_ALL`, `LC_MESSAGES`, `LANG` (`zh…` → Chinese,
+/// anything else → English). `None` when none is set.
+pub fn lang_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Option<Lang>, String> {
+    let set = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+    if let Some(v) = set("ECOJURIS_LANG") {
+        let l = v.trim().to_ascii_lowercase();
+        return if l.starts_with("zh") {
+            Ok(Some(Lang::Zh))
+        } else if l.starts_with("en") {
+            Ok(Some(Lang::En))
+        } else {
+            Err(format!(
+                "invalid `ECOJURIS_LANG={v}`: expected `en` or `zh` (or unset it)"
+            ))
+        };
+    }
+    Ok(["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .find_map(set)
+        .map(|v| {
+            if v.trim().to_ascii_lowercase().starts_with("zh") {
+                Lang::Zh
+            } else {
+                Lang::En
+            }
+        }))
+}
+
+/// Which subcommands honour `--format` and `--lang`: `Err` names what to use instead.
+fn check_globals(cli: &Cli) -> Result<(), CliError> {
+    let (name, format, lang): (&str, Result<(), &str>, Result<(), &str>) = match &cli.command {
+        Command::Locate(a) if a.input.is_some() => (
+            "locate --input",
+            Err("it writes CSV; its columns are fixed"),
+            Err("its CSV columns are fixed"),
+        ),
+        Command::Locate(_) => ("locate", Ok(()), Ok(())),
+        Command::Route(_) => ("route", Ok(()), Ok(())),
+        Command::Courts(_) => ("courts", Ok(()), Ok(())),
+        Command::Sources(_) => ("sources", Ok(()), Ok(())),
+        Command::Test(_) => ("test", Ok(()), Err("its report is in English")),
+        Command::Validate(_) => ("validate", Ok(()), Err("its findings are in English")),
+        Command::Rules { .. } => ("rules diff", Ok(()), Err("its report is in English")),
+        Command::Serve(_) => (
+            "serve",
+            Err("the API answers JSON and the page switches language itself"),
+            Err("the page is Chinese by default with an English switch"),
+        ),
+        Command::Batch(_) => (
+            "batch",
+            Err("use `--output-format csv|jsonl` or the output file's extension"),
+            Err("its CSV/JSONL columns are fixed; JSONL rows carry both languages"),
+        ),
+        Command::Simulate(_) => (
+            "simulate",
+            Err("it writes Markdown, HTML, CSV and SVG files under `--report`"),
+            Err("its report is in English"),
+        ),
+        Command::GenerateCases(_) => (
+            "generate-cases",
+            Err("use `--output-format csv|jsonl` or the output file's extension"),
+            Err("it writes data, not text"),
+        ),
+        Command::Geodata { .. } => (
+            "geodata compile",
+            Err("it writes a binary file"),
+            Err("it writes a binary file"),
+        ),
+        Command::Completions { .. } => (
+            "completions",
+            Err("it prints a shell script"),
+            Err("it prints a shell script"),
+        ),
+        Command::Man => (
+            "man",
+            Err("it prints roff"),
+            Err("the manual page is in English"),
+        ),
+    };
+    if cli.given.format
+        && let Err(why) = format
+    {
+        let f = match cli.format {
+            Format::Text => "text",
+            Format::Json => "json",
+        };
+        return Err(CliError::Msg(format!(
+            "`--format {f}` has no effect on `ecojuris {name}`: {why}; drop the flag"
+        )));
+    }
+    if cli.given.lang
+        && let Err(why) = lang
+    {
+        let l = match cli.lang {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        };
+        return Err(CliError::Msg(format!(
+            "`--lang {l}` has no effect on `ecojuris {name}`: {why}; drop the flag"
+        )));
+    }
+    Ok(())
+}
+
 /// Runs a parsed command line and returns the exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    let result = dispatch(&cli);
-    match result {
-        Ok(o) => o.into(),
+    let level = if cli.quiet {
+        0
+    } else {
+        1u8.saturating_add(cli.verbose)
+    };
+    VERBOSITY.store(level, Ordering::Relaxed);
+    let started = std::time::Instant::now();
+    if verbose() {
+        meta::verbose_header(&cli);
+    }
+    let result = check_globals(&cli).and_then(|()| dispatch(&cli));
+    let outcome = match result {
+        Ok(o) => o,
         Err(e) => {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "error: {e}");
-            Outcome::Error.into()
+            Outcome::Error
         }
+    };
+    if verbose() {
+        note(&format!(
+            "done in {:.1} ms, exit code {}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            match outcome {
+                Outcome::Ok => 0,
+                Outcome::Negative => 1,
+                Outcome::Error => 2,
+            }
+        ));
     }
+    outcome.into()
 }
 
 fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
@@ -74,7 +269,10 @@ fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
         Command::Locate(a) => locate::run(cli, a),
         Command::Route(a) => route::run_route(cli, a),
         Command::Courts(a) => route::run_courts(cli, a),
-        Command::Test(a) => route::run_test(cli, a),
+        Command::Test(a) => meta::run_test(cli, a),
+        Command::Sources(a) => meta::run_sources(cli, a),
+        Command::Completions { shell } => meta::run_completions(*shell),
+        Command::Man => meta::run_man(),
         Command::Evidence(a) => evidence::run(cli, a),
         Command::Validate(a) => validate::run_validate(cli, a),
         Command::Rules {
@@ -138,8 +336,11 @@ pub(crate) fn out(s: &str) -> Result<(), CliError> {
     }
 }
 
-/// Writes one line to stderr.
+/// Writes one line to stderr, unless `-q` was given.
 pub(crate) fn note(s: &str) {
+    if quiet() {
+        return;
+    }
     let mut e = std::io::stderr().lock();
     let _ = writeln!(e, "{s}");
 }

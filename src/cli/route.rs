@@ -1,10 +1,10 @@
-//! `ecojuris route`, `ecojuris courts`, `ecojuris test`.
+//! `ecojuris route`, `ecojuris courts`.
 
 use std::fmt::Write as _;
 use std::io::Read as _;
 
-use super::args::{CourtsArgs, Format, Lang, RouteArgs, TestArgs};
-use super::{Cli, CliError, Outcome, load_geodata, note, out, to_json};
+use super::args::{CourtsArgs, Format, Lang, RouteArgs};
+use super::{Cli, CliError, Outcome, load_geodata, out, to_json};
 use crate::eval::Engine;
 use crate::explain::{self, render_text};
 use crate::model::{Case, CaseKind, Date, Place, PlaceSpec, Role, Status};
@@ -197,40 +197,4 @@ pub(super) fn run_courts(cli: &Cli, a: &CourtsArgs) -> Result<Outcome, CliError>
         }
     }
     Ok(Outcome::Ok)
-}
-
-pub(super) fn run_test(cli: &Cli, a: &TestArgs) -> Result<Outcome, CliError> {
-    let engine = load_engine(cli)?;
-    let dir = a
-        .dir
-        .clone()
-        .unwrap_or_else(|| std::path::PathBuf::from("jurisdiction-rules/tests"));
-    let today = match &a.today {
-        Some(d) => Date::parse(d).ok_or_else(|| CliError::Msg(format!("invalid `--today {d}`")))?,
-        None => today(),
-    };
-    let results = crate::cases::run_dir(&engine, &dir, today);
-    let passed = results.iter().filter(|r| r.passed).count();
-    let failed = results.len() - passed;
-    let mut s = String::new();
-    for r in results.iter().filter(|r| !r.passed) {
-        let _ = writeln!(
-            s,
-            "FAIL {} :: {}: {}",
-            r.file,
-            r.name,
-            r.failure.as_deref().unwrap_or("")
-        );
-    }
-    if results.is_empty() {
-        note(&format!("no cases found in `{}`", dir.display()));
-        return Ok(Outcome::Negative);
-    }
-    let _ = writeln!(s, "{passed} passed, {failed} failed");
-    out(&s)?;
-    Ok(if failed == 0 {
-        Outcome::Ok
-    } else {
-        Outcome::Negative
-    })
 }

@@ -306,8 +306,14 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
                         Source {
                             key: s.key,
                             title: s.title,
+                            issuer: s.issuer,
+                            number: s.number,
+                            date: s.date,
                             url: s.url,
+                            urls: s.urls,
+                            read_in: s.read_in,
                             kind: s.kind,
+                            note: s.note,
                         },
                     );
                 }

@@ -193,10 +193,22 @@ pub struct Source {
     pub key: String,
     /// Title.
     pub title: String,
-    /// Where.
+    /// Issuing body or publisher.
+    pub issuer: Option<String>,
+    /// Document number, where there is one.
+    pub number: Option<String>,
+    /// Date of the document (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub date: Option<String>,
+    /// The official URL.
     pub url: Option<String>,
+    /// Further URLs (press copies, mirrors).
+    pub urls: Vec<String>,
+    /// Where the text was read when not at `url`.
+    pub read_in: Option<String>,
     /// Kind of document.
     pub kind: String,
+    /// Note.
+    pub note: Option<String>,
 }
 
 /// Conditions on case attributes (the file form is already the compiled form).

@@ -34,18 +34,34 @@ pub struct RawSourcesFile {
     pub sources: Vec<RawSource>,
 }
 
-/// One legal source.
+/// One legal source. `ecojuris validate` reports a source without a title or a date, and a
+/// `url` or `urls` entry that is not an `http(s)://` URL.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
-    /// Key, as in legal-facts.md (`LRB-CPL2023`, `JS-NOTICE-2019-02`, …).
+    /// Key, as in `docs/legal-facts.md` (`LRB-CPL2023`, `JS-NOTICE-2019-02`, …).
     pub key: String,
-    /// Title.
+    /// Title: the document's own title, or a title in square brackets supplied by the project
+    /// where the page's headline was not recorded.
     pub title: String,
-    /// Where to find it.
+    /// Issuing body or publisher.
+    pub issuer: Option<String>,
+    /// Document number (`法释〔2015〕1号`, `法发〔2021〕27号`), where there is one.
+    pub number: Option<String>,
+    /// Date of the document: `YYYY-MM-DD`, or `YYYY-MM` / `YYYY` when only that is known.
+    pub date: Option<String>,
+    /// The official URL (issuer's or a government site), where one exists.
     pub url: Option<String>,
+    /// Further URLs: press copies and mirrors, second to `url`.
+    #[serde(default)]
+    pub urls: Vec<String>,
+    /// Where the compilers read the text when it is not at `url` (for example a file of a
+    /// public repository at a commit).
+    pub read_in: Option<String>,
     /// `law`, `interpretation`, `notice`, `press`, `report`, `data`, `directory`.
     pub kind: String,
+    /// A note (what the source supports, caveats).
+    pub note: Option<String>,
 }
 
 /// `courts.yaml`.

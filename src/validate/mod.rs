@@ -589,6 +589,19 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
         }
     }
     findings.extend(units_not_yet_existing(rules, geo));
+    findings.extend(rules.sources.values().flat_map(|src| {
+        source_problems(src).into_iter().map(|message| Finding {
+            kind: FindingKind::Provenance,
+            message,
+            rules: Vec::new(),
+            case_kind: None,
+            level: None,
+            from: None,
+            to: None,
+            places: Vec::new(),
+            counter_example: None,
+        })
+    }));
     findings.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.message.cmp(&b.message)));
     findings.dedup_by(|a, b| a.kind == b.kind && a.message == b.message);
     Report {
@@ -597,6 +610,81 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
         combinations,
         intervals: ivs.len(),
         findings,
+    }
+}
+
+/// What is wrong with a source's citation: no title (or only its key), no date or a date not
+/// of the form `YYYY[-MM[-DD]]`, a `url`/`urls` entry that is not an `http(s)://` URL, or a
+/// reference outside the repository. Empty when it can be checked.
+pub fn source_problems(src: &crate::rules::Source) -> Vec<String> {
+    let key = &src.key;
+    let mut p = Vec::new();
+    let title = src.title.trim();
+    if title.is_empty() || title == key {
+        p.push(format!("source `{key}` has no title"));
+    }
+    match src.date.as_deref().map(str::trim) {
+        None | Some("") => p.push(format!(
+            "source `{key}` has no date (give `date: YYYY-MM-DD`, or `YYYY-MM` / `YYYY`)"
+        )),
+        Some(d) if !is_partial_date(d) => p.push(format!(
+            "source `{key}` has the date `{d}`, not of the form YYYY-MM-DD, YYYY-MM or YYYY"
+        )),
+        Some(_) => {}
+    }
+    for (field, u) in src
+        .url
+        .iter()
+        .map(|u| ("url", u))
+        .chain(src.urls.iter().map(|u| ("urls", u)))
+    {
+        if !is_url(u) {
+            p.push(format!(
+                "source `{key}` has `{field}: {u}`, which is not an http(s) URL"
+            ));
+        }
+    }
+    for (field, v) in [
+        ("read_in", src.read_in.as_deref()),
+        ("note", src.note.as_deref()),
+    ] {
+        if let Some(v) = v
+            && (v.contains("../") || v.contains("shared/"))
+        {
+            p.push(format!(
+                "source `{key}` `{field}` points outside the repository: `{v}`"
+            ));
+        }
+    }
+    p
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a plausible month and day.
+fn is_partial_date(d: &str) -> bool {
+    let parts: Vec<&str> = d.split('-').collect();
+    let num = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => num(y, 4),
+        [y, m] => num(y, 4) && num(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)),
+        [_, _, _] => Date::parse(d).is_some(),
+        _ => false,
+    }
+}
+
+/// An absolute `http://` or `https://` URL with a host and no whitespace.
+fn is_url(u: &str) -> bool {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
+    match rest {
+        Some(r) => {
+            let host = r.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty()
+                && host.contains('.')
+                && !u.chars().any(char::is_whitespace)
+                && !u.contains(';')
+        }
+        None => false,
     }
 }
 

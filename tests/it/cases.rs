@@ -106,3 +106,32 @@ fn every_baseline_rule_has_a_positive_case() {
         "rules without a golden case: {missing:?}"
     );
 }
+
+#[test]
+fn the_embedded_golden_cases_are_the_files_of_the_directory() {
+    let dir = format!("{}/jurisdiction-rules/tests", env!("CARGO_MANIFEST_DIR"));
+    let mut on_disk: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            (
+                format!("jurisdiction-rules/tests/{name}"),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    on_disk.sort();
+    let embedded: Vec<(String, String)> = ecojuris::cases::EMBEDDED
+        .iter()
+        .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
+        .collect();
+    let names = |v: &[(String, String)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&embedded),
+        names(&on_disk),
+        "src/cases.rs EMBEDDED must list every file of jurisdiction-rules/tests"
+    );
+    assert!(embedded == on_disk, "embedded texts differ from the files");
+}

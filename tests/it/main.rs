@@ -12,6 +12,7 @@
 mod batch;
 mod browser;
 mod cases;
+mod cli;
 mod common;
 mod evidence;
 mod robust;

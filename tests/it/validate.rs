@@ -361,3 +361,44 @@ proptest::proptest! {
         proptest::prop_assert_eq!(got, want, "{} {} {}", u.adcode, kind, date);
     }
 }
+
+#[test]
+fn a_source_without_title_or_date_or_with_a_non_url_is_reported() {
+    let files = files_with(|path, text| {
+        if path.ends_with("sources.yaml") {
+            format!(
+                "{text}  - key: TEST-BAD\n    title: TEST-BAD\n    url: \"stored copy: shared/x.txt, line 3\"\n    kind: press\n  - key: TEST-OK\n    title: \"最高人民法院关于适用《中华人民共和国民事诉讼法》的解释\"\n    date: 2015-01-30\n    url: \"https://www.court.gov.cn/\"\n    urls: [\"http://example.org/copy\"]\n    kind: interpretation\n"
+            )
+        } else {
+            text.to_string()
+        }
+    });
+    let rules = files.load(geo()).expect("loads");
+    let report = validate(&rules, geo());
+    let msgs: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Provenance)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(
+        msgs.contains(&"source `TEST-BAD` has no title"),
+        "{msgs:#?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("source `TEST-BAD` has no date")),
+        "{msgs:#?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("source `TEST-BAD` has `url: stored copy")
+                && m.ends_with("not an http(s) URL")),
+        "{msgs:#?}"
+    );
+    assert!(
+        !msgs.iter().any(|m| m.contains("TEST-OK")),
+        "a complete source is not reported: {msgs:#?}"
+    );
+    assert_eq!(msgs.len(), 3, "{msgs:#?}");
+}
