@@ -166,6 +166,7 @@ fn check_globals(cli: &Cli) -> Result<(), CliError> {
         Command::Courts(_) => ("courts", Ok(()), Ok(())),
         Command::Sources(_) => ("sources", Ok(()), Ok(())),
         Command::Test(_) => ("test", Ok(()), Err("its report is in English")),
+        Command::Evidence(_) => ("evidence", Ok(()), Err("its report is in English")),
         Command::Validate(_) => ("validate", Ok(()), Err("its findings are in English")),
         Command::Rules { .. } => ("rules diff", Ok(()), Err("its report is in English")),
         Command::Serve(_) => (
