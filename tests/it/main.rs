@@ -13,6 +13,7 @@ mod batch;
 mod browser;
 mod cases;
 mod common;
+mod population;
 mod routing;
 mod server;
 mod spatial;
