@@ -189,6 +189,22 @@ pub struct Figure {
     pub confidence: String,
     /// Scope remarks.
     pub note: Option<String>,
+    /// Whether the embedded rules send the figure's cases to its court(s).
+    #[serde(default)]
+    pub routing: Routing,
+    /// Why the routing differs, when it does.
+    pub routing_note: Option<String>,
+}
+
+/// Whether the embedded rules send a court figure's cases to that court.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Routing {
+    /// They send every case of the figure there (or the figure names no court).
+    #[default]
+    Agrees,
+    /// They send some elsewhere; see `routing_note`.
+    Differs,
 }
 
 impl Figure {

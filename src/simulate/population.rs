@@ -635,6 +635,39 @@ impl<'g> CalibratedPopulation<'g> {
                 })
             })
             .collect();
+        let mut counts = counts;
+        if let Some(n) = cfg.count {
+            // Rounding each series leaves the total a few cases off: take them from (or give
+            // them to) the largest monthly cells, one each.
+            let mut cells: Vec<(u64, usize, usize, usize)> = Vec::new();
+            for (p, series) in counts.iter().enumerate() {
+                for (k, months) in series.iter().enumerate() {
+                    for (m, &c) in months.iter().enumerate() {
+                        if c > 0 {
+                            cells.push((c, p, k, m));
+                        }
+                    }
+                }
+            }
+            cells.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3))));
+            let have: u64 = cells.iter().map(|c| c.0).sum();
+            if !cells.is_empty() {
+                let mut i = 0usize;
+                let mut have = have;
+                while have != n {
+                    let (_, p, k, m) = cells[i % cells.len()];
+                    let c = &mut counts[p][k][m];
+                    if have < n {
+                        *c += 1;
+                        have += 1;
+                    } else if *c > 0 {
+                        *c -= 1;
+                        have -= 1;
+                    }
+                    i += 1;
+                }
+            }
+        }
         // Land area of each unit, estimated by a fixed-seed sample of its bounding box.
         let mut area_rng = Rng(0x0a12_ea5e_ed00_0001);
         let boxes: Vec<UnitBox> = set
@@ -1028,6 +1061,8 @@ pub fn calibrated_meta(
                 "target_after_scale": (target * 10.0).round() / 10.0,
                 "deviation": (dev * 10000.0).round() / 10000.0,
                 "in_generated_years": in_range(&f.period),
+                "routing": f.routing,
+                "routing_note": f.routing_note,
                 "url": f.source.url,
                 "source": f.source,
                 "confidence": f.confidence,
@@ -1062,9 +1097,32 @@ pub fn calibrated_meta(
             })
         })
         .collect();
+    // Generated cases per province, year and kind.
+    let mut annual = serde_json::Map::new();
+    for (p, prov) in PROVINCES.iter().enumerate() {
+        let mut years = serde_json::Map::new();
+        for y in cfg.from_year.max(caseload::FIRST_YEAR)..=cfg.to_year.min(caseload::LAST_YEAR) {
+            let (Some(a), Some(b)) = (
+                Date::from_ymd(y, 1, 1).and_then(day_index),
+                Date::from_ymd(y, 12, 31).and_then(day_index),
+            ) else {
+                continue;
+            };
+            let mut kinds = serde_json::Map::new();
+            for (k, kind) in FINE_KINDS.iter().enumerate() {
+                let n: u64 = tally.by_day[p][k]
+                    .get(a..=b)
+                    .map_or(0, |s| s.iter().map(|&x| u64::from(x)).sum());
+                kinds.insert(kind.name().to_string(), n.into());
+            }
+            years.insert(y.to_string(), kinds.into());
+        }
+        annual.insert((*prov).to_string(), years.into());
+    }
     serde_json::json!({
         "generator": concat!("ecojuris generate-cases ", env!("CARGO_PKG_VERSION")),
         "mode": "calibrated",
+        "annual": annual,
         "format": format,
         "count": pop.produced(),
         "seed": cfg.seed,
