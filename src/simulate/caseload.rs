@@ -496,6 +496,10 @@ pub fn coefficients(kind: StatKind, s_eco: f64, s_apil: f64) -> [f64; 4] {
     }
 }
 
+/// A province-level figure as the fit sees it: province, kind coefficients, month weights,
+/// target.
+type Constraint = (usize, [f64; 4], Vec<(usize, f64)>, f64);
+
 /// Expected monthly volumes fitted to the figures.
 #[derive(Debug, Clone)]
 pub struct Fit {
@@ -520,7 +524,7 @@ impl Fit {
         let np = PROVINCES.len();
         let mut volume: Vec<[Vec<f64>; 4]> = Vec::with_capacity(np);
         let mut covered: Vec<[Vec<bool>; 4]> = Vec::with_capacity(np);
-        let figs: Vec<(usize, [f64; 4], Vec<(usize, f64)>, f64)> = c
+        let figs: Vec<Constraint> = c
             .figures
             .iter()
             .filter(|f| f.province_wide())

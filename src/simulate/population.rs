@@ -762,18 +762,27 @@ impl<'g> CalibratedPopulation<'g> {
         }
         for (p, pl) in places.iter_mut().enumerate() {
             let fixed: Vec<usize> = pl.fixed.iter().map(|f| f.0).collect();
-            pl.cumulative = cumulative(units.iter().enumerate().filter_map(|(i, u)| {
-                (u.province_adcode == PROVINCES[p] && !fixed.contains(&i))
-                    .then(|| (area.get(i).copied().unwrap_or(0.0), i))
-            }));
+            pl.cumulative = cumulative(
+                units
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, u)| u.province_adcode == PROVINCES[p] && !fixed.contains(i))
+                    .map(|(i, _)| (area.get(i).copied().unwrap_or(0.0), i)),
+            );
         }
         let others = PROVINCES
             .iter()
             .map(|prov| {
-                cumulative(units.iter().enumerate().filter_map(|(i, u)| {
-                    (u.province_adcode != *prov && PROVINCES.contains(&u.province_adcode.as_str()))
-                        .then(|| (area.get(i).copied().unwrap_or(0.0), i))
-                }))
+                cumulative(
+                    units
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, u)| {
+                            u.province_adcode != *prov
+                                && PROVINCES.contains(&u.province_adcode.as_str())
+                        })
+                        .map(|(i, _)| (area.get(i).copied().unwrap_or(0.0), i)),
+                )
             })
             .collect();
         let fixed_slot = places
@@ -843,10 +852,11 @@ impl<'g> CalibratedPopulation<'g> {
             let x = b[0] + self.rng.unit() * (b[2] - b[0]);
             let y = b[1] + self.rng.unit() * (b[3] - b[1]);
             let (x, y) = ((x * 1e6).round() / 1e6, (y * 1e6).round() / 1e6);
-            if let Ok(Some(l)) = self.geo.locate_ids(x, y, crate::spatial::Crs::Wgs84) {
-                if l.unit.is_none() && l.features.contains(&fx) {
-                    return Some((x, y));
-                }
+            if let Ok(Some(l)) = self.geo.locate_ids(x, y, crate::spatial::Crs::Wgs84)
+                && l.unit.is_none()
+                && l.features.contains(&fx)
+            {
+                return Some((x, y));
             }
         }
         None
@@ -948,10 +958,8 @@ impl<'g> CalibratedPopulation<'g> {
                             if let Some(v) = self.tally.by_day[p][k].get_mut(d) {
                                 *v += 1;
                             }
-                            if at_sea {
-                                if let Some(v) = self.tally.sea[p].get_mut(d) {
-                                    *v += 1;
-                                }
+                            if at_sea && let Some(v) = self.tally.sea[p].get_mut(d) {
+                                *v += 1;
                             }
                             let fixed_ix = match unit {
                                 Some(u) => Some(u),
@@ -963,16 +971,14 @@ impl<'g> CalibratedPopulation<'g> {
                                 }),
                                 None => None,
                             };
-                            if let Some(u) = fixed_ix {
-                                if let Some(s) = self
+                            if let Some(u) = fixed_ix
+                                && let Some(s) = self
                                     .fixed_slot
                                     .iter()
                                     .position(|&(fp, fu)| fp == p && fu == u)
-                                {
-                                    if let Some(v) = self.tally.units[s].1.get_mut(d) {
-                                        *v += 1;
-                                    }
-                                }
+                                && let Some(v) = self.tally.units[s].1.get_mut(d)
+                            {
+                                *v += 1;
                             }
                         }
                         if kind == CaseKind::Criminal {
@@ -1038,7 +1044,6 @@ pub fn calibrated_meta(
         .iter()
         .map(|f| {
             let n = tally.count(f);
-            #[expect(clippy::cast_precision_loss, reason = "case counts are far below 2^52")]
             let target = f.value * scale;
             #[expect(clippy::cast_precision_loss, reason = "case counts are far below 2^52")]
             let dev = if target > 0.0 {
