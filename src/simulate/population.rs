@@ -1,15 +1,20 @@
-//! A synthetic case population for simulations: seeded, deterministic, with every assumption
-//! stated in [`assumptions`] (written beside the file as `<FILE>.meta.json`) and in
-//! `docs/case-population.md`.
+//! Synthetic case populations for simulations: seeded, deterministic, with every assumption
+//! written beside the file as `<FILE>.meta.json` and in `docs/case-population.md`.
 //!
-//! Anchors: Shanghai's environmental courts received 721 cases in the first 17 months of
-//! "1+4" (January 2020 to May 2021): 442 criminal, 61 administrative and 189 non-litigation
-//! enforcement reviews (NLE); we read the remaining 29 as civil. NLE reviews are not cases
-//! this tool routes, so the population's mix is that of the 532 litigation cases: criminal
-//! 83.1 %, administrative 11.5 %, civil 5.5 %.
+//! - [`CalibratedPopulation`] (the default of `generate-cases`): monthly volumes per province and
+//!   kind fitted to the published caseload figures of [`super::caseload`]; places by land area
+//!   within the province, except units and the sea whose share a figure fixes; public-interest
+//!   suits joined to criminal incidents; a stated share of other-province defendants.
+//! - [`Population`] (`--mode stress`): the stress and comparison population below.
 //!
-//! Incidents: every civil case comes from an incident that spawns a criminal, a civil and an
-//! administrative case together (29 such incidents per 532 cases); the other cases are
+//! Stress anchors: Shanghai's environmental courts received 721 cases in the first 17 months
+//! of "1+4" (January 2020 to May 2021): 442 criminal, 61 administrative, 29 civil and 189
+//! non-litigation enforcement reviews (NLE). NLE reviews are not cases this tool routes, so the
+//! stress mix is that of the 532 litigation cases: criminal 83.1 %, administrative 11.5 %,
+//! civil 5.5 %.
+//!
+//! Stress incidents: every civil case comes from an incident that spawns a criminal, a civil and
+//! an administrative case together (29 such incidents per 532 cases); the other cases are
 //! single-case incidents (413 criminal, 32 administrative per 532 cases).
 
 use crate::model::{CaseKind, Date, Role};
@@ -329,7 +334,7 @@ pub fn assumptions(cfg: &PopulationConfig, format: &str) -> serde_json::Value {
         "documentation": "docs/case-population.md",
         "columns": ["id", "kind", "filed_on", "lon", "lat", "role", "incident_id"],
         "kind_mix": {
-            "anchor": "Shanghai environmental courts, first 17 months of 1+4 (2020-01 to 2021-05): 721 cases = 442 criminal + 61 administrative + 189 non-litigation enforcement reviews (NLE) + 29 read as civil; NLE is not routed, so the mix is over the 532 litigation cases",
+            "anchor": "Shanghai environmental courts, first 17 months of 1+4 (2020-01 to 2021-05): 721 cases = 442 criminal + 61 administrative + 29 civil + 189 non-litigation enforcement reviews (NLE) (China Daily, 2021-06-05); NLE is not routed, so the mix is over the 532 litigation cases",
             "criminal": 442.0 / 532.0,
             "administrative": 61.0 / 532.0,
             "civil": 29.0 / 532.0,
