@@ -4,9 +4,11 @@
 //! The fit: one expected monthly volume per province, coarse kind (criminal, civil,
 //! administrative, public-interest) and month of 2014–2025. Every province-level figure
 //! constrains the sum of the months it covers (partial months pro rata by days); iterative
-//! proportional fitting scales the months a figure covers until every figure is met. Months no
-//! figure covers are filled by geometric interpolation between the nearest covered months, or by
-//! the mean of the first / last twelve covered months before the first or after the last one.
+//! proportional fitting scales the months a figure covers until every figure is met (the first
+//! sweeps also smooth each series, so the shape the figures leave open is a smooth one). Months
+//! no figure covers are filled by geometric interpolation between the nearest covered months,
+//! or, before the first or after the last figure, by the mean monthly volume of that figure's
+//! period.
 //! Eco-damage suits and the administrative part of public-interest suits follow from the
 //! `shares`. Figures restricted to county units or to the sea fix the share of their province's
 //! cases placed there.
@@ -573,9 +575,19 @@ impl Fit {
             }
             covered.push(cov);
         }
-        // Iterative proportional fitting.
+        // Iterative proportional fitting. The figures leave the monthly shape open (many
+        // overlapping periods); during the first sweeps each series is also pulled towards
+        // its neighbouring months, so the fit settles on a smooth shape, and the last sweeps
+        // are pure fitting.
         let mut max_dev = f64::INFINITY;
-        for _ in 0..5000 {
+        for iter in 0..6000 {
+            if iter < 3000 && iter % 2 == 0 {
+                for series in &mut volume {
+                    for v in series.iter_mut() {
+                        smooth(v);
+                    }
+                }
+            }
             max_dev = 0.0;
             for (p, coef, w, target) in &figs {
                 let cur = current(&volume[*p], coef, w);
@@ -592,14 +604,34 @@ impl Fit {
                     }
                 }
             }
-            if max_dev < 1e-9 {
+            if iter >= 3000 && max_dev < 1e-9 {
                 break;
             }
         }
-        // Fill the months no figure covers.
+        // Fill the months no figure covers: before the first and after the last figure, the
+        // mean monthly volume over that figure's period.
         for p in 0..np {
             for k in 0..4 {
-                fill(&mut volume[p][k], &covered[p][k]);
+                let windows: Vec<(usize, usize)> = figs
+                    .iter()
+                    .filter(|(fp, coef, w, _)| *fp == p && coef[k] > 0.0 && !w.is_empty())
+                    .filter_map(|(_, _, w, _)| Some((w.first()?.0, w.last()?.0)))
+                    .collect();
+                let first = windows
+                    .iter()
+                    .min_by_key(|(a, b)| (*a, std::cmp::Reverse(*b)));
+                let last = windows
+                    .iter()
+                    .max_by_key(|(a, b)| (*b, std::cmp::Reverse(*a)));
+                let mean = |r: Option<&(usize, usize)>, v: &[f64]| {
+                    r.and_then(|&(a, b)| {
+                        let s = v.get(a..=b)?;
+                        Some(s.iter().sum::<f64>() / s.len().max(1) as f64)
+                    })
+                };
+                let head = mean(first, &volume[p][k]);
+                let tail = mean(last, &volume[p][k]);
+                fill(&mut volume[p][k], &covered[p][k], head, tail);
             }
         }
         Fit {
@@ -620,6 +652,19 @@ impl Fit {
     }
 }
 
+/// One smoothing step in log space: each month moves halfway to the geometric mean of its
+/// neighbours.
+fn smooth(v: &mut [f64]) {
+    let old: Vec<f64> = v.to_vec();
+    for i in 0..v.len() {
+        let a = old[i.saturating_sub(1)];
+        let b = old[(i + 1).min(old.len() - 1)];
+        if old[i] > 0.0 && a > 0.0 && b > 0.0 {
+            v[i] = old[i].sqrt() * (a * b).sqrt().sqrt();
+        }
+    }
+}
+
 fn current(v: &[Vec<f64>; 4], coef: &[f64; 4], w: &[(usize, f64)]) -> f64 {
     let mut s = 0.0;
     for (k, ck) in coef.iter().enumerate() {
@@ -632,9 +677,10 @@ fn current(v: &[Vec<f64>; 4], coef: &[f64; 4], w: &[(usize, f64)]) -> f64 {
     s
 }
 
-/// Fills uncovered months: geometric interpolation between covered neighbours, else the mean of
-/// the nearest twelve covered months.
-fn fill(v: &mut [f64], cov: &[bool]) {
+/// Fills uncovered months: geometric interpolation between covered neighbours; before the first
+/// and after the last covered month `head` / `tail` (default: the mean of the nearest twelve
+/// covered months).
+fn fill(v: &mut [f64], cov: &[bool], head: Option<f64>, tail: Option<f64>) {
     let idx: Vec<usize> = (0..v.len()).filter(|&i| cov[i]).collect();
     let (Some(&first), Some(&last)) = (idx.first(), idx.last()) else {
         v.iter_mut().for_each(|x| *x = 0.0);
@@ -647,8 +693,8 @@ fn fill(v: &mut [f64], cov: &[bool]) {
             ix.iter().map(|&i| v[i]).sum::<f64>() / ix.len() as f64
         }
     };
-    let head = mean(&idx[..idx.len().min(12)], v);
-    let tail = mean(&idx[idx.len().saturating_sub(12)..], v);
+    let head = head.unwrap_or_else(|| mean(&idx[..idx.len().min(12)], v));
+    let tail = tail.unwrap_or_else(|| mean(&idx[idx.len().saturating_sub(12)..], v));
     for i in 0..v.len() {
         if cov[i] {
             continue;
