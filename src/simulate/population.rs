@@ -371,6 +371,24 @@ pub const FINE_KINDS: [CaseKind; 6] = [
     CaseKind::EcoDamageCompensation,
 ];
 
+/// The first filing date of each fine kind: the date from which the embedded national rules
+/// route it (civil public-interest: the 2015 environmental PIL interpretation; administrative
+/// public-interest: the 2018 procuratorial PIL interpretation; eco-damage: the 2019 provisions).
+/// Earlier months of these kinds are not generated (the engine would have no rule for them).
+pub const KIND_FROM: [(i32, u32, u32); 6] = [
+    (2014, 1, 1),
+    (2014, 1, 1),
+    (2014, 1, 1),
+    (2018, 3, 2),
+    (2015, 1, 7),
+    (2019, 6, 5),
+];
+
+fn kind_from(k: usize) -> Date {
+    let (y, m, d) = KIND_FROM.get(k).copied().unwrap_or((2014, 1, 1));
+    Date::from_ymd(y, m, d).unwrap_or(Date::from_days(0))
+}
+
 /// Settings of a calibrated population.
 #[derive(Debug, Clone, Copy)]
 pub struct CalibratedConfig {
@@ -641,6 +659,17 @@ impl<'g> CalibratedPopulation<'g> {
             })
             .collect();
         let mut counts = counts;
+        for series in &mut counts {
+            for (k, months) in series.iter_mut().enumerate() {
+                let from = kind_from(k);
+                for (m, c) in months.iter_mut().enumerate() {
+                    let (first, len) = caseload::month_span(m);
+                    if first.add_days(len - 1) < from {
+                        *c = 0;
+                    }
+                }
+            }
+        }
         if let Some(n) = cfg.count {
             // Rounding each series leaves the total a few cases off: take them from (or give
             // them to) the largest monthly cells, one each.
@@ -900,7 +929,7 @@ impl<'g> CalibratedPopulation<'g> {
                     for _ in 0..n {
                         let day = i32::try_from(self.rng.below(u64::try_from(len).unwrap_or(28)))
                             .unwrap_or(0);
-                        let mut filed_on = first.add_days(day);
+                        let mut filed_on = first.add_days(day).max(kind_from(k));
                         let sea_ok = matches!(
                             kind,
                             CaseKind::Civil
