@@ -389,12 +389,31 @@ pub struct SimulateArgs {
     pub today: Option<String>,
 }
 
+/// Which synthetic population `generate-cases` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PopulationMode {
+    /// Calibrated to the published caseload figures (jurisdiction-rules/statistics).
+    #[default]
+    Calibrated,
+    /// The stress population: one kind mix, 20 % in the Demonstration Zone, 30 % in Shanghai.
+    Stress,
+}
+
 /// `ecojuris generate-cases`.
 #[derive(Debug, clap::Args)]
 pub struct GenerateArgs {
-    /// Number of cases.
-    #[arg(long, default_value_t = 10_000)]
-    pub count: u64,
+    /// Population: calibrated to published figures (default) or the stress population.
+    #[arg(long, value_enum, default_value_t = PopulationMode::Calibrated)]
+    pub mode: PopulationMode,
+    /// Number of cases (stress default 10000; calibrated default: the published volumes).
+    #[arg(long)]
+    pub count: Option<u64>,
+    /// Calibrated: first year to generate (default 2014).
+    #[arg(long, value_name = "YEAR")]
+    pub from_year: Option<i32>,
+    /// Calibrated: last year to generate (default 2025).
+    #[arg(long, value_name = "YEAR")]
+    pub to_year: Option<i32>,
     /// Random seed (the same seed gives the same file).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

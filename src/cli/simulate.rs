@@ -4,7 +4,7 @@
 use std::io::Write as _;
 use std::sync::Arc;
 
-use super::args::{BatchFormat, GenerateArgs, SimulateArgs};
+use super::args::{BatchFormat, GenerateArgs, PopulationMode, SimulateArgs};
 use super::batch::{
     InFormat, Input, Progress, create_output, format_of, load_engine_with, spawn_reader, threads,
 };
@@ -282,37 +282,76 @@ pub(super) fn run_generate(cli: &Cli, a: &GenerateArgs) -> Result<Outcome, CliEr
         ));
     }
     let geo = super::load_geodata(cli)?;
-    let cfg = PopulationConfig::new(a.count, a.seed);
     let mut sink = create_output(&a.output)?;
     let io = |e: std::io::Error| CliError::Io(a.output.display().to_string(), e);
+    let fmt_name = if format == InFormat::Csv {
+        "csv"
+    } else {
+        "jsonl"
+    };
     let mut buf = String::with_capacity(1 << 20);
-    if format == InFormat::Csv {
-        buf.push_str(population::CSV_HEADER);
-    }
-    for c in Population::new(&geo, cfg) {
-        match format {
-            InFormat::Csv => c.csv_line(&mut buf),
-            InFormat::Jsonl => c.json_line(&mut buf),
-        }
-        if buf.len() > (1 << 20) - 512 {
+    let mut flush = |buf: &mut String, force: bool| -> Result<(), CliError> {
+        if force || buf.len() > (1 << 20) - 512 {
             sink.write_all(buf.as_bytes()).map_err(io)?;
             buf.clear();
         }
-    }
-    sink.write_all(buf.as_bytes()).map_err(io)?;
+        Ok(())
+    };
+    let (meta, written) = match a.mode {
+        PopulationMode::Stress => {
+            if a.from_year.is_some() || a.to_year.is_some() {
+                return Err(CliError::Msg(
+                    "`--from-year` and `--to-year` apply to `--mode calibrated` only".to_string(),
+                ));
+            }
+            let cfg = PopulationConfig::new(a.count.unwrap_or(10_000), a.seed);
+            if format == InFormat::Csv {
+                buf.push_str(population::CSV_HEADER);
+            }
+            for c in Population::new(&geo, cfg) {
+                match format {
+                    InFormat::Csv => c.csv_line(&mut buf),
+                    InFormat::Jsonl => c.json_line(&mut buf),
+                }
+                flush(&mut buf, false)?;
+            }
+            (population::assumptions(&cfg, fmt_name), cfg.count)
+        }
+        PopulationMode::Calibrated => {
+            let cal = population::Calibration::embedded().map_err(CliError::Msg)?;
+            let mut cfg = population::CalibratedConfig::new(a.seed);
+            cfg.count = a.count;
+            if let Some(y) = a.from_year {
+                cfg.from_year = y;
+            }
+            if let Some(y) = a.to_year {
+                cfg.to_year = y;
+            }
+            let mut pop =
+                population::CalibratedPopulation::new(&geo, &cal, cfg).map_err(CliError::Msg)?;
+            if format == InFormat::Csv {
+                buf.push_str(population::CSV_HEADER_CALIBRATED);
+            }
+            for c in pop.by_ref() {
+                match format {
+                    InFormat::Csv => c.csv_line_calibrated(&mut buf),
+                    InFormat::Jsonl => c.json_line(&mut buf),
+                }
+                flush(&mut buf, false)?;
+            }
+            (
+                population::calibrated_meta(&pop, &cal, fmt_name),
+                pop.produced(),
+            )
+        }
+    };
+    flush(&mut buf, true)?;
+    sink.flush().map_err(io)?;
     let meta_path = {
         let mut s = a.output.as_os_str().to_owned();
         s.push(".meta.json");
         std::path::PathBuf::from(s)
     };
-    let meta = population::assumptions(
-        &cfg,
-        if format == InFormat::Csv {
-            "csv"
-        } else {
-            "jsonl"
-        },
-    );
     let text = serde_json::to_string_pretty(&meta).map_err(|e| CliError::Msg(e.to_string()))?;
     let mut meta_file = AtomicFile::create(&meta_path)?;
     meta_file
@@ -322,7 +361,7 @@ pub(super) fn run_generate(cli: &Cli, a: &GenerateArgs) -> Result<Outcome, CliEr
     meta_file.commit()?;
     note(&format!(
         "wrote {} cases to `{}`, assumptions to `{}`",
-        a.count,
+        written,
         a.output.display(),
         meta_path.display()
     ));

@@ -5,7 +5,9 @@
 //! - [`batch`]: batch input rows (CSV single-location rows, JSONL case objects) → [`Case`];
 //!   a memoizing [`batch::Router`] that routes one case to a compact [`batch::Summary`];
 //!   output rows (CSV, JSONL) and counters.
-//! - [`population`]: a synthetic, documented, seeded case population.
+//! - [`caseload`]: the published caseload figures (embedded data file) and the monthly volumes
+//!   fitted to them.
+//! - [`population`]: synthetic, documented, seeded case populations (calibrated and stress).
 //! - [`report`]: baseline-versus-scenario aggregates (changes, workload, fragmentation,
 //!   travel, flagged cases) and their Markdown, HTML and CSV renderings.
 //! - [`svg`]: maps (which court hears each unit) and bar charts, as self-contained SVG.
@@ -15,6 +17,7 @@
 //! [`Case`]: crate::model::Case
 
 pub mod batch;
+pub mod caseload;
 pub mod population;
 pub mod report;
 pub mod svg;

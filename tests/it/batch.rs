@@ -556,6 +556,8 @@ fn generate_batch_and_simulate_are_deterministic_and_consistent() {
     let out = bin()
         .args([
             "generate-cases",
+            "--mode",
+            "stress",
             "--count",
             "3000",
             "--seed",
@@ -584,6 +586,8 @@ fn generate_batch_and_simulate_are_deterministic_and_consistent() {
         bin()
             .args([
                 "generate-cases",
+                "--mode",
+                "stress",
                 "--count",
                 "3000",
                 "--seed",

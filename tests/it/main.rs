@@ -16,6 +16,7 @@ mod cli;
 mod common;
 mod evidence;
 mod robust;
+mod population;
 mod routing;
 mod server;
 mod snapshot;
