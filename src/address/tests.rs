@@ -173,11 +173,23 @@ fn garbage_is_not_found_or_area_only() {
 fn context_conflicts_are_candidates_not_answers() {
     let ix = index();
     // 江北区 is in 宁波市, not 南京市: report it, do not pick it.
-    let m = ix.parse("南京市江北新区");
+    let m = ix.parse("南京市江北区");
     assert_eq!(m.unit, None, "{m:#?}");
     assert_eq!(m.area.as_deref(), Some("320100"));
     assert!(
         m.candidates.iter().all(|c| c.why.contains("not in")),
+        "{m:#?}"
+    );
+    // 南京市江北新区 is the Nanjing zone, across its host units, never Ningbo's 江北区.
+    let m = ix.parse("南京市江北新区");
+    assert_eq!(m.unit, None, "{m:#?}");
+    assert_eq!(
+        m.zone.as_ref().map(|z| z.id.as_str()),
+        Some("nanjing-jiangbei")
+    );
+    assert_eq!(
+        candidate_codes(&m),
+        ["320111", "320113", "320116"],
         "{m:#?}"
     );
 }
@@ -278,6 +290,15 @@ fn every_zone_town_by_name() {
         let county = codes.get(&t.parent).unwrap();
         for text in [t.name.clone(), format!("{}{}", county.name, t.name)] {
             let m = ix.parse(&text);
+            if m.status == AddressStatus::Ambiguous && text == t.name {
+                // The same name elsewhere in the region (白鹤镇 in 青浦区 and 仙居县): a
+                // question naming both, never a guess.
+                assert!(
+                    candidate_codes(&m).contains(&t.parent.as_str()),
+                    "{text}: {m:#?}"
+                );
+                continue;
+            }
             assert_eq!(m.unit.as_deref(), Some(t.parent.as_str()), "{text}");
             assert_eq!(m.town.as_deref(), Some(t.code.as_str()), "{text}");
         }
@@ -547,4 +568,137 @@ fn throughput() {
         "{n} addresses in {secs:.2}s: {:.0} addresses/s ({resolved} resolved)",
         n as f64 / secs
     );
+}
+
+#[test]
+fn towns_of_the_whole_region_resolve_with_their_city() {
+    let ix = index();
+    for (text, want) in [
+        ("江苏省无锡市官林镇人民路88号", "320282"),
+        ("衢州市湖南镇", "330803"),
+        ("无锡官林镇", "320282"),
+        ("宜兴市官林镇", "320282"),
+        ("官林镇", "320282"),
+        ("浙江省杭州市西湖区转塘街道", "330106"),
+        ("上海市浦东新区张江镇", "310115"),
+    ] {
+        let m = ix.parse(text);
+        assert_eq!(m.unit.as_deref(), Some(want), "{text}: {m:#?}");
+        assert!(
+            m.matched.iter().any(|p| p.level == "town"),
+            "{text}: {m:#?}"
+        );
+        // Only Demonstration-Zone towns (the code table) fill `town`.
+        assert_eq!(m.town, None, "{text}");
+    }
+    // The same town name twice in one city: a question, never a guess.
+    let m = ix.parse("安徽省城关镇");
+    assert_eq!(m.status, AddressStatus::Ambiguous, "{m:#?}");
+    assert!(m.candidates.len() > 1);
+    // A town of another city is not read into the named one.
+    let m = ix.parse("苏州市官林镇");
+    assert_eq!(m.unit, None, "{m:#?}");
+}
+
+#[test]
+fn development_zones_name_their_host_units() {
+    let ix = index();
+    let m = ix.parse("江苏省苏州市苏州工业园区星湖街328号");
+    assert_eq!(m.zone.as_ref().map(|z| z.id.as_str()), Some("suzhou-sip"));
+    assert_eq!(candidate_codes(&m), ["320505", "320506"], "{m:#?}");
+    assert!(
+        m.candidates
+            .iter()
+            .all(|c| c.why.contains("development zone"))
+    );
+    assert!(
+        m.matched
+            .iter()
+            .any(|p| p.level == "zone" && p.code == "320576")
+    );
+    for (text, id, unit) in [
+        ("湖州市南太湖新区", "huzhou-south-taihu", "330502"),
+        ("苏州高新区", "suzhou-snd", "320505"),
+        ("昆山开发区", "kunshan-etdz", "320583"),
+        ("张家港保税区", "zhangjiagang-ftz", "320582"),
+        ("合肥高新区", "hefei-hitech", "340104"),
+        ("340176", "hefei-hitech", "340104"),
+        ("镇江经开区", "zhenjiang-etdz", "321102"),
+        ("南京江北新区泰山街道", "nanjing-jiangbei", "320111"),
+        ("苏州工业园区唯亭街道", "suzhou-sip", "320506"),
+        ("SIP", "suzhou-sip", ""),
+    ] {
+        let m = ix.parse(text);
+        assert_eq!(
+            m.zone.as_ref().map(|z| z.id.as_str()),
+            Some(id),
+            "{text}: {m:#?}"
+        );
+        if !unit.is_empty() {
+            assert_eq!(m.unit.as_deref(), Some(unit), "{text}: {m:#?}");
+        }
+    }
+    let m = ix.parse("320576");
+    assert_eq!(
+        m.zone.as_ref().map(|z| z.name.as_str()),
+        Some("苏州工业园区")
+    );
+    // A zone's code inside a longer text is a number, not the zone.
+    assert_eq!(ix.parse("江苏省苏州市 邮编320576").zone, None);
+    // The Shanghai chemical park spans two districts: both, never one.
+    let m = ix.parse("上海化学工业区");
+    assert_eq!(candidate_codes(&m), ["310116", "310120"], "{m:#?}");
+    assert!(ix.zone_by_code("320576").is_some());
+}
+
+#[test]
+fn former_prefectures_are_read_by_date_never_as_the_wrong_unit() {
+    let ix = index();
+    for (text, want) in [
+        ("安徽省巢湖市庐江县", "340124"),
+        ("巢湖市无为县", "340281"),
+        ("巢湖市含山县", "340522"),
+        ("安徽省巢湖市和县", "340523"),
+        ("江苏省淮阴市淮安市", "320803"),
+        ("淮阴市淮安市", "320803"),
+        ("淮阴市清河区", "320812"),
+        ("淮阴市涟水县", "320826"),
+        ("安徽省巢湖地区庐江县", "340124"),
+        ("苏州地区江阴县", "320281"),
+    ] {
+        let m = ix.parse(text);
+        assert_eq!(m.unit.as_deref(), Some(want), "{text}: {m:#?}");
+        assert!(
+            m.matched.iter().any(|p| p.level == "former_prefecture"),
+            "{text}: {m:#?}"
+        );
+    }
+    // 巢湖市 today is the county-level city; filed before 2011 it meant the prefecture.
+    assert_eq!(ix.parse("巢湖市").unit.as_deref(), Some("340181"));
+    assert_eq!(
+        ix.parse_dated("巢湖市", Some(2024)).unit.as_deref(),
+        Some("340181")
+    );
+    let m = ix.parse_dated("巢湖市", Some(2005));
+    assert_eq!(m.unit, None, "{m:#?}");
+    assert!(candidate_codes(&m).contains(&"340124"), "{m:#?}");
+    assert_eq!(
+        ix.parse_dated("巢湖市居巢区", Some(2005)).unit.as_deref(),
+        Some("340181")
+    );
+    // 淮阴市 alone is the city continued as 淮安市.
+    let m = ix.parse("淮阴市");
+    assert_eq!(m.status, AddressStatus::AreaOnly, "{m:#?}");
+    assert_eq!(m.area.as_deref(), Some("320800"));
+    // Split former county-level units stay questions.
+    assert_eq!(ix.parse("吴县").status, AddressStatus::Ambiguous);
+    assert_eq!(ix.parse("锡山市").status, AddressStatus::Ambiguous);
+}
+
+#[test]
+fn bare_district_names_shared_by_two_cities_are_questions() {
+    let ix = index();
+    let m = ix.parse("鼓楼区");
+    assert_eq!(m.status, AddressStatus::Ambiguous);
+    assert_eq!(candidate_codes(&m), ["320106", "320302"]);
 }
