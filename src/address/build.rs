@@ -709,7 +709,7 @@ fn load_zones(
             .first()
             .or(stat_codes.first())
             .map(|c| match c.get(..2) {
-                Some(p) if matches!(p, "31") => "310000".to_string(),
+                Some("31") => "310000".to_string(),
                 _ => format!("{}00", c.get(..4).unwrap_or("")),
             });
         let city = city_code.and_then(|c| idx.ent_by_code.get(&c).copied());

@@ -702,3 +702,44 @@ fn bare_district_names_shared_by_two_cities_are_questions() {
     assert_eq!(m.status, AddressStatus::Ambiguous);
     assert_eq!(candidate_codes(&m), ["320106", "320302"]);
 }
+
+/// "City + town" addresses without the county, built from `towns.csv` (every 17th town,
+/// street or township whose county is known): the county must come out for >= 95 %, and a
+/// wrong county never.
+#[test]
+fn city_and_town_without_the_county() {
+    let codes = codes();
+    let ix = index();
+    let mut rdr = csv::Reader::from_reader(TOWNS_CSV.as_bytes());
+    let (mut rows, mut right, mut wrong) = (0usize, 0usize, Vec::new());
+    let suffixes = ["", "人民路88号", "政府", "工业园1号"];
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.unwrap();
+        let (name, county, kind) = (&rec[1], &rec[2], &rec[5]);
+        if i % 17 != 0 || county.is_empty() || kind == "other" {
+            continue;
+        }
+        let Some(c) = codes.get(county) else { continue };
+        let city = if c.city == "310000" {
+            "上海市".to_string()
+        } else {
+            codes.get(&c.city).unwrap().name.clone()
+        };
+        let text = format!("{city}{name}{}", suffixes[rows % suffixes.len()]);
+        rows += 1;
+        let m = ix.parse(&text);
+        match m.unit.as_deref() {
+            Some(u) if u == county => right += 1,
+            Some(u) => wrong.push(format!("{text}: want {county}, got {u}")),
+            None => {}
+        }
+    }
+    assert!(rows >= 240, "{rows}");
+    let share = right as f64 / rows as f64;
+    println!(
+        "city + town: {right}/{rows} = {share:.3}, wrong {}",
+        wrong.len()
+    );
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(share >= 0.95, "{right}/{rows}");
+}
