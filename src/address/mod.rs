@@ -351,6 +351,19 @@ impl AddressIndex {
     pub fn parse_dated(&self, text: &str, year: Option<i32>) -> AddressMatch {
         let mut chars: Vec<NChar> = Vec::with_capacity(text.len() / 2 + 4);
         text::normalize_into(text, &mut chars);
+        if text::starts_outside(&chars) {
+            // An address of another province (深圳市龙华区龙华街道…): its town and district
+            // names say nothing about the region, whatever they share with it.
+            return AddressMatch {
+                unit: None,
+                town: None,
+                area: None,
+                candidates: Vec::new(),
+                matched: Vec::new(),
+                status: AddressStatus::NotFound,
+                zone: None,
+            };
+        }
         let mut hits: Vec<Hit> = Vec::with_capacity(8);
         let mut i = 0usize;
         while i < chars.len() {

@@ -743,3 +743,72 @@ fn city_and_town_without_the_county() {
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert!(share >= 0.95, "{right}/{rows}");
 }
+
+const REAL: &str = include_str!("../../tests/address/real.csv");
+
+/// Addresses from real texts (court seats, parties of judgments, case reports, zones, former
+/// names; `tests/address/real.csv`, each with its source URL), labelled by hand and never
+/// from the parser: a wrong unit is worse than a question, so precision must be >= 0.99.
+#[test]
+fn precision_on_addresses_from_real_texts() {
+    let ix = index();
+    let mut rdr = csv::Reader::from_reader(REAL.as_bytes());
+    // category -> (rows, resolved, resolved right, should resolve, not resolved when it must not)
+    let mut by: std::collections::BTreeMap<String, [usize; 5]> = Default::default();
+    let mut wrong = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        let (addr, want, cat) = (&rec[0], &rec[1], &rec[2]);
+        assert!(rec[3].starts_with("http"), "{addr}: no source URL");
+        let m = ix.parse(addr);
+        for key in [cat.to_string(), "all".to_string()] {
+            let c = by.entry(key).or_default();
+            c[0] += 1;
+            let unit_wanted = want.len() == 6;
+            if unit_wanted {
+                c[3] += 1;
+            }
+            match m.unit.as_deref() {
+                Some(u) => {
+                    c[1] += 1;
+                    if u == want {
+                        c[2] += 1;
+                    }
+                }
+                None if !unit_wanted => c[4] += 1,
+                None => {}
+            }
+        }
+        if m.unit.as_deref().is_some_and(|u| u != want) {
+            wrong.push(format!("{addr}: want {want}, got {:?}", m.unit));
+        }
+    }
+    println!("| category | rows | precision | recall | no unit when none is named |");
+    println!("|---|---:|---:|---:|---:|");
+    for (cat, c) in &by {
+        let p = if c[1] == 0 {
+            1.0
+        } else {
+            c[2] as f64 / c[1] as f64
+        };
+        let r = if c[3] == 0 {
+            1.0
+        } else {
+            c[2] as f64 / c[3] as f64
+        };
+        println!(
+            "| {cat} | {} | {p:.3} ({}/{}) | {r:.3} ({}/{}) | {}/{} |",
+            c[0],
+            c[2],
+            c[1],
+            c[2],
+            c[3],
+            c[4],
+            c[0] - c[3]
+        );
+    }
+    let all = by.get("all").copied().unwrap_or_default();
+    assert!(all[0] >= 100, "{all:?}");
+    let precision = all[2] as f64 / all[1].max(1) as f64;
+    assert!(precision >= 0.99, "precision {precision:.3}: {wrong:#?}");
+}

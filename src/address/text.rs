@@ -163,3 +163,81 @@ impl Trie {
         best
     }
 }
+
+/// Provinces outside the region and large cities of other provinces, as an address starts
+/// with them (with their suffix).
+const OUTSIDE: &[&str] = &[
+    "北京市",
+    "天津市",
+    "重庆市",
+    "河北省",
+    "山西省",
+    "内蒙古",
+    "辽宁省",
+    "吉林省",
+    "黑龙江",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "广西",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "西藏",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "台湾",
+    "深圳市",
+    "广州市",
+    "东莞市",
+    "佛山市",
+    "武汉市",
+    "成都市",
+    "西安市",
+    "郑州市",
+    "济南市",
+    "青岛市",
+    "厦门市",
+    "福州市",
+    "长沙市",
+    "沈阳市",
+    "大连市",
+    "哈尔滨",
+    "昆明市",
+    "南昌市",
+    "石家庄",
+    "太原市",
+    "贵阳市",
+    "南宁市",
+    "兰州市",
+    "海口市",
+    "长春市",
+    "呼和浩特",
+    "乌鲁木齐",
+    "银川市",
+    "西宁市",
+    "拉萨市",
+    "烟台市",
+    "潍坊市",
+    "临沂市",
+    "泉州市",
+    "利川市",
+];
+
+/// Whether the normalised text starts with a province or large city outside the region.
+pub(crate) fn starts_outside(chars: &[NChar]) -> bool {
+    OUTSIDE.iter().any(|name| {
+        let mut it = chars.iter();
+        name.chars().all(|c| it.next().is_some_and(|n| n.c == c))
+    })
+}
