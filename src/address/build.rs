@@ -603,20 +603,23 @@ fn load_towns(
             idx.ent_by_code.insert(code.to_string(), i);
         }
         let target = Target::Ent(i);
-        // A development-zone unit named only by a generic word (经济开发区, 工业园区管委会)
-        // counts only once a province, city or unit is named.
+        // A development-zone unit named only by a generic word (经济开发区, 工业园区管委会,
+        // 高新技术开发区) is not indexed: `镇江市经济开发区` is the city's zone, not the
+        // unit of that name in 扬中市.
         let generic =
             kind == "other" && name.chars().take(2).any(|ch| "经开工高管农林".contains(ch));
-        keys.add(
-            name,
-            Entry {
-                target,
-                tier: 0,
-                short: false,
-                generic,
-                whole_only: false,
-            },
-        );
+        if !generic {
+            keys.add(
+                name,
+                Entry {
+                    target,
+                    tier: 0,
+                    short: false,
+                    generic: false,
+                    whole_only: false,
+                },
+            );
+        }
         for former in field(&row, 4).split('|').filter(|f| !f.is_empty()) {
             keys.add(
                 former,
@@ -749,9 +752,26 @@ fn load_zones(
             generic: false,
             whole_only: false,
         };
+        // With the city written in full as well (苏州工业园区 → 苏州市工业园区).
+        let city_name = city
+            .and_then(|c| idx.ents.get(c as usize))
+            .filter(|c| c.level == AreaLevel::City)
+            .map(|c| c.name.clone());
+        let with_city = |v: &str| -> Option<String> {
+            let full_city = city_name.as_deref()?;
+            let short = full_city.strip_suffix('市')?;
+            let rest = v.strip_prefix(short)?;
+            (!rest.starts_with('市') && !rest.is_empty()).then(|| format!("{full_city}{rest}"))
+        };
         keys.add(&name, full);
+        if let Some(v) = with_city(&name) {
+            keys.add(&v, full);
+        }
         for v in list(field(&row, 3)) {
             keys.add(&v, full);
+            if let Some(w) = with_city(&v) {
+                keys.add(&w, full);
+            }
             if v.is_ascii() {
                 keys.add(&v.to_lowercase(), full);
             }

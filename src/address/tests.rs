@@ -810,5 +810,8 @@ fn precision_on_addresses_from_real_texts() {
     let all = by.get("all").copied().unwrap_or_default();
     assert!(all[0] >= 100, "{all:?}");
     let precision = all[2] as f64 / all[1].max(1) as f64;
+    for w in &wrong {
+        println!("wrong: {w}");
+    }
     assert!(precision >= 0.99, "precision {precision:.3}: {wrong:#?}");
 }
