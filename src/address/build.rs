@@ -227,8 +227,8 @@ pub(super) fn build(
     }
 
     load_history(&mut idx, codes, history_csv, strict, &mut keys)?;
-    load_towns(&mut idx, TOWNS, strict, &mut keys, &mut town_names)?;
-    load_zones(&mut idx, ZONES, strict, &mut keys)?;
+    let by_nbs_county = load_towns(&mut idx, TOWNS, strict, &mut keys, &mut town_names)?;
+    load_zones(&mut idx, ZONES, strict, &mut keys, &by_nbs_county)?;
     load_prefs(&mut idx, PREFS, strict, &mut keys)?;
 
     // Order each key's entries by tier, drop duplicates.
@@ -545,12 +545,21 @@ fn load_towns(
     strict: bool,
     keys: &mut Keys,
     town_names: &mut HashMap<(u32, String), ()>,
-) -> Result<(), AddressError> {
-    const COLS: &[&str] = &["code", "name", "county_code", "kind", "former_names"];
+) -> Result<HashMap<String, Vec<u32>>, AddressError> {
+    const COLS: &[&str] = &[
+        "code",
+        "name",
+        "county_code",
+        "kind",
+        "former_names",
+        "nbs_county_code",
+    ];
+    // Town entities by their NBS county-level code (a zone's statistics code).
+    let mut by_nbs_county: HashMap<String, Vec<u32>> = HashMap::new();
     let rows = match read_table("towns", csv_text, COLS) {
         Ok(r) => r,
         Err(e) if strict => return Err(e),
-        Err(_) => return Ok(()),
+        Err(_) => return Ok(by_nbs_county),
     };
     let with_table_towns: std::collections::HashSet<u32> = idx
         .ents
@@ -578,10 +587,14 @@ fn load_towns(
         let Some(&ci) = idx.ent_by_code.get(county) else {
             continue; // no known county (a zone unit whose host is unknown)
         };
-        let Some(c) = idx.ents.get(ci as usize).cloned() else {
+        let Some((c_level, c_province, c_city)) = idx
+            .ents
+            .get(ci as usize)
+            .map(|c| (c.level, c.province, c.city))
+        else {
             continue;
         };
-        if c.level != AreaLevel::County || with_table_towns.contains(&ci) {
+        if c_level != AreaLevel::County || with_table_towns.contains(&ci) {
             continue;
         }
         if town_names.insert((ci, name.to_string()), ()).is_some() {
@@ -593,14 +606,21 @@ fn load_towns(
             code: code.to_string(),
             name: name.to_string(),
             level: AreaLevel::Town,
-            province: c.province,
-            city: c.city,
+            province: c_province,
+            city: c_city,
             county: ci,
             in_table: false,
             zone: None,
         });
         if !idx.ent_by_code.contains_key(code) {
             idx.ent_by_code.insert(code.to_string(), i);
+        }
+        let nbs_county = field(&row, 5);
+        if !nbs_county.is_empty() && nbs_county != county {
+            by_nbs_county
+                .entry(nbs_county.to_string())
+                .or_default()
+                .push(i);
         }
         let target = Target::Ent(i);
         // A development-zone unit named only by a generic word (经济开发区, 工业园区管委会,
@@ -649,7 +669,7 @@ fn load_towns(
             );
         }
     }
-    Ok(())
+    Ok(by_nbs_county)
 }
 
 /// The development zones of `zones.csv`: names, variants and statistics codes as keys; hosts
@@ -659,6 +679,7 @@ fn load_zones(
     csv_text: &str,
     strict: bool,
     keys: &mut Keys,
+    by_nbs_county: &HashMap<String, Vec<u32>>,
 ) -> Result<(), AddressError> {
     const COLS: &[&str] = &[
         "id",
@@ -726,22 +747,13 @@ fn load_zones(
             }
         }
         // Towns numbered under the zone's statistics code.
-        let nbs_towns: Vec<String> = super::TOWNS_CSV
-            .lines()
-            .filter(|l| {
-                l.split(',')
-                    .nth(4)
-                    .is_some_and(|k| stat_codes.iter().any(|c| c == k))
-            })
-            .filter_map(|l| l.split(',').next().map(str::to_string))
-            .collect();
-        for t in nbs_towns {
-            if let Some(&ti) = idx.ent_by_code.get(&t)
-                && let Some(te) = idx.ents.get_mut(ti as usize)
-                && te.level == AreaLevel::Town
-                && te.zone.is_none()
-            {
-                te.zone = Some(z);
+        for c in &stat_codes {
+            for &ti in by_nbs_county.get(c).map_or(&[][..], Vec::as_slice) {
+                if let Some(te) = idx.ents.get_mut(ti as usize)
+                    && te.zone.is_none()
+                {
+                    te.zone = Some(z);
+                }
             }
         }
         let target = Target::Zone(z);

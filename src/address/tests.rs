@@ -543,12 +543,24 @@ fn accuracy_on_the_labelled_set() {
 #[test]
 #[ignore = "throughput measurement; run with --release -- --ignored --nocapture"]
 fn throughput() {
+    let codes = codes();
+    let t0 = std::time::Instant::now();
+    let builds = 20;
+    for _ in 0..builds {
+        std::hint::black_box(AddressIndex::new(&codes));
+    }
+    println!(
+        "index build: {:.2} ms",
+        t0.elapsed().as_secs_f64() * 1000.0 / f64::from(builds)
+    );
     let ix = index();
-    let addrs: Vec<&str> = LABELLED
+    let mut addrs: Vec<&str> = LABELLED
         .lines()
         .skip(1)
         .filter_map(|l| l.split('\t').nth(1))
         .collect();
+    // The real-text rows too (longer, noisier texts).
+    addrs.extend(REAL.lines().skip(1).filter_map(|l| l.split(',').next()));
     let start = std::time::Instant::now();
     let mut n = 0usize;
     let mut resolved = 0usize;
@@ -808,7 +820,7 @@ fn precision_on_addresses_from_real_texts() {
         );
     }
     let all = by.get("all").copied().unwrap_or_default();
-    assert!(all[0] >= 100, "{all:?}");
+    assert!(all[0] >= 400, "{all:?}");
     let precision = all[2] as f64 / all[1].max(1) as f64;
     for w in &wrong {
         println!("wrong: {w}");
