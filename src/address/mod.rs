@@ -3,9 +3,15 @@
 //!
 //! [`AddressIndex::parse`] scans free text such as `上海市青浦区朱家角镇北大街1号`,
 //! `苏州吴江黎里` or `闸北区天目中路` for the names of provinces, prefecture cities,
-//! county-level units, Demonstration-Zone towns and abolished county-level units
-//! (`geodata/source/historical-names.csv`, from `yescallop/areacodes`), then resolves the
-//! hits by hierarchy. Ambiguity is reported, never guessed: `普陀区` alone yields no unit and
+//! county-level units, every town and street of the four provinces
+//! (`geodata/source/towns.csv`), development zones (`zones.csv`: `苏州工业园区` and its
+//! statistics code `320576` give the zone and its host units), abolished county-level units
+//! (`geodata/source/historical-names.csv`, from `yescallop/areacodes`) and former
+//! prefectures (`former-prefectures.csv`: `巢湖市庐江县` is 庐江县, never 巢湖市; with
+//! [`AddressIndex::parse_dated`] a reused name is read as it was used in the filing year),
+//! then resolves the hits by hierarchy. A town resolves to its county when its name is
+//! unique within the province or city named (or in the region); otherwise the counties are
+//! candidates. Ambiguity is reported, never guessed: `普陀区` alone yields no unit and
 //! two candidates; `舟山市普陀区` yields 330903.
 //!
 //! How a text is read:
