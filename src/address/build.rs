@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::spatial::{AreaLevel, CodeSystem, CodeTable};
 
 use super::text::Trie;
-use super::{AddressError, AddressIndex, Ent, Entry, Hist, Pref, Target, Zone, ZoneMatch};
+use super::{AddressError, Ent, Entry, Hist, Index, Pref, Target, Zone, ZoneMatch};
 
 /// Names that are generic words as much as place names: they count only once a province,
 /// city or unit is named, or when they are the whole text.
@@ -83,13 +83,18 @@ impl Keys {
         if char_len(key) < 2 {
             return;
         }
-        self.map.entry(key.to_string()).or_default().push(entry);
+        match self.map.get_mut(key) {
+            Some(v) => v.push(entry),
+            None => {
+                self.map.insert(key.to_string(), vec![entry]);
+            }
+        }
     }
 }
 
 /// An index with nothing in it.
-pub(super) fn empty() -> AddressIndex {
-    AddressIndex {
+pub(super) fn empty() -> Index {
+    Index {
         ents: Vec::new(),
         ent_by_code: HashMap::new(),
         by_num: HashMap::new(),
@@ -108,7 +113,7 @@ pub(super) fn build(
     codes: &CodeTable,
     history_csv: &str,
     strict: bool,
-) -> Result<AddressIndex, AddressError> {
+) -> Result<Index, AddressError> {
     let mut idx = empty();
     // Areas: MCA rows first so that a town named in both numberings reads as its MCA code.
     let mut areas: Vec<_> = codes.areas().iter().collect();
@@ -231,6 +236,9 @@ pub(super) fn build(
     load_zones(&mut idx, ZONES, strict, &mut keys, &by_nbs_county)?;
     load_prefs(&mut idx, PREFS, strict, &mut keys)?;
 
+    idx.trie
+        .reserve(keys.map.keys().map(|k| k.len() / 3 + 1).sum());
+    idx.keys.reserve(keys.map.len());
     // Order each key's entries by tier, drop duplicates.
     for (key, mut entries) in keys.map {
         entries.sort_by_key(|e| e.tier);
@@ -271,7 +279,7 @@ pub(super) fn build(
 }
 
 fn load_history(
-    idx: &mut AddressIndex,
+    idx: &mut Index,
     codes: &CodeTable,
     csv_text: &str,
     strict: bool,
@@ -533,14 +541,69 @@ fn read_table(
     Ok(out)
 }
 
-fn field(row: &[String], i: usize) -> &str {
-    row.get(i).map_or("", String::as_str)
+fn field<S: AsRef<str>>(row: &[S], i: usize) -> &str {
+    row.get(i).map_or("", AsRef::as_ref)
+}
+
+/// Reads a CSV table without quoted fields (commas only separate) into borrowed rows:
+/// several times faster than the general reader for the 4,872 rows of `towns.csv`.
+fn read_plain_table<'a>(
+    table: &'static str,
+    text: &'a str,
+    columns: &[&str],
+) -> Result<Vec<(usize, Vec<&'a str>)>, AddressError> {
+    let err = |line: usize, message: String| AddressError {
+        table,
+        line,
+        message,
+    };
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let mut cols = Vec::with_capacity(columns.len());
+    for name in columns {
+        let c = header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| err(1, format!("missing column `{name}`")))?;
+        cols.push(c);
+    }
+    let mut out = Vec::with_capacity(text.len() / 64);
+    let mut fields: Vec<&str> = Vec::with_capacity(header.len());
+    for (i, l) in lines.enumerate() {
+        let line = i + 2;
+        if l.contains('"') {
+            return Err(err(
+                line,
+                "quoted fields are not supported here".to_string(),
+            ));
+        }
+        fields.clear();
+        fields.extend(l.split(',').map(str::trim));
+        if fields.len() != header.len() {
+            return Err(err(
+                line,
+                format!("{} fields, expected {}", fields.len(), header.len()),
+            ));
+        }
+        out.push((
+            line,
+            cols.iter()
+                .map(|&c| fields.get(c).copied().unwrap_or(""))
+                .collect(),
+        ));
+    }
+    Ok(out)
 }
 
 /// Every town and street of `towns.csv` whose county is in the index and has no towns from
 /// the code table (the Demonstration Zone counties keep their table towns).
 fn load_towns(
-    idx: &mut AddressIndex,
+    idx: &mut Index,
     csv_text: &str,
     strict: bool,
     keys: &mut Keys,
@@ -556,7 +619,7 @@ fn load_towns(
     ];
     // Town entities by their NBS county-level code (a zone's statistics code).
     let mut by_nbs_county: HashMap<String, Vec<u32>> = HashMap::new();
-    let rows = match read_table("towns", csv_text, COLS) {
+    let rows = match read_plain_table("towns", csv_text, COLS) {
         Ok(r) => r,
         Err(e) if strict => return Err(e),
         Err(_) => return Ok(by_nbs_county),
@@ -675,7 +738,7 @@ fn load_towns(
 /// The development zones of `zones.csv`: names, variants and statistics codes as keys; hosts
 /// and towns resolved against the index.
 fn load_zones(
-    idx: &mut AddressIndex,
+    idx: &mut Index,
     csv_text: &str,
     strict: bool,
     keys: &mut Keys,
@@ -821,7 +884,7 @@ fn load_zones(
 
 /// The former prefectures of `former-prefectures.csv`, keyed by their full names.
 fn load_prefs(
-    idx: &mut AddressIndex,
+    idx: &mut Index,
     csv_text: &str,
     strict: bool,
     keys: &mut Keys,

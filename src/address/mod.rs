@@ -241,9 +241,17 @@ struct Entry {
     whole_only: bool,
 }
 
-/// The address parser: an index of every name, built once.
+/// The address parser: an index of every name, built on first use (so that loading the
+/// engine for cases given by coordinates or codes costs nothing) and then shared.
 #[derive(Debug, Clone)]
 pub struct AddressIndex {
+    codes: CodeTable,
+    cell: std::sync::OnceLock<Index>,
+}
+
+/// The built index.
+#[derive(Debug, Clone)]
+struct Index {
     ents: Vec<Ent>,
     ent_by_code: HashMap<String, u32>,
     by_num: HashMap<u32, u32>,
@@ -304,57 +312,87 @@ struct State {
 }
 
 impl AddressIndex {
-    /// Builds the index from the code table and the embedded historical-names table.
+    /// The index of the code table and the embedded tables (historical names, towns, zones,
+    /// former prefectures), built on first use.
     ///
-    /// Rows of the embedded table whose successors are not in `codes` are skipped, so that
-    /// a reduced code table still works.
+    /// Rows of the embedded tables whose units are not in `codes` are skipped, so that a
+    /// reduced code table still works.
     pub fn new(codes: &CodeTable) -> Self {
-        // Lenient mode fails only on a malformed embedded file (the tests load it strictly);
-        // fall back to current names only.
-        build::build(codes, HISTORICAL_NAMES_CSV, false)
-            .or_else(|_| build::build(codes, build::EMPTY_HISTORY, false))
-            .unwrap_or_else(|_| build::empty())
+        AddressIndex {
+            codes: codes.clone(),
+            cell: std::sync::OnceLock::new(),
+        }
     }
 
-    /// Builds the index from the code table and a historical-names CSV
+    /// Builds the index now from the code table and a historical-names CSV
     /// (`old_code,old_name,province_adcode,city_adcode,valid_from,valid_to,successor_codes,source`,
-    /// successors separated by `|`). Every successor must be in `codes`.
+    /// successors separated by `|`). Every successor must be in `codes`, and the embedded
+    /// towns, zones and former prefectures must load.
     pub fn with_history(codes: &CodeTable, history_csv: &str) -> Result<Self, AddressError> {
-        build::build(codes, history_csv, true)
+        let index = build::build(codes, history_csv, true)?;
+        let cell = std::sync::OnceLock::new();
+        let _ = cell.set(index);
+        Ok(AddressIndex {
+            codes: codes.clone(),
+            cell,
+        })
+    }
+
+    fn index(&self) -> &Index {
+        self.cell.get_or_init(|| {
+            // Lenient mode fails only on a malformed embedded file (the tests load it
+            // strictly); fall back to current names only.
+            build::build(&self.codes, HISTORICAL_NAMES_CSV, false)
+                .or_else(|_| build::build(&self.codes, build::EMPTY_HISTORY, false))
+                .unwrap_or_else(|_| build::empty())
+        })
     }
 
     /// The current successor codes of a former county-level code that is no longer in the
     /// code table (`310108` 闸北区 → `["310106"]`); `None` for current or unknown codes.
     pub fn historical_successors(&self, code: &str) -> Option<&[String]> {
-        let h = self.hist_by_code.get(code)?;
-        self.hists
+        let ix = self.index();
+        let h = ix.hist_by_code.get(code)?;
+        ix.hists
             .get(*h as usize)
             .map(|h| h.successor_codes.as_slice())
     }
 
-    fn ent(&self, i: u32) -> Option<&Ent> {
-        self.ents.get(i as usize)
-    }
-
     /// The zone with this statistics code (`320576` 苏州工业园区), if any.
     pub fn zone_by_code(&self, code: &str) -> Option<&ZoneMatch> {
-        let z = self.zone_by_code.get(code)?;
-        self.zones.get(*z as usize).map(|z| &z.m)
+        let ix = self.index();
+        let z = ix.zone_by_code.get(code)?;
+        ix.zones.get(*z as usize).map(|z| &z.m)
     }
 
     /// Every development zone of the embedded table.
     pub fn zones(&self) -> impl Iterator<Item = &ZoneMatch> {
-        self.zones.iter().map(|z| &z.m)
+        self.index().zones.iter().map(|z| &z.m)
     }
 
     /// Parses one free-text address, reading names as they are used today.
     pub fn parse(&self, text: &str) -> AddressMatch {
-        self.parse_dated(text, None)
+        self.index().parse_dated(text, None)
     }
 
     /// Parses one free-text address filed in `year`: a name that was reused (`巢湖市`, the
     /// prefecture until 2011, now a county-level city) is read as it was used that year.
     pub fn parse_dated(&self, text: &str, year: Option<i32>) -> AddressMatch {
+        self.index().parse_dated(text, year)
+    }
+
+    #[cfg(test)]
+    fn built(&self) -> &Index {
+        self.index()
+    }
+}
+
+impl Index {
+    fn ent(&self, i: u32) -> Option<&Ent> {
+        self.ents.get(i as usize)
+    }
+
+    fn parse_dated(&self, text: &str, year: Option<i32>) -> AddressMatch {
         let mut chars: Vec<NChar> = Vec::with_capacity(text.len() / 2 + 4);
         text::normalize_into(text, &mut chars);
         if text::starts_outside(&chars) {

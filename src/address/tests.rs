@@ -25,7 +25,7 @@ fn candidate_codes(m: &AddressMatch) -> Vec<&str> {
 fn embedded_table_loads_strictly_and_new_uses_it() {
     let ix = AddressIndex::new(&codes());
     assert_eq!(ix.parse("闸北区").unit.as_deref(), Some("310106"));
-    assert!(ix.hists.len() > 400, "{}", ix.hists.len());
+    assert!(ix.built().hists.len() > 400, "{}", ix.built().hists.len());
 }
 
 #[test]

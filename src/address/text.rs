@@ -129,6 +129,12 @@ impl Trie {
         (u64::from(node) << 32) | u64::from(c as u32)
     }
 
+    /// Reserves room for about `chars` more characters of keys.
+    pub(crate) fn reserve(&mut self, chars: usize) {
+        self.edges.reserve(chars);
+        self.values.reserve(chars);
+    }
+
     /// Inserts `key` with `value` (replacing any previous value).
     pub(crate) fn insert(&mut self, key: &str, value: u32) {
         let mut node = 0u32;
