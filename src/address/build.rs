@@ -624,6 +624,7 @@ fn load_towns(
         Err(e) if strict => return Err(e),
         Err(_) => return Ok(by_nbs_county),
     };
+    let common: std::collections::HashSet<&str> = COMMON_TOWN_SHORT.iter().copied().collect();
     let with_table_towns: std::collections::HashSet<u32> = idx
         .ents
         .iter()
@@ -717,7 +718,7 @@ fn load_towns(
         }
         for (form, _) in town_forms(name) {
             let streetlike = form.ends_with(['路', '街', '巷', '弄', '道', '桥', '村', '场']);
-            if streetlike || COMMON_TOWN_SHORT.contains(&form.as_str()) {
+            if streetlike || common.contains(form.as_str()) {
                 continue;
             }
             keys.add(
