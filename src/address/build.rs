@@ -1,6 +1,6 @@
 //! Building the address index: names and short forms of every area, former names, trie.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::spatial::{AreaLevel, CodeSystem, CodeTable};
 
@@ -74,8 +74,11 @@ fn num(code: &str) -> u32 {
     code.parse().unwrap_or(0)
 }
 
+/// The keys being collected: each key is inserted into the trie once, its node's value is
+/// the key's index into `entries`.
 struct Keys {
-    map: BTreeMap<String, Vec<Entry>>,
+    trie: Trie,
+    entries: Vec<Vec<Entry>>,
 }
 
 impl Keys {
@@ -83,11 +86,11 @@ impl Keys {
         if char_len(key) < 2 {
             return;
         }
-        match self.map.get_mut(key) {
+        let next = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        let k = self.trie.value_or_insert(key, next);
+        match self.entries.get_mut(k as usize) {
             Some(v) => v.push(entry),
-            None => {
-                self.map.insert(key.to_string(), vec![entry]);
-            }
+            None => self.entries.push(vec![entry]),
         }
     }
 }
@@ -158,8 +161,11 @@ pub(super) fn build(
         }
     }
 
+    let mut trie = Trie::new();
+    trie.reserve(64 * 1024);
     let mut keys = Keys {
-        map: BTreeMap::new(),
+        trie,
+        entries: Vec::with_capacity(16 * 1024),
     };
     let mut town_names: HashMap<(u32, String), ()> = HashMap::new();
     for a in &areas {
@@ -236,11 +242,9 @@ pub(super) fn build(
     load_zones(&mut idx, ZONES, strict, &mut keys, &by_nbs_county)?;
     load_prefs(&mut idx, PREFS, strict, &mut keys)?;
 
-    idx.trie
-        .reserve(keys.map.keys().map(|k| k.len() / 3 + 1).sum());
-    idx.keys.reserve(keys.map.len());
-    // Order each key's entries by tier, drop duplicates.
-    for (key, mut entries) in keys.map {
+    idx.keys.reserve(keys.entries.len());
+    // Order each key's entries by tier, drop duplicates (the key numbers stay).
+    for mut entries in keys.entries {
         entries.sort_by_key(|e| e.tier);
         let hist_of = |e: &Entry| match e.target {
             Target::Hist(h) => idx.hists.get(h as usize),
@@ -271,10 +275,9 @@ pub(super) fn build(
                 kept.push(*e);
             }
         }
-        let k = u32::try_from(idx.keys.len()).unwrap_or(u32::MAX);
         idx.keys.push(kept);
-        idx.trie.insert(&key, k);
     }
+    idx.trie = keys.trie;
     Ok(idx)
 }
 

@@ -135,8 +135,8 @@ impl Trie {
         self.values.reserve(chars);
     }
 
-    /// Inserts `key` with `value` (replacing any previous value).
-    pub(crate) fn insert(&mut self, key: &str, value: u32) {
+    /// The value of `key`, inserting the key with `value` when it has none yet.
+    pub(crate) fn value_or_insert(&mut self, key: &str, value: u32) -> u32 {
         let mut node = 0u32;
         for c in key.chars() {
             let next = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
@@ -146,8 +146,13 @@ impl Trie {
             }
             node = *e;
         }
-        if let Some(v) = self.values.get_mut(node as usize) {
-            *v = value;
+        match self.values.get_mut(node as usize) {
+            Some(v) if *v == u32::MAX => {
+                *v = value;
+                value
+            }
+            Some(v) => *v,
+            None => value,
         }
     }
 
