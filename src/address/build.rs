@@ -1,11 +1,11 @@
 //! Building the address index: names and short forms of every area, former names, trie.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::spatial::{AreaLevel, CodeSystem, CodeTable};
 
 use super::text::Trie;
-use super::{AddressError, AddressIndex, Ent, Entry, Hist, Target};
+use super::{AddressError, Ent, Entry, Hist, Index, Pref, Target, Zone, ZoneMatch};
 
 /// Names that are generic words as much as place names: they count only once a province,
 /// city or unit is named, or when they are the whole text.
@@ -74,8 +74,11 @@ fn num(code: &str) -> u32 {
     code.parse().unwrap_or(0)
 }
 
+/// The keys being collected: each key is inserted into the trie once, its node's value is
+/// the key's index into `entries`.
 struct Keys {
-    map: BTreeMap<String, Vec<Entry>>,
+    trie: Trie,
+    entries: Vec<Vec<Entry>>,
 }
 
 impl Keys {
@@ -83,18 +86,26 @@ impl Keys {
         if char_len(key) < 2 {
             return;
         }
-        self.map.entry(key.to_string()).or_default().push(entry);
+        let next = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        let k = self.trie.value_or_insert(key, next);
+        match self.entries.get_mut(k as usize) {
+            Some(v) => v.push(entry),
+            None => self.entries.push(vec![entry]),
+        }
     }
 }
 
 /// An index with nothing in it.
-pub(super) fn empty() -> AddressIndex {
-    AddressIndex {
+pub(super) fn empty() -> Index {
+    Index {
         ents: Vec::new(),
         ent_by_code: HashMap::new(),
         by_num: HashMap::new(),
         hists: Vec::new(),
         hist_by_code: HashMap::new(),
+        zones: Vec::new(),
+        zone_by_code: HashMap::new(),
+        prefs: Vec::new(),
         keys: Vec::new(),
         trie: Trie::new(),
     }
@@ -105,7 +116,7 @@ pub(super) fn build(
     codes: &CodeTable,
     history_csv: &str,
     strict: bool,
-) -> Result<AddressIndex, AddressError> {
+) -> Result<Index, AddressError> {
     let mut idx = empty();
     // Areas: MCA rows first so that a town named in both numberings reads as its MCA code.
     let mut areas: Vec<_> = codes.areas().iter().collect();
@@ -129,6 +140,8 @@ pub(super) fn build(
             province,
             city,
             county: i,
+            in_table: true,
+            zone: None,
         });
         idx.ent_by_code.insert(a.code.clone(), i);
     }
@@ -148,8 +161,11 @@ pub(super) fn build(
         }
     }
 
+    let mut trie = Trie::new();
+    trie.reserve(64 * 1024);
     let mut keys = Keys {
-        map: BTreeMap::new(),
+        trie,
+        entries: Vec::with_capacity(16 * 1024),
     };
     let mut town_names: HashMap<(u32, String), ()> = HashMap::new();
     for a in &areas {
@@ -167,6 +183,7 @@ pub(super) fn build(
                         tier: 0,
                         short: false,
                         generic: generic_full,
+                        whole_only: false,
                     },
                 );
                 for (form, short) in unit_forms(&a.name) {
@@ -178,6 +195,7 @@ pub(super) fn build(
                             tier: u8::from(short),
                             short,
                             generic,
+                            whole_only: false,
                         },
                     );
                 }
@@ -199,6 +217,7 @@ pub(super) fn build(
                         tier: 0,
                         short: false,
                         generic: false,
+                        whole_only: false,
                     },
                 );
                 for (form, short) in town_forms(&a.name) {
@@ -210,6 +229,7 @@ pub(super) fn build(
                             tier: 1,
                             short,
                             generic,
+                            whole_only: false,
                         },
                     );
                 }
@@ -218,13 +238,17 @@ pub(super) fn build(
     }
 
     load_history(&mut idx, codes, history_csv, strict, &mut keys)?;
+    let by_nbs_county = load_towns(&mut idx, TOWNS, strict, &mut keys, &mut town_names)?;
+    load_zones(&mut idx, ZONES, strict, &mut keys, &by_nbs_county)?;
+    load_prefs(&mut idx, PREFS, strict, &mut keys)?;
 
-    // Order each key's entries by tier, drop duplicates.
-    for (key, mut entries) in keys.map {
+    idx.keys.reserve(keys.entries.len());
+    // Order each key's entries by tier, drop duplicates (the key numbers stay).
+    for mut entries in keys.entries {
         entries.sort_by_key(|e| e.tier);
         let hist_of = |e: &Entry| match e.target {
             Target::Hist(h) => idx.hists.get(h as usize),
-            Target::Ent(_) => None,
+            Target::Ent(_) | Target::Zone(_) | Target::Pref(_) => None,
         };
         let mut kept: Vec<Entry> = Vec::with_capacity(entries.len());
         for e in &entries {
@@ -251,21 +275,24 @@ pub(super) fn build(
                 kept.push(*e);
             }
         }
-        let k = u32::try_from(idx.keys.len()).unwrap_or(u32::MAX);
         idx.keys.push(kept);
-        idx.trie.insert(&key, k);
     }
+    idx.trie = keys.trie;
     Ok(idx)
 }
 
 fn load_history(
-    idx: &mut AddressIndex,
+    idx: &mut Index,
     codes: &CodeTable,
     csv_text: &str,
     strict: bool,
     keys: &mut Keys,
 ) -> Result<(), AddressError> {
-    let err = |line: usize, message: String| AddressError { line, message };
+    let err = |line: usize, message: String| AddressError {
+        table: "historical-names",
+        line,
+        message,
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(csv_text.as_bytes());
@@ -363,6 +390,7 @@ fn load_history(
                 tier: 2,
                 short: false,
                 generic,
+                whole_only: false,
             },
         );
         for (form, short) in unit_forms(&old_name) {
@@ -374,6 +402,7 @@ fn load_history(
                     tier: if short { 3 } else { 2 },
                     short,
                     generic,
+                    whole_only: false,
                 },
             );
         }
@@ -384,3 +413,541 @@ fn load_history(
 /// A historical-names CSV with the header only.
 pub(super) const EMPTY_HISTORY: &str =
     "old_code,old_name,province_adcode,city_adcode,valid_from,valid_to,successor_codes,source\n";
+
+/// The embedded towns, zones and former prefectures (replaced in the tests of these loaders).
+const TOWNS: &str = super::TOWNS_CSV;
+const ZONES: &str = super::ZONES_CSV;
+const PREFS: &str = super::FORMER_PREFECTURES_CSV;
+
+/// Short forms of towns (`towns.csv`) that are common words or street names: never a place.
+const COMMON_TOWN_SHORT: &[&str] = &[
+    "城关",
+    "城东",
+    "城西",
+    "城南",
+    "城北",
+    "城中",
+    "城厢",
+    "新城",
+    "新华",
+    "新民",
+    "新建",
+    "新兴",
+    "人民",
+    "解放",
+    "中山",
+    "东方",
+    "长江",
+    "开发",
+    "工业",
+    "经济",
+    "高新",
+    "中心",
+    "园区",
+    "江南",
+    "江北",
+    "江东",
+    "江西",
+    "河东",
+    "河西",
+    "湖东",
+    "湖西",
+    "湖南",
+    "湖北",
+    "山东",
+    "山西",
+    "东风",
+    "红星",
+    "和平",
+    "胜利",
+    "光明",
+    "幸福",
+    "友谊",
+    "团结",
+    "建设",
+    "文化",
+    "朝阳",
+    "向阳",
+    "太平",
+    "永安",
+    "长安",
+    "安定",
+    "大桥",
+    "东门",
+    "西门",
+    "南门",
+    "北门",
+    "东关",
+    "西关",
+    "南关",
+    "北关",
+    "车站",
+    "火车站",
+    "农场",
+    "林场",
+    "盐场",
+    "港口",
+    "码头",
+    "市区",
+    "城区",
+    "郊区",
+    "开发区",
+    "新区",
+    "老城",
+    "古城",
+    "滨江",
+    "滨湖",
+    "滨海",
+    "临港",
+    "环城",
+    "中华",
+    "华侨",
+    "兴业",
+    "大学城",
+    "科技城",
+];
+
+/// Reads a CSV table into rows keyed by column name: `(line, values)`.
+fn read_table(
+    table: &'static str,
+    text: &str,
+    columns: &[&str],
+) -> Result<Vec<(usize, Vec<String>)>, AddressError> {
+    let err = |line: usize, message: String| AddressError {
+        table,
+        line,
+        message,
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
+    let mut cols = Vec::with_capacity(columns.len());
+    for name in columns {
+        let c = headers
+            .iter()
+            .position(|h| h.trim() == *name)
+            .ok_or_else(|| err(1, format!("missing column `{name}`")))?;
+        cols.push(c);
+    }
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| err(line, e.to_string()))?;
+        out.push((
+            line,
+            cols.iter()
+                .map(|&c| rec.get(c).unwrap_or("").trim().to_string())
+                .collect(),
+        ));
+    }
+    Ok(out)
+}
+
+fn field<S: AsRef<str>>(row: &[S], i: usize) -> &str {
+    row.get(i).map_or("", AsRef::as_ref)
+}
+
+/// Reads a CSV table without quoted fields (commas only separate) into borrowed rows:
+/// several times faster than the general reader for the 4,876 rows of `towns.csv`.
+fn read_plain_table<'a>(
+    table: &'static str,
+    text: &'a str,
+    columns: &[&str],
+) -> Result<Vec<(usize, Vec<&'a str>)>, AddressError> {
+    let err = |line: usize, message: String| AddressError {
+        table,
+        line,
+        message,
+    };
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let mut cols = Vec::with_capacity(columns.len());
+    for name in columns {
+        let c = header
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| err(1, format!("missing column `{name}`")))?;
+        cols.push(c);
+    }
+    let mut out = Vec::with_capacity(text.len() / 64);
+    let mut fields: Vec<&str> = Vec::with_capacity(header.len());
+    for (i, l) in lines.enumerate() {
+        let line = i + 2;
+        if l.contains('"') {
+            return Err(err(
+                line,
+                "quoted fields are not supported here".to_string(),
+            ));
+        }
+        fields.clear();
+        fields.extend(l.split(',').map(str::trim));
+        if fields.len() != header.len() {
+            return Err(err(
+                line,
+                format!("{} fields, expected {}", fields.len(), header.len()),
+            ));
+        }
+        out.push((
+            line,
+            cols.iter()
+                .map(|&c| fields.get(c).copied().unwrap_or(""))
+                .collect(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Every town and street of `towns.csv` whose county is in the index and has no towns from
+/// the code table (the Demonstration Zone counties keep their table towns).
+fn load_towns(
+    idx: &mut Index,
+    csv_text: &str,
+    strict: bool,
+    keys: &mut Keys,
+    town_names: &mut HashMap<(u32, String), ()>,
+) -> Result<HashMap<String, Vec<u32>>, AddressError> {
+    const COLS: &[&str] = &[
+        "code",
+        "name",
+        "county_code",
+        "kind",
+        "former_names",
+        "nbs_county_code",
+    ];
+    // Town entities by their NBS county-level code (a zone's statistics code).
+    let mut by_nbs_county: HashMap<String, Vec<u32>> = HashMap::new();
+    let rows = match read_plain_table("towns", csv_text, COLS) {
+        Ok(r) => r,
+        Err(e) if strict => return Err(e),
+        Err(_) => return Ok(by_nbs_county),
+    };
+    let common: std::collections::HashSet<&str> = COMMON_TOWN_SHORT.iter().copied().collect();
+    let with_table_towns: std::collections::HashSet<u32> = idx
+        .ents
+        .iter()
+        .filter(|e| e.level == AreaLevel::Town)
+        .map(|e| e.county)
+        .collect();
+    for (line, row) in rows {
+        let (code, name, county, kind) = (
+            field(&row, 0),
+            field(&row, 1),
+            field(&row, 2),
+            field(&row, 3),
+        );
+        if code.len() != 9 || !code.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
+            if strict {
+                return Err(AddressError {
+                    table: "towns",
+                    line,
+                    message: format!("`{code}` `{name}` is not a 9-digit code with a name"),
+                });
+            }
+            continue;
+        }
+        let Some(&ci) = idx.ent_by_code.get(county) else {
+            continue; // no known county (a zone unit whose host is unknown)
+        };
+        let Some((c_level, c_province, c_city)) = idx
+            .ents
+            .get(ci as usize)
+            .map(|c| (c.level, c.province, c.city))
+        else {
+            continue;
+        };
+        if c_level != AreaLevel::County || with_table_towns.contains(&ci) {
+            continue;
+        }
+        if town_names.insert((ci, name.to_string()), ()).is_some() {
+            continue;
+        }
+        let i = u32::try_from(idx.ents.len()).unwrap_or(u32::MAX);
+        idx.ents.push(Ent {
+            num: num(code),
+            code: code.to_string(),
+            name: name.to_string(),
+            level: AreaLevel::Town,
+            province: c_province,
+            city: c_city,
+            county: ci,
+            in_table: false,
+            zone: None,
+        });
+        if !idx.ent_by_code.contains_key(code) {
+            idx.ent_by_code.insert(code.to_string(), i);
+        }
+        let nbs_county = field(&row, 5);
+        if !nbs_county.is_empty() && nbs_county != county {
+            by_nbs_county
+                .entry(nbs_county.to_string())
+                .or_default()
+                .push(i);
+        }
+        let target = Target::Ent(i);
+        // A development-zone unit named only by a generic word (经济开发区, 工业园区管委会,
+        // 高新技术开发区) is not indexed: `镇江市经济开发区` is the city's zone, not the
+        // unit of that name in 扬中市.
+        let generic =
+            kind == "other" && name.chars().take(2).any(|ch| "经开工高管农林".contains(ch));
+        if !generic {
+            keys.add(
+                name,
+                Entry {
+                    target,
+                    tier: 0,
+                    short: false,
+                    generic: false,
+                    whole_only: false,
+                },
+            );
+        }
+        for former in field(&row, 4).split('|').filter(|f| !f.is_empty()) {
+            keys.add(
+                former,
+                Entry {
+                    target,
+                    tier: 2,
+                    short: false,
+                    generic: false,
+                    whole_only: false,
+                },
+            );
+        }
+        for (form, _) in town_forms(name) {
+            let streetlike = form.ends_with(['路', '街', '巷', '弄', '道', '桥', '村', '场']);
+            if streetlike || common.contains(form.as_str()) {
+                continue;
+            }
+            keys.add(
+                &form,
+                Entry {
+                    target,
+                    tier: 4,
+                    short: true,
+                    generic: true,
+                    whole_only: false,
+                },
+            );
+        }
+    }
+    Ok(by_nbs_county)
+}
+
+/// The development zones of `zones.csv`: names, variants and statistics codes as keys; hosts
+/// and towns resolved against the index.
+fn load_zones(
+    idx: &mut Index,
+    csv_text: &str,
+    strict: bool,
+    keys: &mut Keys,
+    by_nbs_county: &HashMap<String, Vec<u32>>,
+) -> Result<(), AddressError> {
+    const COLS: &[&str] = &[
+        "id",
+        "name_zh",
+        "name_en",
+        "variants",
+        "stat_codes",
+        "host_units",
+        "towns",
+        "confidence",
+        "source_url",
+    ];
+    let rows = match read_table("zones", csv_text, COLS) {
+        Ok(r) => r,
+        Err(e) if strict => return Err(e),
+        Err(_) => return Ok(()),
+    };
+    let list = |s: &str| -> Vec<String> {
+        s.split('|')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    for (line, row) in rows {
+        let name = field(&row, 1).to_string();
+        let stat_codes = list(field(&row, 4));
+        let host_codes = list(field(&row, 5));
+        let mut hosts = Vec::new();
+        for h in &host_codes {
+            match idx.ent_by_code.get(h) {
+                Some(&e)
+                    if idx
+                        .ents
+                        .get(e as usize)
+                        .is_some_and(|x| x.level == AreaLevel::County) =>
+                {
+                    hosts.push(e)
+                }
+                _ if strict => {
+                    return Err(AddressError {
+                        table: "zones",
+                        line,
+                        message: format!("host `{h}` of {name} is not a county-level unit"),
+                    });
+                }
+                _ => {}
+            }
+        }
+        let city_code = host_codes
+            .first()
+            .or(stat_codes.first())
+            .map(|c| match c.get(..2) {
+                Some("31") => "310000".to_string(),
+                _ => format!("{}00", c.get(..4).unwrap_or("")),
+            });
+        let city = city_code.and_then(|c| idx.ent_by_code.get(&c).copied());
+        let z = u32::try_from(idx.zones.len()).unwrap_or(u32::MAX);
+        for t in list(field(&row, 6)) {
+            if let Some(&ti) = idx.ent_by_code.get(&t)
+                && let Some(te) = idx.ents.get_mut(ti as usize)
+                && te.level == AreaLevel::Town
+            {
+                te.zone = Some(z);
+            }
+        }
+        // Towns numbered under the zone's statistics code.
+        for c in &stat_codes {
+            for &ti in by_nbs_county.get(c).map_or(&[][..], Vec::as_slice) {
+                if let Some(te) = idx.ents.get_mut(ti as usize)
+                    && te.zone.is_none()
+                {
+                    te.zone = Some(z);
+                }
+            }
+        }
+        let target = Target::Zone(z);
+        let full = Entry {
+            target,
+            tier: 0,
+            short: false,
+            generic: false,
+            whole_only: false,
+        };
+        // With the city written in full as well (苏州工业园区 → 苏州市工业园区).
+        let city_name = city
+            .and_then(|c| idx.ents.get(c as usize))
+            .filter(|c| c.level == AreaLevel::City)
+            .map(|c| c.name.clone());
+        let with_city = |v: &str| -> Option<String> {
+            let full_city = city_name.as_deref()?;
+            let short = full_city.strip_suffix('市')?;
+            let rest = v.strip_prefix(short)?;
+            (!rest.starts_with('市') && !rest.is_empty()).then(|| format!("{full_city}{rest}"))
+        };
+        keys.add(&name, full);
+        if let Some(v) = with_city(&name) {
+            keys.add(&v, full);
+        }
+        for v in list(field(&row, 3)) {
+            keys.add(&v, full);
+            if let Some(w) = with_city(&v) {
+                keys.add(&w, full);
+            }
+            if v.is_ascii() {
+                keys.add(&v.to_lowercase(), full);
+            }
+        }
+        for c in &stat_codes {
+            idx.zone_by_code.insert(c.clone(), z);
+            keys.add(
+                c,
+                Entry {
+                    whole_only: true,
+                    ..full
+                },
+            );
+        }
+        idx.zones.push(Zone {
+            m: ZoneMatch {
+                id: field(&row, 0).to_string(),
+                name,
+                name_en: field(&row, 2).to_string(),
+                stat_codes,
+                hosts: host_codes
+                    .iter()
+                    .filter(|h| idx.ent_by_code.contains_key(*h))
+                    .cloned()
+                    .collect(),
+                confidence: field(&row, 7).to_string(),
+                source_url: field(&row, 8).to_string(),
+            },
+            hosts,
+            city,
+        });
+    }
+    Ok(())
+}
+
+/// The former prefectures of `former-prefectures.csv`, keyed by their full names.
+fn load_prefs(
+    idx: &mut Index,
+    csv_text: &str,
+    strict: bool,
+    keys: &mut Keys,
+) -> Result<(), AddressError> {
+    const COLS: &[&str] = &[
+        "old_code",
+        "old_name",
+        "valid_from",
+        "valid_to",
+        "successor_city",
+        "member_codes",
+    ];
+    let rows = match read_table("former-prefectures", csv_text, COLS) {
+        Ok(r) => r,
+        Err(e) if strict => return Err(e),
+        Err(_) => return Ok(()),
+    };
+    for (_line, row) in rows {
+        let code = field(&row, 0).to_string();
+        let name = field(&row, 1).to_string();
+        let members: Vec<u32> = field(&row, 5)
+            .split('|')
+            .filter_map(|m| idx.ent_by_code.get(m).copied())
+            .filter(|&e| {
+                idx.ents
+                    .get(e as usize)
+                    .is_some_and(|x| x.level == AreaLevel::County)
+            })
+            .collect();
+        if members.is_empty() || name.is_empty() {
+            continue;
+        }
+        let successor_city = idx.ent_by_code.get(field(&row, 4)).copied().filter(|&e| {
+            idx.ents
+                .get(e as usize)
+                .is_some_and(|x| x.level == AreaLevel::City)
+        });
+        let p = u32::try_from(idx.prefs.len()).unwrap_or(u32::MAX);
+        let valid_to = field(&row, 3).to_string();
+        idx.prefs.push(Pref {
+            province: num(&format!("{}0000", code.get(..2).unwrap_or(""))),
+            code,
+            name: name.clone(),
+            valid_from: field(&row, 2).to_string(),
+            to_year: valid_to.parse().unwrap_or(0),
+            valid_to,
+            successor_city,
+            members,
+        });
+        keys.add(
+            &name,
+            Entry {
+                target: Target::Pref(p),
+                tier: 2,
+                short: false,
+                generic: false,
+                whole_only: false,
+            },
+        );
+    }
+    Ok(())
+}

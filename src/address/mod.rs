@@ -3,9 +3,15 @@
 //!
 //! [`AddressIndex::parse`] scans free text such as `上海市青浦区朱家角镇北大街1号`,
 //! `苏州吴江黎里` or `闸北区天目中路` for the names of provinces, prefecture cities,
-//! county-level units, Demonstration-Zone towns and abolished county-level units
-//! (`geodata/source/historical-names.csv`, from `yescallop/areacodes`), then resolves the
-//! hits by hierarchy. Ambiguity is reported, never guessed: `普陀区` alone yields no unit and
+//! county-level units, every town and street of the four provinces
+//! (`geodata/source/towns.csv`), development zones (`zones.csv`: `苏州工业园区` and its
+//! statistics code `320576` give the zone and its host units), abolished county-level units
+//! (`geodata/source/historical-names.csv`, from `yescallop/areacodes`) and former
+//! prefectures (`former-prefectures.csv`: `巢湖市庐江县` is 庐江县, never 巢湖市; with
+//! [`AddressIndex::parse_dated`] a reused name is read as it was used in the filing year),
+//! then resolves the hits by hierarchy. A town resolves to its county when its name is
+//! unique within the province or city named (or in the region); otherwise the counties are
+//! candidates. Ambiguity is reported, never guessed: `普陀区` alone yields no unit and
 //! two candidates; `舟山市普陀区` yields 330903.
 //!
 //! How a text is read:
@@ -35,10 +41,21 @@ use text::{NChar, Trie};
 /// The embedded table of abolished and renamed county-level units.
 pub static HISTORICAL_NAMES_CSV: &str = include_str!("../../geodata/source/historical-names.csv");
 
+/// The embedded table of every town and street of the four provinces (NBS 2023 and MCA).
+pub static TOWNS_CSV: &str = include_str!("../../geodata/source/towns.csv");
+
+/// The embedded table of development zones and functional areas.
+pub static ZONES_CSV: &str = include_str!("../../geodata/source/zones.csv");
+
+/// The embedded table of former prefectures (地区 and abolished prefecture-level cities).
+pub static FORMER_PREFECTURES_CSV: &str =
+    include_str!("../../geodata/source/former-prefectures.csv");
+
 /// An error while loading the historical-names table.
 #[derive(Debug, thiserror::Error)]
-#[error("in historical-names table line {line}: {message}")]
+#[error("in {table} table line {line}: {message}")]
 pub struct AddressError {
+    table: &'static str,
     line: usize,
     message: String,
 }
@@ -107,6 +124,25 @@ pub struct MatchedPart {
     pub historical: Option<HistoricalUse>,
 }
 
+/// A development zone or functional area named in the text (`geodata/source/zones.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ZoneMatch {
+    /// Stable id, e.g. `suzhou-sip`.
+    pub id: String,
+    /// Official Chinese name, e.g. `苏州工业园区`.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// Statistics (NBS) county-level codes of the zone, e.g. `320576`; may be empty.
+    pub stat_codes: Vec<String>,
+    /// The county-level units the zone lies in (one or more); may be empty when unknown.
+    pub hosts: Vec<String>,
+    /// `confirmed`, `corroborated` or `uncertain`.
+    pub confidence: String,
+    /// Where the zone's extent comes from.
+    pub source_url: String,
+}
+
 /// The result of parsing an address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddressMatch {
@@ -118,10 +154,12 @@ pub struct AddressMatch {
     pub area: Option<String>,
     /// When there is no unit: the units the address may mean, with why.
     pub candidates: Vec<AddressCandidate>,
-    /// Which parts of the text were read as which areas.
+    /// Which parts of the text were read as which areas (towns of the whole region too).
     pub matched: Vec<MatchedPart>,
     /// How far the address was resolved.
     pub status: AddressStatus,
+    /// The development zone named (or the zone of the town named), with its host units.
+    pub zone: Option<ZoneMatch>,
 }
 
 /// A place in the index: a province, city, county-level unit or town of the code table.
@@ -135,6 +173,38 @@ struct Ent {
     city: u32,
     /// The county entity of a town; the entity itself for a county.
     county: u32,
+    /// In the code table (county and higher, Demonstration-Zone towns); `false` for the
+    /// towns of `towns.csv`.
+    in_table: bool,
+    /// The development zone of a town, when it belongs to one.
+    zone: Option<u32>,
+}
+
+/// A development zone or functional area.
+#[derive(Debug, Clone)]
+struct Zone {
+    m: ZoneMatch,
+    /// County entities of the hosts.
+    hosts: Vec<u32>,
+    /// The city entity (when the hosts are unknown or in one city).
+    city: Option<u32>,
+}
+
+/// A former prefecture (地区 or abolished prefecture-level city).
+#[derive(Debug, Clone)]
+struct Pref {
+    code: String,
+    name: String,
+    valid_from: String,
+    valid_to: String,
+    /// `valid_to` as a number (0 when unknown).
+    to_year: i32,
+    /// The current prefecture city that continues it, if any.
+    successor_city: Option<u32>,
+    /// County entities of the current units that belonged to it.
+    members: Vec<u32>,
+    /// The province code (6 digits as a number).
+    province: u32,
 }
 
 /// An abolished or renamed county-level unit.
@@ -153,6 +223,8 @@ struct Hist {
 enum Target {
     Ent(u32),
     Hist(u32),
+    Zone(u32),
+    Pref(u32),
 }
 
 /// One meaning of a name in the trie.
@@ -165,16 +237,29 @@ struct Entry {
     short: bool,
     /// A generic word (郊区, 太湖, 华新): needs a province, city or unit already named.
     generic: bool,
+    /// Only when it is the whole text (a zone's statistics code).
+    whole_only: bool,
 }
 
-/// The address parser: an index of every name, built once.
+/// The address parser: an index of every name, built on first use (so that loading the
+/// engine for cases given by coordinates or codes costs nothing) and then shared.
 #[derive(Debug, Clone)]
 pub struct AddressIndex {
+    codes: CodeTable,
+    cell: std::sync::OnceLock<Index>,
+}
+
+/// The built index.
+#[derive(Debug, Clone)]
+struct Index {
     ents: Vec<Ent>,
     ent_by_code: HashMap<String, u32>,
     by_num: HashMap<u32, u32>,
     hists: Vec<Hist>,
     hist_by_code: HashMap<String, u32>,
+    zones: Vec<Zone>,
+    zone_by_code: HashMap<String, u32>,
+    prefs: Vec<Pref>,
     /// Entries of each key, sorted by tier.
     keys: Vec<Vec<Entry>>,
     trie: Trie,
@@ -215,45 +300,114 @@ struct State {
     town: Option<Cand>,
     rejected: Vec<Cand>,
     accepted: Vec<Accepted>,
+    /// The zone named, and the hit that named it.
+    zone: Option<(u32, u32)>,
+    /// The former prefecture named (context), and its hit.
+    pref: Option<(u32, u32)>,
+    /// A former prefecture sharing its name with the hit the units were read from
+    /// (`巢湖市`): a later unit inside it switches to that reading.
+    pref_alt: Option<(u32, u32)>,
+    /// The filing year, when known.
+    year: Option<i32>,
 }
 
 impl AddressIndex {
-    /// Builds the index from the code table and the embedded historical-names table.
+    /// The index of the code table and the embedded tables (historical names, towns, zones,
+    /// former prefectures), built on first use.
     ///
-    /// Rows of the embedded table whose successors are not in `codes` are skipped, so that
-    /// a reduced code table still works.
+    /// Rows of the embedded tables whose units are not in `codes` are skipped, so that a
+    /// reduced code table still works.
     pub fn new(codes: &CodeTable) -> Self {
-        // Lenient mode fails only on a malformed embedded file (the tests load it strictly);
-        // fall back to current names only.
-        build::build(codes, HISTORICAL_NAMES_CSV, false)
-            .or_else(|_| build::build(codes, build::EMPTY_HISTORY, false))
-            .unwrap_or_else(|_| build::empty())
+        AddressIndex {
+            codes: codes.clone(),
+            cell: std::sync::OnceLock::new(),
+        }
     }
 
-    /// Builds the index from the code table and a historical-names CSV
+    /// Builds the index now from the code table and a historical-names CSV
     /// (`old_code,old_name,province_adcode,city_adcode,valid_from,valid_to,successor_codes,source`,
-    /// successors separated by `|`). Every successor must be in `codes`.
+    /// successors separated by `|`). Every successor must be in `codes`, and the embedded
+    /// towns, zones and former prefectures must load.
     pub fn with_history(codes: &CodeTable, history_csv: &str) -> Result<Self, AddressError> {
-        build::build(codes, history_csv, true)
+        let index = build::build(codes, history_csv, true)?;
+        let cell = std::sync::OnceLock::new();
+        let _ = cell.set(index);
+        Ok(AddressIndex {
+            codes: codes.clone(),
+            cell,
+        })
+    }
+
+    fn index(&self) -> &Index {
+        self.cell.get_or_init(|| {
+            // Lenient mode fails only on a malformed embedded file (the tests load it
+            // strictly); fall back to current names only.
+            build::build(&self.codes, HISTORICAL_NAMES_CSV, false)
+                .or_else(|_| build::build(&self.codes, build::EMPTY_HISTORY, false))
+                .unwrap_or_else(|_| build::empty())
+        })
     }
 
     /// The current successor codes of a former county-level code that is no longer in the
     /// code table (`310108` 闸北区 → `["310106"]`); `None` for current or unknown codes.
     pub fn historical_successors(&self, code: &str) -> Option<&[String]> {
-        let h = self.hist_by_code.get(code)?;
-        self.hists
+        let ix = self.index();
+        let h = ix.hist_by_code.get(code)?;
+        ix.hists
             .get(*h as usize)
             .map(|h| h.successor_codes.as_slice())
     }
 
+    /// The zone with this statistics code (`320576` 苏州工业园区), if any.
+    pub fn zone_by_code(&self, code: &str) -> Option<&ZoneMatch> {
+        let ix = self.index();
+        let z = ix.zone_by_code.get(code)?;
+        ix.zones.get(*z as usize).map(|z| &z.m)
+    }
+
+    /// Every development zone of the embedded table.
+    pub fn zones(&self) -> impl Iterator<Item = &ZoneMatch> {
+        self.index().zones.iter().map(|z| &z.m)
+    }
+
+    /// Parses one free-text address, reading names as they are used today.
+    pub fn parse(&self, text: &str) -> AddressMatch {
+        self.index().parse_dated(text, None)
+    }
+
+    /// Parses one free-text address filed in `year`: a name that was reused (`巢湖市`, the
+    /// prefecture until 2011, now a county-level city) is read as it was used that year.
+    pub fn parse_dated(&self, text: &str, year: Option<i32>) -> AddressMatch {
+        self.index().parse_dated(text, year)
+    }
+
+    #[cfg(test)]
+    fn built(&self) -> &Index {
+        self.index()
+    }
+}
+
+impl Index {
     fn ent(&self, i: u32) -> Option<&Ent> {
         self.ents.get(i as usize)
     }
 
-    /// Parses one free-text address.
-    pub fn parse(&self, text: &str) -> AddressMatch {
+    fn parse_dated(&self, text: &str, year: Option<i32>) -> AddressMatch {
         let mut chars: Vec<NChar> = Vec::with_capacity(text.len() / 2 + 4);
         text::normalize_into(text, &mut chars);
+        if text::starts_outside(&chars) {
+            // An address of another province (深圳市龙华区龙华街道…): its town and district
+            // names say nothing about the region, whatever they share with it.
+            return AddressMatch {
+                unit: None,
+                town: None,
+                area: None,
+                candidates: Vec::new(),
+                matched: Vec::new(),
+                status: AddressStatus::NotFound,
+                zone: None,
+            };
+        }
         let mut hits: Vec<Hit> = Vec::with_capacity(8);
         let mut i = 0usize;
         while i < chars.len() {
@@ -270,7 +424,10 @@ impl AddressIndex {
                 None => i += 1,
             }
         }
-        let mut st = State::default();
+        let mut st = State {
+            year,
+            ..State::default()
+        };
         for (hi, hit) in hits.iter().enumerate() {
             let hi = u32::try_from(hi).unwrap_or(u32::MAX);
             self.apply_hit(&mut st, &chars, *hit, hi);
@@ -280,7 +437,111 @@ impl AddressIndex {
 
     /// Whether county entity `u` lies inside the current context.
     fn in_context(&self, st: &State, u: &Ent) -> bool {
-        st.prov.is_none_or(|p| u.province == p) && st.city.is_none_or(|c| u.city == c)
+        st.prov.is_none_or(|p| u.province == p)
+            && st.city.is_none_or(|c| u.city == c)
+            && st.pref.is_none_or(|(p, _)| {
+                self.prefs
+                    .get(p as usize)
+                    .is_some_and(|pr| pr.members.contains(&u.county))
+            })
+    }
+
+    /// A former prefecture among `entries` whose reading comes first in `year` (filed
+    /// before the name stopped meaning the prefecture, or in the year it changed).
+    fn dated_pref(&self, entries: &[Entry], year: Option<i32>) -> Option<u32> {
+        let y = year?;
+        entries.iter().find_map(|e| match e.target {
+            Target::Pref(p) => self
+                .prefs
+                .get(p as usize)
+                .filter(|pr| pr.to_year > 0 && y <= pr.to_year)
+                .map(|_| p),
+            _ => None,
+        })
+    }
+
+    /// Reads a hit as former prefecture `p` (the context for the units that follow).
+    fn apply_pref(&self, st: &mut State, p: u32, hi: u32) -> bool {
+        let Some(pr) = self.prefs.get(p as usize) else {
+            return false;
+        };
+        if !st.units.is_empty() || st.prov.is_some_and(|x| x != pr.province) || st.pref.is_some() {
+            return false;
+        }
+        st.prov = Some(pr.province);
+        st.city = None;
+        st.pref = Some((p, hi));
+        true
+    }
+
+    /// With a former prefecture as context: the units of `entries` (any tier, former names
+    /// included) that belonged to it.
+    fn apply_in_pref(
+        &self,
+        st: &mut State,
+        entries: &[Entry],
+        hi: u32,
+        usable: &dyn Fn(&Entry) -> bool,
+    ) -> bool {
+        let mut best: Option<u8> = None;
+        for e in entries.iter().filter(|e| usable(e)) {
+            let mut any = false;
+            self.for_each_unit(e.target, |ent, _| {
+                any |= self.ent(ent).is_some_and(|u| self.in_context(st, u));
+            });
+            if any {
+                best = Some(best.map_or(e.tier, |b| b.min(e.tier)));
+            }
+        }
+        let Some(tier) = best else { return false };
+        let mut full = false;
+        for e in entries.iter().filter(|e| usable(e) && e.tier == tier) {
+            let mut any = false;
+            self.for_each_unit(e.target, |ent, hist| {
+                let Some(u) = self.ent(ent) else { return };
+                if self.in_context(st, u) {
+                    any = true;
+                    if !st.units.iter().any(|c| c.ent == ent) {
+                        st.units.push(Cand { ent, hit: hi, hist });
+                    }
+                }
+            });
+            if any {
+                full |= !e.short;
+                self.accept_entry(st, e.target, hi);
+            }
+        }
+        st.strong = true;
+        st.full = full;
+        st.rejected.clear();
+        true
+    }
+
+    /// Whether `entries` name a unit of former prefecture `p` other than the current units.
+    fn names_other_member(
+        &self,
+        st: &State,
+        p: u32,
+        entries: &[Entry],
+        usable: &dyn Fn(&Entry) -> bool,
+    ) -> bool {
+        let Some(pr) = self.prefs.get(p as usize) else {
+            return false;
+        };
+        let mut found = false;
+        for e in entries.iter().filter(|e| usable(e)) {
+            if let Target::Ent(i) = e.target
+                && self.ent(i).is_some_and(|x| x.level != AreaLevel::County)
+            {
+                continue;
+            }
+            self.for_each_unit(e.target, |ent, _| {
+                if pr.members.contains(&ent) && !st.units.iter().any(|c| c.ent == ent) {
+                    found = true;
+                }
+            });
+        }
+        found
     }
 
     fn apply_hit(&self, st: &mut State, chars: &[NChar], hit: Hit, hi: u32) {
@@ -291,8 +552,48 @@ impl AddressIndex {
         let street = text::street_follows(chars.get(end..).unwrap_or(&[]));
         let whole = hit.start == 0 && end == chars.len();
         let have_context = st.prov.is_some() || st.city.is_some() || !st.units.is_empty();
-        let usable = |e: &Entry| !((e.short && street) || (e.generic && !have_context && !whole));
+        let usable = |e: &Entry| {
+            !((e.short && street)
+                || (e.generic && !have_context && !whole)
+                || (e.whole_only && !whole))
+        };
+        // A former prefecture named: a unit inside it, in any tier (淮阴市 + 淮安市 → the
+        // former county-level 淮安市, now 淮安区).
+        if st.pref.is_some() && st.units.is_empty() && self.apply_in_pref(st, entries, hi, &usable)
+        {
+            return;
+        }
+        // Units read from a name that was also a prefecture (巢湖市): a later unit of that
+        // prefecture (庐江县) means the prefecture.
+        if let Some((p, phit)) = st.pref_alt
+            && !st.units.is_empty()
+            && self.names_other_member(st, p, entries, &usable)
+        {
+            st.units.clear();
+            st.full = false;
+            st.town = None;
+            st.zone = None;
+            st.pref_alt = None;
+            st.accepted.retain(|a| a.hit != phit);
+            if self.apply_pref(st, p, phit) && self.apply_in_pref(st, entries, hi, &usable) {
+                return;
+            }
+        }
+        // Filed while a reused name still meant the prefecture: that reading first.
+        if st.units.is_empty()
+            && st.pref.is_none()
+            && let Some(p) = self.dated_pref(entries, st.year)
+            && self.apply_pref(st, p, hi)
+        {
+            return;
+        }
         if self.try_apply(st, entries, hi, &usable) {
+            if st.pref.is_none() && st.units.iter().any(|c| c.hit == hi) {
+                st.pref_alt = entries.iter().find_map(|e| match e.target {
+                    Target::Pref(p) => Some((p, hi)),
+                    _ => None,
+                });
+            }
             return;
         }
         // A unit read from a short form gives way to a later full name that contradicts it
@@ -303,7 +604,8 @@ impl AddressIndex {
                 && !e.short
                 && !e.generic
                 && match e.target {
-                    Target::Hist(_) => !st.full,
+                    Target::Hist(_) | Target::Zone(_) => !st.full,
+                    Target::Pref(_) => false,
                     Target::Ent(i) => self.ent(i).is_some_and(|x| match x.level {
                         AreaLevel::Province | AreaLevel::City => !st.strong,
                         AreaLevel::County | AreaLevel::Town => !st.full,
@@ -314,6 +616,8 @@ impl AddressIndex {
             st.units.clear();
             st.full = false;
             st.town = None;
+            st.zone = None;
+            st.pref_alt = None;
             st.accepted.retain(|a| {
                 self.ent(a.ent)
                     .is_some_and(|e| matches!(e.level, AreaLevel::Province | AreaLevel::City))
@@ -355,6 +659,14 @@ impl AddressIndex {
                     }
                 }
             }
+            Target::Zone(z) => {
+                if let Some(zone) = self.zones.get(z as usize) {
+                    for &h in &zone.hosts {
+                        f(h, None);
+                    }
+                }
+            }
+            Target::Pref(_) => {}
         }
     }
 
@@ -398,6 +710,15 @@ impl AddressIndex {
                     && self.ent(s).is_some_and(|e| e.level == AreaLevel::City))
                 .then_some((s, Some(h)))
             }
+            Target::Zone(z) => {
+                let zone = self.zones.get(z as usize)?;
+                if zone.hosts.is_empty() {
+                    zone.city.map(|c| (c, None))
+                } else {
+                    None
+                }
+            }
+            Target::Pref(_) => None,
         }
     }
 
@@ -409,9 +730,20 @@ impl AddressIndex {
         usable: &dyn Fn(&Entry) -> bool,
     ) -> bool {
         for e in group.iter().filter(|e| usable(e)) {
+            if let Target::Pref(p) = e.target {
+                if self.apply_pref(st, p, hi) {
+                    return true;
+                }
+                continue;
+            }
             let Some((ai, hist)) = self.area_of(e.target) else {
                 continue;
             };
+            if let Target::Zone(z) = e.target
+                && st.zone.is_none()
+            {
+                st.zone = Some((z, hi));
+            }
             let Some(a) = self.ent(ai) else { continue };
             let code = a.num;
             if st.units.is_empty() {
@@ -555,6 +887,12 @@ impl AddressIndex {
                     }
                 }
             }
+            Target::Zone(z) => {
+                if st.zone.is_none() {
+                    st.zone = Some((z, hi));
+                }
+            }
+            Target::Pref(_) => {}
         }
     }
 
@@ -630,6 +968,25 @@ impl AddressIndex {
             AreaLevel::Town => "town",
         };
         let final_units: Vec<u32> = st.units.iter().map(|c| c.ent).collect();
+        let zone_of = |z: u32| self.zones.get(z as usize);
+        // The zone: named in the text, or the zone of the town named.
+        let zone_hit = st.zone.filter(|(z, _)| {
+            zone_of(*z).is_some_and(|zone| {
+                zone.hosts.is_empty()
+                    || final_units.is_empty()
+                    || final_units.iter().all(|u| zone.hosts.contains(u))
+            })
+        });
+        let zone = zone_hit
+            .map(|(z, _)| z)
+            .or_else(|| {
+                st.town
+                    .and_then(|t| self.ent(t.ent))
+                    .filter(|t| final_units.len() == 1 && final_units.contains(&t.county))
+                    .and_then(|t| t.zone)
+            })
+            .and_then(zone_of)
+            .map(|z| z.m.clone());
         let mut matched = Vec::with_capacity(st.accepted.len());
         for a in &st.accepted {
             let Some(e) = self.ent(a.ent) else { continue };
@@ -650,9 +1007,56 @@ impl AddressIndex {
                 historical: a.hist.and_then(|h| self.hist_use(h)),
             });
         }
-        let area = match (st.city, st.prov) {
-            (Some(c), _) => Some(c),
-            (None, p) => p,
+        if let Some((z, hi)) = zone_hit
+            && let Some(zone) = zone_of(z)
+        {
+            let (t, start) = hit_text(hi);
+            matched.push(MatchedPart {
+                text: t,
+                start,
+                code: zone
+                    .m
+                    .stat_codes
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| zone.m.id.clone()),
+                name: zone.m.name.clone(),
+                level: "zone".to_string(),
+                historical: None,
+            });
+        }
+        let pref = st
+            .pref
+            .and_then(|(p, hi)| Some((self.prefs.get(p as usize)?, hi)));
+        if let Some((pr, hi)) = pref {
+            let (t, start) = hit_text(hi);
+            matched.push(MatchedPart {
+                text: t,
+                start,
+                code: pr.code.clone(),
+                name: pr.name.clone(),
+                level: "former_prefecture".to_string(),
+                historical: Some(HistoricalUse {
+                    old_name: pr.name.clone(),
+                    old_code: pr.code.clone(),
+                    valid_from: Some(pr.valid_from.clone()).filter(|s| !s.is_empty()),
+                    valid_until: Some(pr.valid_to.clone()).filter(|s| !s.is_empty()),
+                    successors: pr
+                        .members
+                        .iter()
+                        .filter_map(|m| self.ent(*m).map(|e| e.code.clone()))
+                        .collect(),
+                }),
+            });
+        }
+        matched.sort_by_key(|m| m.start);
+        let pref_city = pref
+            .and_then(|(pr, _)| pr.successor_city)
+            .and_then(|c| self.ent(c))
+            .map(|c| c.num);
+        let area = match (st.city, pref_city, st.prov) {
+            (Some(c), _, _) | (None, Some(c), _) => Some(c),
+            (None, None, p) => p,
         }
         .map(|c| c.to_string());
         if let [only] = st.units.as_slice() {
@@ -660,7 +1064,7 @@ impl AddressIndex {
             let town = st
                 .town
                 .and_then(|t| self.ent(t.ent))
-                .filter(|t| t.county == only.ent)
+                .filter(|t| t.county == only.ent && t.in_table)
                 .map(|t| t.code.clone());
             return AddressMatch {
                 unit,
@@ -669,6 +1073,7 @@ impl AddressIndex {
                 candidates: Vec::new(),
                 matched,
                 status: AddressStatus::Resolved,
+                zone,
             };
         }
         let (list, conflict) = if st.units.is_empty() {
@@ -681,18 +1086,55 @@ impl AddressIndex {
         } else {
             (&st.units, None)
         };
-        let candidates: Vec<AddressCandidate> = list
+        let mut candidates: Vec<AddressCandidate> = list
             .iter()
             .filter_map(|c| {
                 let u = self.ent(c.ent)?;
                 let (t, _) = hit_text(c.hit);
+                let why = match zone_hit.and_then(|(z, h)| Some((zone_of(z)?, h))) {
+                    Some((zone, h)) if h == c.hit => {
+                        let part = if zone.hosts.len() > 1 { "partly " } else { "" };
+                        format!(
+                            "`{t}` names the development zone {}, which lies {part}in {} ({}) in {}",
+                            zone.m.name,
+                            u.name,
+                            u.code,
+                            self.place_of(u)
+                        )
+                    }
+                    _ => self.why(&t, c, conflict.as_deref()),
+                };
                 Some(AddressCandidate {
                     adcode: u.code.clone(),
                     name: u.name.clone(),
-                    why: self.why(&t, c, conflict.as_deref()),
+                    why,
                 })
             })
             .collect();
+        // A former prefecture alone, continued by no current city: every unit it contained.
+        if candidates.is_empty()
+            && st.units.is_empty()
+            && pref_city.is_none()
+            && let Some((pr, hi)) = pref
+        {
+            let (t, _) = hit_text(hi);
+            for &m in &pr.members {
+                let Some(u) = self.ent(m) else { continue };
+                candidates.push(AddressCandidate {
+                    adcode: u.code.clone(),
+                    name: u.name.clone(),
+                    why: format!(
+                        "`{t}` is the former prefecture {} ({}, until {}), which contained what is now {} ({}) in {}",
+                        pr.name,
+                        pr.code,
+                        pr.valid_to,
+                        u.name,
+                        u.code,
+                        self.place_of(u)
+                    ),
+                });
+            }
+        }
         let status = if !candidates.is_empty() {
             AddressStatus::Ambiguous
         } else if area.is_some() {
@@ -707,6 +1149,7 @@ impl AddressIndex {
             candidates,
             matched,
             status,
+            zone,
         }
     }
 }
@@ -731,6 +1174,8 @@ pub struct AddressLocation {
     pub status: AddressStatus,
     /// Whether the unit is in the Demonstration Zone.
     pub demo_zone: bool,
+    /// The development zone named (with its host units), when one is.
+    pub zone: Option<ZoneMatch>,
     /// Which geodata set answered.
     pub geodata_version: String,
 }
@@ -748,6 +1193,7 @@ pub fn resolve(geo: &crate::spatial::Geodata, index: &AddressIndex, text: &str) 
         candidates: m.candidates,
         matched: m.matched,
         status: m.status,
+        zone: m.zone,
         geodata_version: geo.version().to_string(),
     }
 }

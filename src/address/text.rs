@@ -129,8 +129,14 @@ impl Trie {
         (u64::from(node) << 32) | u64::from(c as u32)
     }
 
-    /// Inserts `key` with `value` (replacing any previous value).
-    pub(crate) fn insert(&mut self, key: &str, value: u32) {
+    /// Reserves room for about `chars` more characters of keys.
+    pub(crate) fn reserve(&mut self, chars: usize) {
+        self.edges.reserve(chars);
+        self.values.reserve(chars);
+    }
+
+    /// The value of `key`, inserting the key with `value` when it has none yet.
+    pub(crate) fn value_or_insert(&mut self, key: &str, value: u32) -> u32 {
         let mut node = 0u32;
         for c in key.chars() {
             let next = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
@@ -140,8 +146,13 @@ impl Trie {
             }
             node = *e;
         }
-        if let Some(v) = self.values.get_mut(node as usize) {
-            *v = value;
+        match self.values.get_mut(node as usize) {
+            Some(v) if *v == u32::MAX => {
+                *v = value;
+                value
+            }
+            Some(v) => *v,
+            None => value,
         }
     }
 
@@ -162,4 +173,82 @@ impl Trie {
         }
         best
     }
+}
+
+/// Provinces outside the region and large cities of other provinces, as an address starts
+/// with them (with their suffix).
+const OUTSIDE: &[&str] = &[
+    "北京市",
+    "天津市",
+    "重庆市",
+    "河北省",
+    "山西省",
+    "内蒙古",
+    "辽宁省",
+    "吉林省",
+    "黑龙江",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "广西",
+    "海南省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "西藏",
+    "陕西省",
+    "甘肃省",
+    "青海省",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "台湾",
+    "深圳市",
+    "广州市",
+    "东莞市",
+    "佛山市",
+    "武汉市",
+    "成都市",
+    "西安市",
+    "郑州市",
+    "济南市",
+    "青岛市",
+    "厦门市",
+    "福州市",
+    "长沙市",
+    "沈阳市",
+    "大连市",
+    "哈尔滨",
+    "昆明市",
+    "南昌市",
+    "石家庄",
+    "太原市",
+    "贵阳市",
+    "南宁市",
+    "兰州市",
+    "海口市",
+    "长春市",
+    "呼和浩特",
+    "乌鲁木齐",
+    "银川市",
+    "西宁市",
+    "拉萨市",
+    "烟台市",
+    "潍坊市",
+    "临沂市",
+    "泉州市",
+    "利川市",
+];
+
+/// Whether the normalised text starts with a province or large city outside the region.
+pub(crate) fn starts_outside(chars: &[NChar]) -> bool {
+    OUTSIDE.iter().any(|name| {
+        let mut it = chars.iter();
+        name.chars().all(|c| it.next().is_some_and(|n| n.c == c))
+    })
 }
