@@ -76,6 +76,15 @@ struct Layer {
     near: Vec<u32>,
 }
 
+/// A point's cell: its column and row and its offset inside the cell (nanodegrees).
+struct CellAt {
+    k: usize,
+    cx: i64,
+    cy: i64,
+    rx: i64,
+    ry: i64,
+}
+
 /// What a layer says about a point.
 enum Probe<'a> {
     /// No shape, or exactly this one (value − 1).
@@ -127,8 +136,9 @@ pub struct FastIndex {
     narrow: bool,
     units: Layer,
     features: Layer,
-    /// The grid index's edges (the near lists index into them).
-    edges: Vec<Edge>,
+    /// Per cell, the top words of the unit and the feature layer side by side (one cache
+    /// line for both).
+    tops: Vec<[u32; 2]>,
 }
 
 #[inline]
@@ -339,9 +349,26 @@ impl Builder<'_> {
             ..Layer::default()
         };
         let edge = |i: u32| g.edges.get(i as usize);
+        let is_slow = |k: usize| g.slow.binary_search(&(k as u32)).is_ok();
         for k in 0..ncell {
-            let shapes = self.centre_shapes(k, lo, hi);
             let b = border.get(k).copied().unwrap_or(u32::MAX);
+            // Most cells: no edge of this layer near, one shape or none at the centre.
+            if b == u32::MAX && !is_slow(k) {
+                let set = g
+                    .center_set
+                    .get(k)
+                    .and_then(|&s| g.sets.get(s as usize))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let mut it = set.iter().filter(|s| (lo..hi).contains(*s));
+                if let (first, None) = (it.next(), it.next()) {
+                    if let Some(t) = layer.top.get_mut(k) {
+                        *t = first.map_or(0, |s| s + 1);
+                    }
+                    continue;
+                }
+            }
+            let shapes = self.centre_shapes(k, lo, hi);
             if b == u32::MAX {
                 let w = match shapes.as_slice() {
                     [] => 0,
@@ -428,7 +455,12 @@ impl Builder<'_> {
                         }
                         (None, None) => break,
                     };
+                    // Only an edge whose box meets the segment's box can cross it.
                     if let Some(e) = edge(next)
+                        && e.a[0].max(e.b[0]) >= ca[0].min(cb[0])
+                        && e.a[0].min(e.b[0]) <= ca[0].max(cb[0])
+                        && e.a[1].max(e.b[1]) >= ca[1].min(cb[1])
+                        && e.a[1].min(e.b[1]) <= ca[1].max(cb[1])
                         && index::crosses(ca, cb, e)
                     {
                         m ^= bit(e.shape);
@@ -528,18 +560,9 @@ impl Builder<'_> {
 }
 
 impl Layer {
+    /// What the layer says about `p` in cell `at`, given the cell's top word `w`.
     #[inline]
-    fn probe(&self, fi: &FastIndex, p: [i64; 2]) -> Option<Probe<'_>> {
-        let dx = p[0].checked_sub(fi.x0)?;
-        let dy = p[1].checked_sub(fi.y0)?;
-        if dx < 0 || dy < 0 {
-            return None;
-        }
-        let (cx, cy) = (dx / CELL, dy / CELL);
-        if cx >= fi.nx as i64 || cy >= fi.ny as i64 {
-            return None;
-        }
-        let w = *self.top.get(cy as usize * fi.nx + cx as usize)?;
+    fn probe(&self, fi: &FastIndex, w: u32, at: &CellAt, p: [i64; 2]) -> Option<Probe<'_>> {
         if w <= VAL {
             return Some(Probe::Direct(w));
         }
@@ -550,7 +573,7 @@ impl Layer {
             let leaf = self.leaves.get((w & !TAG_LEAF) as usize)?;
             return Some(Probe::Leaf(leaf, p));
         }
-        let (sx, sy) = ((dx - cx * CELL) / SUB, (dy - cy * CELL) / SUB);
+        let (sx, sy) = (at.rx / SUB, at.ry / SUB);
         let j = ((w & VAL) as usize) * NSUB + (sy * S + sx) as usize;
         let sw = *self.sub.get(j)?;
         if sw <= VAL {
@@ -558,8 +581,8 @@ impl Layer {
         }
         let leaf = self.leaves.get((sw & !TAG_LEAF) as usize)?;
         let c = [
-            fi.x0 + cx * CELL + sx * SUB + SUB / 2,
-            fi.y0 + cy * CELL + sy * SUB + SUB / 2,
+            fi.x0 + at.cx * CELL + sx * SUB + SUB / 2,
+            fi.y0 + at.cy * CELL + sy * SUB + SUB / 2,
         ];
         Some(Probe::Leaf(leaf, c))
     }
@@ -616,8 +639,13 @@ impl FastIndex {
         let n_shapes = g.shape_edges.len() as u32;
         let (ex, ey, maxy) = expansion(&g.edges, g.tolerance_m);
         let near = (g.tolerance_m > 0.0).then_some((ex, ey));
-        let units = b.build_layer(0, g.n_units, near);
-        let features = b.build_layer(g.n_units, n_shapes, None);
+        // The two layers are independent: build them on two threads.
+        let (units, features) = std::thread::scope(|sc| {
+            let f = sc.spawn(|| b.build_layer(g.n_units, n_shapes, None));
+            let u = b.build_layer(0, g.n_units, near);
+            (u, f.join().ok())
+        });
+        let features = features.unwrap_or_else(|| b.build_layer(g.n_units, n_shapes, None));
         const LIM: i64 = 1 << 30;
         let narrow = g.edges.iter().all(|e| {
             (e.b[0] - e.a[0]).abs() < LIM - 2 * SUB && (e.b[1] - e.a[1]).abs() < LIM - 2 * SUB
@@ -632,10 +660,42 @@ impl FastIndex {
             tolerance_m: g.tolerance_m,
             near_max_y: maxy,
             narrow,
-            units,
-            features,
-            edges: g.edges.clone(),
+            tops: units
+                .top
+                .iter()
+                .zip(&features.top)
+                .map(|(&u, &f)| [u, f])
+                .collect(),
+            units: Layer {
+                top: Vec::new(),
+                ..units
+            },
+            features: Layer {
+                top: Vec::new(),
+                ..features
+            },
         }
+    }
+
+    #[inline]
+    fn cell_at(&self, p: [i64; 2]) -> Option<CellAt> {
+        // Checked: `snap` saturates, so far-away points reach i64::MIN / i64::MAX here.
+        let dx = p[0].checked_sub(self.x0)?;
+        let dy = p[1].checked_sub(self.y0)?;
+        if dx < 0 || dy < 0 {
+            return None;
+        }
+        let (cx, cy) = (dx / CELL, dy / CELL);
+        if cx >= self.nx as i64 || cy >= self.ny as i64 {
+            return None;
+        }
+        Some(CellAt {
+            k: cy as usize * self.nx + cx as usize,
+            cx,
+            cy,
+            rx: dx - cx * CELL,
+            ry: dy - cy * CELL,
+        })
     }
 
     /// Sizes for diagnostics: (leaves, membership edge entries, near edge entries,
@@ -655,7 +715,11 @@ impl FastIndex {
     #[inline]
     #[allow(clippy::result_unit_err, reason = "the error carries no information")]
     pub fn unit_at(&self, p: [i64; 2]) -> Result<Option<u32>, ()> {
-        match self.units.probe(self, p) {
+        let Some(at) = self.cell_at(p) else {
+            return Ok(None);
+        };
+        let w = self.tops.get(at.k).map_or(GENERIC, |t| t[0]);
+        match self.units.probe(self, w, &at, p) {
             None => Ok(None),
             Some(Probe::Direct(w)) => Ok(w.checked_sub(1)),
             Some(Probe::Generic) => Err(()),
@@ -672,7 +736,8 @@ impl FastIndex {
 
     /// Locates `p` (nanodegrees): units, features and (when `with_near`) the units within
     /// `max_near_m` of it, the same answer as [`GridIndex::query`] without allocation.
-    pub fn spot(&self, p: [i64; 2], with_near: bool, max_near_m: f64) -> Spotted {
+    /// `g` is the grid index this structure was built over.
+    pub fn spot(&self, g: &GridIndex, p: [i64; 2], with_near: bool, max_near_m: f64) -> Spotted {
         let mut spot = Spot {
             p,
             unit: None,
@@ -685,8 +750,12 @@ impl FastIndex {
         if !near_ok || self.n_features > 64 {
             return Spotted::Generic;
         }
-        match self.units.probe(self, p) {
-            None => return Spotted::Outside,
+        let Some(at) = self.cell_at(p) else {
+            return Spotted::Outside;
+        };
+        let [wu, wf] = self.tops.get(at.k).copied().unwrap_or([GENERIC; 2]);
+        match self.units.probe(self, wu, &at, p) {
+            None => return Spotted::Generic,
             Some(Probe::Generic) => return Spotted::Generic,
             Some(Probe::Direct(w)) => spot.unit = w.checked_sub(1),
             Some(Probe::Leaf(leaf, c)) => {
@@ -695,14 +764,17 @@ impl FastIndex {
                     spot.unit = self.units.cand(leaf, m.trailing_zeros());
                     spot.multi_unit = m.count_ones() > 1;
                 }
-                if with_near && leaf.near_n > 0 && !self.near_into(leaf, p, max_near_m, &mut spot) {
+                if with_near
+                    && leaf.near_n > 0
+                    && !self.near_into(&g.edges, leaf, p, max_near_m, &mut spot)
+                {
                     return Spotted::Generic;
                 }
             }
         }
         let f = |s: u32| s.checked_sub(self.n_units).map_or(0, |i| 1u64 << i);
-        match self.features.probe(self, p) {
-            None => return Spotted::Outside,
+        match self.features.probe(self, wf, &at, p) {
+            None => return Spotted::Generic,
             Some(Probe::Generic) => return Spotted::Generic,
             Some(Probe::Direct(w)) => spot.features = w.checked_sub(1).map_or(0, f),
             Some(Probe::Leaf(leaf, c)) => {
@@ -717,7 +789,14 @@ impl FastIndex {
     }
 
     /// Border distances from the leaf's near list; `false` when more than [`NEAR_CAP`] units.
-    fn near_into(&self, leaf: &Leaf, p: [i64; 2], max_near_m: f64, spot: &mut Spot) -> bool {
+    fn near_into(
+        &self,
+        edges: &[Edge],
+        leaf: &Leaf,
+        p: [i64; 2],
+        max_near_m: f64,
+        spot: &mut Spot,
+    ) -> bool {
         let Some(list) = self
             .units
             .near
@@ -726,12 +805,23 @@ impl FastIndex {
             return true;
         };
         let kx = index::kx_at(p[1]);
+        // An edge whose box is farther than `max_near_m` along one axis is farther than that
+        // (the bounds are padded by a nanodegree and a relative 1e-9, far above rounding).
+        let rx = (max_near_m / kx * (1.0 + 1e-9)) as i64 + 1;
+        let ry = (max_near_m / (M_PER_DEG_LAT / NANO) * (1.0 + 1e-9)) as i64 + 1;
         let n = &mut spot.near;
         let mut k = 0usize;
         for &ei in list {
-            let Some(e) = self.edges_ref(ei) else {
+            let Some(e) = edges.get(ei as usize) else {
                 continue;
             };
+            if e.a[0].min(e.b[0]) - p[0] > rx
+                || p[0] - e.a[0].max(e.b[0]) > rx
+                || e.a[1].min(e.b[1]) - p[1] > ry
+                || p[1] - e.a[1].max(e.b[1]) > ry
+            {
+                continue;
+            }
             let d = index::edge_distance_m(p, e, kx);
             if d <= max_near_m {
                 match n
@@ -754,10 +844,6 @@ impl FastIndex {
         }
         spot.n_near = k as u8;
         true
-    }
-
-    fn edges_ref(&self, i: u32) -> Option<&Edge> {
-        self.edges.get(i as usize)
     }
 }
 
@@ -875,6 +961,7 @@ impl NearestIndex {
         let root = self.levels.last()?;
         let push_children = |stack: &mut [(u8, u32, f64); STACK],
                              top: &mut usize,
+                             best: &Option<(f64, u32)>,
                              level: usize,
                              range: std::ops::Range<usize>|
          -> bool {
@@ -885,8 +972,11 @@ impl NearestIndex {
             let mut n = 0;
             for i in range {
                 if let (Some(b), Some(k)) = (boxes.get(i), kids.get_mut(n)) {
-                    *k = (i as u32, lb2(b));
-                    n += 1;
+                    let l = lb2(b);
+                    if !beaten(best, l) {
+                        *k = (i as u32, l);
+                        n += 1;
+                    }
                 }
             }
             let kids = kids.get_mut(..n).unwrap_or(&mut []);
@@ -901,7 +991,7 @@ impl NearestIndex {
             }
             true
         };
-        if !push_children(&mut stack, &mut top, depth - 1, 0..root.len()) {
+        if !push_children(&mut stack, &mut top, &best, depth - 1, 0..root.len()) {
             return None;
         }
         while top > 0 {
@@ -929,6 +1019,7 @@ impl NearestIndex {
                 if !push_children(
                     &mut stack,
                     &mut top,
+                    &best,
                     level as usize - 1,
                     i * FAN..((i + 1) * FAN).min(n),
                 ) {

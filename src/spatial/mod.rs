@@ -588,10 +588,12 @@ impl Geodata {
         let (wlon, wlat) = Geodata::check_point(lon, lat, crs)?;
         let p = GridIndex::snap(wlon, wlat);
         let tol = self.config.tolerance_m;
-        Ok(match self.fast_index().spot(p, tol > 0.0, tol) {
-            Spotted::At(s) if !s.multi_unit => Some(s),
-            _ => None,
-        })
+        Ok(
+            match self.fast_index().spot(self.index(), p, tol > 0.0, tol) {
+                Spotted::At(s) if !s.multi_unit => Some(s),
+                _ => None,
+            },
+        )
     }
 
     /// The nearest unit to a located point in no unit, as [`Geodata::locate`] reports it in

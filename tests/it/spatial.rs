@@ -588,7 +588,7 @@ fn fast_path_agrees_with_the_general_query_and_the_brute_force() {
     let (mut near_checked, mut feature_hits, mut brute_checked) = (0, 0, 0);
     for (k, &p) in pts.iter().enumerate() {
         let hit = idx.query(p, true, 100.0);
-        let spot = fast.spot(p, true, 100.0);
+        let spot = fast.spot(idx, p, true, 100.0);
         let Some(hit) = hit else {
             assert_eq!(spot, Spotted::Outside, "{p:?}");
             continue;
@@ -622,7 +622,7 @@ fn fast_path_agrees_with_the_general_query_and_the_brute_force() {
         }
         // Without distances and with a smaller radius the same holds.
         let hit = idx.query(p, true, 37.5).unwrap();
-        let Spotted::At(s) = fast.spot(p, true, 37.5) else {
+        let Spotted::At(s) = fast.spot(idx, p, true, 37.5) else {
             panic!("{p:?}")
         };
         assert_eq!(s.near(), hit.near.as_slice(), "near 37.5 m at {p:?}");
@@ -631,7 +631,7 @@ fn fast_path_agrees_with_the_general_query_and_the_brute_force() {
     assert!(feature_hits > 5_000, "{feature_hits}");
     assert!(brute_checked > 15_000, "{brute_checked}");
     // A radius beyond the build tolerance is not answered here.
-    assert_eq!(fast.spot(pts[0], true, 150.0), Spotted::Generic);
+    assert_eq!(fast.spot(idx, pts[0], true, 150.0), Spotted::Generic);
 }
 
 #[test]
