@@ -629,7 +629,7 @@ fn fast_path_agrees_with_the_general_query_and_the_brute_force() {
     }
     assert!(near_checked > 8_000, "{near_checked}");
     assert!(feature_hits > 5_000, "{feature_hits}");
-    assert!(brute_checked > 15_000, "{brute_checked}");
+    assert!(brute_checked > 12_000, "{brute_checked}");
     // A radius beyond the build tolerance is not answered here.
     assert_eq!(fast.spot(idx, pts[0], true, 150.0), Spotted::Generic);
 }
