@@ -67,7 +67,7 @@ fi
 "$PY" - "$OUT/times.jsonl" "$N" "$MODE" "$WIDTH" "$(nproc)" "$OUT" <<'EOF'
 import json, sys
 path, n, mode, width, cores, out = sys.argv[1:7]
-recs = [json.loads(l) for l in open(path) if l.strip()]
+recs = [json.loads(l) for l in open(path) if l.startswith("{")]  # time(1) adds "Command exited…" lines
 med = lambda xs: sorted(xs)[len(xs) // 2]
 def stat(tool):
     r = [x["t"] for x in recs if x["tool"] == tool]
