@@ -80,7 +80,9 @@ for name, x in (("floor (read, parse, write; no lookup)", f), ("ecojuris locate 
     print(f"  {name:40s} wall {x['wall']:6.2f} s  cpu {x['cpu_s']:6.2f} s  ({x['cpu']}% of one core)  rss {x['rss']:4.0f} MiB  runs {x['runs']}")
 print(f"ratio ecojuris / floor (wall)      = {e['wall'] / f['wall']:.2f}x   (target <= 2)")
 print(f"ratio shapely / ecojuris (wall)    = {s['wall'] / e['wall']:.1f}x   (target >= 10)")
-print(f"ecojuris CPU use                   = {e['cpu']}% of one core")
+print(f"ratio ecojuris / floor (CPU s)     = {e['cpu_s'] / f['cpu_s']:.2f}x   (work done, whatever the cores granted)")
+print(f"ratio shapely / ecojuris (CPU s)   = {s['cpu_s'] / e['cpu_s']:.1f}x")
+print(f"ecojuris CPU use                   = {e['cpu']}% of one core (more than 100% = both cores used)")
 import csv
 agree = total = 0
 with open(f"{out}/eco.csv") as a, open(f"{out}/shapely.csv") as b:
