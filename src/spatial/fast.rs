@@ -206,6 +206,9 @@ fn expansion(edges: &[Edge], tolerance_m: f64) -> (i64, i64, i64) {
 /// Per-edge work list of a layer build: (edge index, membership sub range, near sub range).
 type SubRange = (usize, usize, usize, usize);
 
+/// One edge of a layer build: its index, its membership range and its near range.
+type Work = (u32, SubRange, Option<SubRange>);
+
 struct Builder<'a> {
     g: &'a GridIndex,
     gx: usize,
@@ -257,7 +260,7 @@ impl Builder<'_> {
     fn build_layer(&self, lo: u32, hi: u32, near: Option<(i64, i64)>) -> Layer {
         let g = self.g;
         let ncell = g.nx * g.ny;
-        let mut work: Vec<(u32, SubRange, Option<SubRange>)> = Vec::new();
+        let mut work: Vec<Work> = Vec::new();
         for (i, e) in g.edges.iter().enumerate() {
             if !(lo..hi).contains(&e.shape) {
                 continue;
@@ -294,7 +297,7 @@ impl Builder<'_> {
         };
         let nslots = nb as usize * NSUB;
         // CSR lists per sub-cell slot: membership and near.
-        let csr = |pick: &dyn Fn(&(u32, SubRange, Option<SubRange>)) -> Option<SubRange>| {
+        let csr = |pick: &dyn Fn(&Work) -> Option<SubRange>| {
             let mut start = vec![0u32; nslots + 1];
             for w in &work {
                 if let Some(r) = pick(w) {
@@ -468,7 +471,7 @@ impl Builder<'_> {
                 }
                 m
             };
-            let mid = (s / 2) as usize;
+            let mid = s / 2;
             let mut masks = [0u64; NSUB];
             let centre_mask = shapes.iter().fold(0u64, |m, &sh| m | bit(sh));
             let jj = |x: usize, y: usize| y * s + x;
