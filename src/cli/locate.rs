@@ -5,6 +5,7 @@ use std::io::Write as _;
 
 use super::args::{Format, Lang, LocateArgs};
 use super::{Cli, CliError, Outcome, load_geodata, note, out, to_json};
+use crate::spatial::fast::{NEAR_CAP, Spot};
 use crate::spatial::{CodeLocation, Crs, Geodata, Location};
 
 pub(super) fn run(cli: &Cli, a: &LocateArgs) -> Result<Outcome, CliError> {
@@ -285,12 +286,25 @@ struct Counts {
     failed: u64,
 }
 
-/// One parsed input row: the id and either a point or the reason it is bad, and the address
-/// when the file has an `address` column.
+/// One parsed input row: the id (a range of its chunk's `ids`) and either a point or the
+/// reason it is bad, and the address when the file has an `address` column.
 struct Row {
-    id: String,
+    id: std::ops::Range<usize>,
     point: Option<Result<(f64, f64, Crs), String>>,
     address: Option<String>,
+}
+
+/// A run of input rows; the ids share one buffer (no allocation per row).
+#[derive(Default)]
+struct Chunk {
+    ids: String,
+    rows: Vec<Row>,
+}
+
+impl Chunk {
+    fn id(&self, row: &Row) -> &str {
+        self.ids.get(row.id.clone()).unwrap_or("")
+    }
 }
 
 fn run_file(
@@ -355,78 +369,119 @@ fn run_file(
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
-    const CHUNK: usize = 1 << 15;
-    let mut counts = Counts::default();
-    let mut rec = csv::ByteRecord::new();
-    let mut line: u64 = 1;
-    loop {
-        let mut rows: Vec<Row> = Vec::with_capacity(CHUNK);
-        while rows.len() < CHUNK {
-            match rdr.read_byte_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {
-                    line += 1;
-                    let field = |c: usize| {
-                        std::str::from_utf8(rec.get(c).unwrap_or(b""))
-                            .unwrap_or("")
-                            .trim()
-                    };
-                    let id = c_id
-                        .map(|c| field(c).to_string())
-                        .unwrap_or_else(|| line.to_string());
-                    let address = c_addr
-                        .map(|c| field(c).to_string())
-                        .filter(|a| !a.is_empty());
-                    // A row with an address and empty coordinates is located by its address.
-                    let point = point_cols
-                        .filter(|(x, y)| {
-                            address.is_none() || !field(*x).is_empty() || !field(*y).is_empty()
-                        })
-                        .map(|(x, y)| parse_row(field(x), field(y), c_crs.map(field), default_crs));
-                    rows.push(Row { id, point, address });
+    const CHUNK: usize = 1 << 14;
+    // A pipeline on all cores: this thread reads and parses chunks, workers locate and format
+    // them, a writer thread writes them in input order.
+    let (tx_in, rx_in) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(threads + 1);
+    let rx_in = std::sync::Arc::new(std::sync::Mutex::new(rx_in));
+    let (tx_out, rx_out) = std::sync::mpsc::sync_channel::<(usize, String, Counts)>(threads + 2);
+    let written: Result<(usize, Counts), CliError> = std::thread::scope(|sc| {
+        for _ in 0..threads {
+            let (rx_in, tx_out) = (rx_in.clone(), tx_out.clone());
+            let index = index.as_ref();
+            sc.spawn(move || {
+                loop {
+                    let job = rx_in.lock().ok().and_then(|r| r.recv().ok());
+                    let Some((seq, chunk)) = job else { break };
+                    let (text, c) = format_rows(geo, index, &chunk);
+                    if tx_out.send((seq, text, c)).is_err() {
+                        break;
+                    }
                 }
-                Err(e) => {
-                    line += 1;
-                    rows.push(Row {
-                        id: format!("line-{line}"),
-                        point: Some(Err(format!("malformed CSV row: {e}"))),
-                        address: None,
-                    });
+            });
+        }
+        drop((tx_out, rx_in));
+        let sink = &mut sink;
+        let writer = sc.spawn(move || -> Result<(usize, Counts), CliError> {
+            let mut counts = Counts::default();
+            let mut pending = std::collections::BTreeMap::new();
+            let mut next = 0usize;
+            for (seq, text, c) in rx_out {
+                pending.insert(seq, (text, c));
+                while let Some((text, c)) = pending.remove(&next) {
+                    sink.write_all(text.as_bytes()).map_err(write_err)?;
+                    counts.read += c.read;
+                    counts.located += c.located;
+                    counts.near_border += c.near_border;
+                    counts.at_sea += c.at_sea;
+                    counts.outside += c.outside;
+                    counts.failed += c.failed;
+                    next += 1;
                 }
             }
-        }
-        if rows.is_empty() {
-            break;
-        }
-        let per = rows.len().div_ceil(threads);
-        let parts: Option<Vec<(String, Counts)>> = std::thread::scope(|s| {
-            let handles: Vec<_> = rows
-                .chunks(per.max(1))
-                .map(|chunk| {
-                    let index = index.as_ref();
-                    s.spawn(move || format_rows(geo, index, chunk))
-                })
-                .collect();
-            // A worker that panicked would lose its rows: fail instead of writing less.
-            handles.into_iter().map(|h| h.join().ok()).collect()
+            sink.flush().map_err(write_err)?;
+            Ok((next, counts))
         });
-        let Some(parts) = parts else {
-            // The unfinished output is removed when `sink` is dropped.
+        let mut rec = csv::ByteRecord::new();
+        let mut line: u64 = 1;
+        let mut seq = 0usize;
+        loop {
+            let mut chunk = Chunk {
+                ids: String::with_capacity(CHUNK * 8),
+                rows: Vec::with_capacity(CHUNK),
+            };
+            while chunk.rows.len() < CHUNK {
+                match rdr.read_byte_record(&mut rec) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        line += 1;
+                        let field = |c: usize| {
+                            std::str::from_utf8(rec.get(c).unwrap_or(b""))
+                                .unwrap_or("")
+                                .trim()
+                        };
+                        let start = chunk.ids.len();
+                        match c_id {
+                            Some(c) => chunk.ids.push_str(field(c)),
+                            None => {
+                                let _ = write!(chunk.ids, "{line}");
+                            }
+                        }
+                        let id = start..chunk.ids.len();
+                        let address = c_addr
+                            .map(|c| field(c).to_string())
+                            .filter(|a| !a.is_empty());
+                        // A row with an address and empty coordinates is located by its address.
+                        let point = point_cols
+                            .filter(|(x, y)| {
+                                address.is_none() || !field(*x).is_empty() || !field(*y).is_empty()
+                            })
+                            .map(|(x, y)| {
+                                parse_row(field(x), field(y), c_crs.map(field), default_crs)
+                            });
+                        chunk.rows.push(Row { id, point, address });
+                    }
+                    Err(e) => {
+                        line += 1;
+                        let start = chunk.ids.len();
+                        let _ = write!(chunk.ids, "line-{line}");
+                        chunk.rows.push(Row {
+                            id: start..chunk.ids.len(),
+                            point: Some(Err(format!("malformed CSV row: {e}"))),
+                            address: None,
+                        });
+                    }
+                }
+            }
+            if chunk.rows.is_empty() || tx_in.send((seq, chunk)).is_err() {
+                break;
+            }
+            seq += 1;
+        }
+        drop(tx_in);
+        // A worker that panicked loses its chunk: fail instead of writing less.
+        let (done, c) = writer
+            .join()
+            .map_err(|_| CliError::Msg("internal error: the writer failed".to_string()))??;
+        if done != seq {
             return Err(CliError::Msg(format!(
                 "internal error: a worker failed on the rows after row {}; output stops there",
-                counts.read
+                c.read
             )));
-        };
-        for (text, c) in parts {
-            sink.write_all(text.as_bytes()).map_err(write_err)?;
-            counts.read += c.read;
-            counts.located += c.located;
-            counts.near_border += c.near_border;
-            counts.at_sea += c.at_sea;
-            counts.outside += c.outside;
-            counts.failed += c.failed;
         }
-    }
+        Ok((done, c))
+    });
+    let counts = written?.1;
     sink.commit()?;
     note(&format!(
         "rows read {}, located {}, near-border {}, at sea (no unit) {}, outside {}, failed {}",
@@ -499,16 +554,117 @@ fn address_cols(
     }
 }
 
+/// The columns after the id of a row located by [`Geodata::spot`]: byte for byte what the
+/// general path below writes for the same point.
+fn spot_row(
+    geo: &Geodata,
+    index: Option<&crate::address::AddressIndex>,
+    row: &Row,
+    sp: &Spot,
+    s: &mut String,
+    c: &mut Counts,
+) {
+    let units = geo.units();
+    let unit = sp.unit.and_then(|i| units.get(i as usize));
+    // Units within the tolerance other than the containing one, at 0.1 m, ordered by that
+    // distance then code (= index order), as `Location::candidates`.
+    let mut near = [(0u32, 0f64); NEAR_CAP];
+    let mut n = 0;
+    for &(i, d) in sp.near() {
+        if Some(i) != sp.unit
+            && let Some(slot) = near.get_mut(n)
+        {
+            *slot = (i, (d * 10.0).round() / 10.0);
+            n += 1;
+        }
+    }
+    let near = near.get_mut(..n).unwrap_or(&mut []);
+    near.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let near_border = !near.is_empty();
+    if near_border {
+        c.near_border += 1;
+    }
+    match unit {
+        Some(u) => {
+            c.located += 1;
+            let _ = write!(
+                s,
+                ",{},{},{},{near_border},",
+                u.adcode, u.name, u.province_adcode
+            );
+            if near_border {
+                let _ = write!(s, "{}:0.0", u.adcode);
+            }
+            for (i, d) in near.iter() {
+                if let Some(o) = units.get(*i as usize) {
+                    let _ = write!(s, "|{}:{d:.1}", o.adcode);
+                }
+            }
+            s.push_str(",ok,");
+        }
+        None => {
+            let _ = write!(s, ",,,,{near_border},");
+            for (k, (i, d)) in near.iter().enumerate() {
+                if let Some(o) = units.get(*i as usize) {
+                    if k > 0 {
+                        s.push('|');
+                    }
+                    let _ = write!(s, "{}:{d:.1}", o.adcode);
+                }
+            }
+            s.push(',');
+            if sp.features == 0 {
+                c.outside += 1;
+                let mut status = String::new();
+                match geo
+                    .spot_nearest(sp)
+                    .and_then(|(i, d)| Some((units.get(i)?, d)))
+                {
+                    Some((n, d)) => {
+                        let _ = write!(
+                            status,
+                            "outside the covered area; nearest unit {} {} at {:.1} km",
+                            n.adcode,
+                            n.name,
+                            d / 1000.0
+                        );
+                    }
+                    None => status.push_str("outside the covered area"),
+                }
+                csv_field(&status, s);
+            } else {
+                c.at_sea += 1;
+                s.push_str("ok");
+            }
+            s.push(',');
+        }
+    }
+    let mut first = true;
+    let mut bits = sp.features;
+    while bits != 0 {
+        if let Some(f) = geo.features().get(bits.trailing_zeros() as usize) {
+            if !first {
+                s.push('|');
+            }
+            s.push_str(&f.id);
+            first = false;
+        }
+        bits &= bits - 1;
+    }
+    address_cols(index, row, unit.map(|u| u.adcode.as_str()), s);
+    s.push('\n');
+}
+
 fn format_rows(
     geo: &Geodata,
     index: Option<&crate::address::AddressIndex>,
-    rows: &[Row],
+    chunk: &Chunk,
 ) -> (String, Counts) {
-    let mut s = String::with_capacity(rows.len() * 48);
+    let mut s = String::with_capacity(chunk.rows.len() * 48);
     let mut c = Counts::default();
-    for row in rows {
+    for row in &chunk.rows {
         c.read += 1;
-        csv_field(&row.id, &mut s);
+        csv_field(chunk.id(row), &mut s);
         // Address-only rows: the address decides.
         if row.point.is_none() {
             let m = index.map(|i| i.parse(row.address.as_deref().unwrap_or("")));
@@ -549,43 +705,12 @@ fn format_rows(
             s.push('\n');
             continue;
         }
-        // Fast path: a point inside a unit (the common case) allocates nothing per row.
+        // Fast path: a point in a unit, at sea, or in no unit inside the grid allocates
+        // nothing per row (the nearest unit of an outside point comes from the exact search).
         if let Some(Ok((lon, lat, crs))) = &row.point
-            && let Ok(Some(ids)) = geo.locate_ids(*lon, *lat, *crs)
-            && let Some(u) = ids.unit.and_then(|i| geo.units().get(i))
+            && let Ok(Some(sp)) = geo.spot(*lon, *lat, *crs)
         {
-            c.located += 1;
-            let near_border = !ids.near.is_empty();
-            if near_border {
-                c.near_border += 1;
-            }
-            let _ = write!(
-                s,
-                ",{},{},{},{near_border},",
-                u.adcode, u.name, u.province_adcode
-            );
-            if near_border {
-                let _ = write!(s, "{}:0.0", u.adcode);
-                for (i, d) in &ids.near {
-                    if let Some(o) = geo.units().get(*i) {
-                        let _ = write!(s, "|{}:{d:.1}", o.adcode);
-                    }
-                }
-            }
-            s.push_str(",ok,");
-            for (k, f) in ids
-                .features
-                .iter()
-                .filter_map(|&f| geo.features().get(f))
-                .enumerate()
-            {
-                if k > 0 {
-                    s.push('|');
-                }
-                s.push_str(&f.id);
-            }
-            address_cols(index, row, Some(u.adcode.as_str()), &mut s);
-            s.push('\n');
+            spot_row(geo, index, row, &sp, &mut s, &mut c);
             continue;
         }
         let located = row

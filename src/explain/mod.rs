@@ -207,7 +207,10 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
         );
         let _ = writeln!(s, "           sources: {}", sources.join(", "));
         if let Some(n) = g.evidence_cases {
-            let _ = writeln!(s, "           evidence: {n} real adjudicated case(s) support this rule");
+            let _ = writeln!(
+                s,
+                "           evidence: {n} real adjudicated case(s) support this rule"
+            );
         }
     }
 }

@@ -28,7 +28,7 @@ use super::store::Ring;
 pub const NANO: f64 = 1e9;
 /// Grid cell size in nanodegrees (1/64°, about 1.5 km × 1.7 km here). Half a cell is not a
 /// multiple of 1000, so cell centres never share a coordinate with a vertex.
-const CELL: i64 = 15_625_000;
+pub(crate) const CELL: i64 = 15_625_000;
 /// Metres per degree of latitude (mean, WGS-84).
 pub const M_PER_DEG_LAT: f64 = 110_574.0;
 /// Metres per degree of longitude at the equator.
@@ -48,25 +48,25 @@ pub struct Edge {
 /// The grid index over all shapes (units first, then features).
 #[derive(Debug)]
 pub struct GridIndex {
-    x0: i64,
-    y0: i64,
-    nx: usize,
-    ny: usize,
+    pub(super) x0: i64,
+    pub(super) y0: i64,
+    pub(super) nx: usize,
+    pub(super) ny: usize,
     /// Per cell: id into `sets` of the shapes containing the cell centre.
-    center_set: Vec<u32>,
+    pub(super) center_set: Vec<u32>,
     /// Interned sorted shape sets.
-    sets: Vec<Vec<u32>>,
+    pub(super) sets: Vec<Vec<u32>>,
     /// CSR offsets into `cell_edges`, `nx * ny + 1` long.
-    cell_start: Vec<u32>,
-    cell_edges: Vec<u32>,
+    pub(super) cell_start: Vec<u32>,
+    pub(super) cell_edges: Vec<u32>,
     /// Cells that need a full ray cast.
-    slow: Vec<u32>,
-    edges: Vec<Edge>,
+    pub(super) slow: Vec<u32>,
+    pub(super) edges: Vec<Edge>,
     /// Edge index range of each shape.
-    shape_edges: Vec<(u32, u32)>,
-    n_units: u32,
+    pub(super) shape_edges: Vec<(u32, u32)>,
+    pub(super) n_units: u32,
     /// Border tolerance the cell lists were built for, in metres.
-    tolerance_m: f64,
+    pub(super) tolerance_m: f64,
 }
 
 /// Result of an exact point query.
@@ -96,7 +96,7 @@ fn cross(ax: i64, ay: i64, bx: i64, by: i64) -> i128 {
 /// Whether edge `e` toggles membership along the segment `c → p` (exact, shifted by
 /// `(εx, εy)`, `0 < εy ≪ εx`).
 #[inline]
-fn crosses(c: [i64; 2], p: [i64; 2], e: &Edge) -> bool {
+pub(crate) fn crosses(c: [i64; 2], p: [i64; 2], e: &Edge) -> bool {
     let (dx, dy) = (p[0] - c[0], p[1] - c[1]);
     let tie_seg = if dy != 0 {
         dy.signum() as i8

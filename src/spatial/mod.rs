@@ -8,6 +8,7 @@
 
 pub mod codes;
 pub mod crs;
+pub mod fast;
 pub mod index;
 pub mod store;
 
@@ -20,6 +21,7 @@ pub use codes::{Area, AreaLevel, CodeSystem, CodeTable};
 pub use crs::Crs;
 pub use store::{FeatureKind, FeatureProps, GeoSet, GeodataError, UnitProps};
 
+use fast::{FastIndex, Spot, Spotted};
 use index::{GridIndex, NANO};
 
 /// The compiled default geodata, embedded in the binary.
@@ -236,9 +238,11 @@ struct NearestTree {
 pub struct Geodata {
     set: GeoSet,
     index: OnceLock<GridIndex>,
+    fast: OnceLock<FastIndex>,
     version: String,
     config: LocateConfig,
     nearest: OnceLock<NearestTree>,
+    nearest_fast: OnceLock<fast::NearestIndex>,
     /// Nearest-unit queries answered by a full scan so far (before the tree is built).
     nearest_scans: std::sync::atomic::AtomicU32,
     unit_refs: Vec<UnitRef>,
@@ -309,9 +313,11 @@ impl Geodata {
         Geodata {
             set,
             index: OnceLock::new(),
+            fast: OnceLock::new(),
             version,
             config,
             nearest: OnceLock::new(),
+            nearest_fast: OnceLock::new(),
             nearest_scans: std::sync::atomic::AtomicU32::new(0),
             unit_refs,
             feature_refs,
@@ -576,16 +582,58 @@ impl Geodata {
             .collect()
     }
 
-    /// The unit containing a WGS-84 point, fast path for batch work (no distances).
+    /// The allocation-free location structure over [`Geodata::index`] (built on first use).
+    pub fn fast_index(&self) -> &FastIndex {
+        self.fast.get_or_init(|| FastIndex::build(self.index()))
+    }
+
+    /// The unit containing a WGS-84 point, fast path for batch work (no distances, no
+    /// allocation).
+    #[inline]
     pub fn unit_at(&self, lon: f64, lat: f64) -> Option<&UnitRef> {
+        let i = self.unit_index_at(lon, lat)?;
+        self.unit_refs.get(i as usize)
+    }
+
+    /// Index (into [`Geodata::units`]) of the unit containing a WGS-84 point: the lowest one
+    /// when units overlap. No distances, no allocation.
+    #[inline]
+    pub fn unit_index_at(&self, lon: f64, lat: f64) -> Option<u32> {
         let p = GridIndex::snap(lon, lat);
+        match self.fast_index().unit_at(p) {
+            Ok(u) => u,
+            Err(()) => self.unit_at_generic(p),
+        }
+    }
+
+    /// [`Geodata::unit_index_at`] through the general query (the reference path).
+    fn unit_at_generic(&self, p: [i64; 2]) -> Option<u32> {
         let hit = self.index().query(p, false, 0.0)?;
         let s = *hit.shapes.first()?;
-        if s < self.index().n_units() {
-            self.unit_refs.get(s as usize)
-        } else {
-            None
-        }
+        (s < self.index().n_units()).then_some(s)
+    }
+
+    /// Locates a point given in `crs` without allocating: the containing unit, the features
+    /// and the units within the tolerance, exactly as [`Geodata::locate`] finds them.
+    /// `Ok(None)` when the fast structure cannot answer (outside the grid, overlapping units,
+    /// a rare cell): use [`Geodata::locate`].
+    pub fn spot(&self, lon: f64, lat: f64, crs: Crs) -> Result<Option<Spot>, PointError> {
+        let (wlon, wlat) = Geodata::check_point(lon, lat, crs)?;
+        let p = GridIndex::snap(wlon, wlat);
+        let tol = self.config.tolerance_m;
+        Ok(
+            match self.fast_index().spot(self.index(), p, tol > 0.0, tol) {
+                Spotted::At(s) if !s.multi_unit => Some(s),
+                _ => None,
+            },
+        )
+    }
+
+    /// The nearest unit to a located point in no unit, as [`Geodata::locate`] reports it in
+    /// `nearest`: (unit index, metres rounded to 0.1 m).
+    pub fn spot_nearest(&self, spot: &Spot) -> Option<(usize, f64)> {
+        let (d, s) = self.nearest_edge(spot.p, true)?;
+        Some((s as usize, (d * 10.0).round() / 10.0))
     }
 
     /// The unit edges in an R-tree, longitude scaled by [`NearestTree::kx`] so that tree
@@ -622,13 +670,17 @@ impl Geodata {
     /// ties to the lower unit index.
     ///
     /// Inside the grid the answer is exact: the first few calls scan every edge (about a
-    /// millisecond, so a one-point run does not pay for building the tree); later calls walk
-    /// the tree and fall back to the scan when the tree walk would be long. Outside the grid
-    /// (far from the region, where the local metric means little anyway) the 64 nearest edges
-    /// of the tree decide, which keeps garbage such as `0,0` cheap.
+    /// millisecond, so a one-point run does not pay for building a search structure); later
+    /// calls walk a [`fast::NearestIndex`] (exact too). Outside the grid (far from the region,
+    /// where the local metric means little anyway) the 64 nearest edges of an R-tree decide,
+    /// which keeps garbage such as `0,0` cheap.
     fn nearest_unit(&self, p: [i64; 2], inside_grid: bool) -> Option<Candidate> {
+        Self::nearest_candidate(self.nearest_edge(p, inside_grid), &self.unit_refs)
+    }
+
+    /// [`Geodata::nearest_unit`] as (metres, unit index).
+    fn nearest_edge(&self, p: [i64; 2], inside_grid: bool) -> Option<(f64, u32)> {
         const SCANS_BEFORE_TREE: u32 = 8;
-        const TREE_EDGES: usize = 1024;
         const FAR_EDGES: usize = 64;
         let kx = index::kx_at(p[1]);
         let consider = |best: &mut Option<(f64, u32)>, e: &index::Edge| {
@@ -644,14 +696,23 @@ impl Geodata {
             }
         };
         let mut best: Option<(f64, u32)> = None;
-        if inside_grid
-            && self.nearest.get().is_none()
-            && self
-                .nearest_scans
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-                < SCANS_BEFORE_TREE
-        {
-            scan(&mut best);
+        if inside_grid {
+            if self.nearest_fast.get().is_none()
+                && self
+                    .nearest_scans
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    < SCANS_BEFORE_TREE
+            {
+                scan(&mut best);
+            } else {
+                let ni = self
+                    .nearest_fast
+                    .get_or_init(|| fast::NearestIndex::build(self.index()));
+                best = ni.nearest(p);
+                if best.is_none() {
+                    scan(&mut best);
+                }
+            }
         } else {
             // Edges come out of the tree by increasing tree distance `t`; an edge's distance in
             // metres is at least `t · min(kx(p) / tree.kx, M_PER_DEG_LAT)`, so the walk can stop
@@ -659,30 +720,20 @@ impl Geodata {
             let nt = self.nearest_tree();
             let q = [p[0] as f64 / NANO * nt.kx, p[1] as f64 / NANO];
             let bound = (kx * NANO / nt.kx).min(index::M_PER_DEG_LAT);
-            let limit = if inside_grid { TREE_EDGES } else { FAR_EDGES };
-            let mut done = false;
             for (k, (g, d2)) in nt
                 .tree
                 .nearest_neighbor_iter_with_distance_2(&q)
                 .enumerate()
             {
-                if best.is_some_and(|(bd, _)| d2.sqrt() * bound > bd) {
-                    done = true;
-                    break;
-                }
-                if k == limit {
+                if best.is_some_and(|(bd, _)| d2.sqrt() * bound > bd) || k == FAR_EDGES {
                     break;
                 }
                 if let Some(e) = self.index().edges().get(g.data as usize) {
                     consider(&mut best, e);
                 }
             }
-            if !done && inside_grid {
-                best = None;
-                scan(&mut best);
-            }
         }
-        Self::nearest_candidate(best, &self.unit_refs)
+        best
     }
 
     fn nearest_candidate(best: Option<(f64, u32)>, units: &[UnitRef]) -> Option<Candidate> {

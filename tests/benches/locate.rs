@@ -1,11 +1,21 @@
 //! Point-location benchmarks over the embedded geodata.
 //!
-//! `cargo bench --bench locate` runs the criterion benches:
-//! - `lookup/unit_at`: the exact grid lookup (no distances), 100,000 uniformly random points
-//!   in the region's bounding box per iteration (throughput is reported in points/s);
-//! - `lookup/locate_tol100m`: the full `Geodata::locate` (border candidates within 100 m,
-//!   features, nearest unit at sea / outside) on the same points;
-//! - `load/embedded` and `load/from_bytes`: loading the embedded set (parse + index build).
+//! `cargo bench --bench locate` runs the criterion benches and then prints the ratios:
+//! - `lookup/unit_at_1M`: `Geodata::unit_at` (exact, no distances, no allocation) over
+//!   1,000,000 uniformly random points in the bounding box of the unit vertices, in random
+//!   order, per iteration (throughput in points/s);
+//! - `lookup/query_100k`: the general allocating `GridIndex::query` (the reference path) on
+//!   the first 100,000 of them;
+//! - `lookup/brute_force_2k`: the brute-force oracle (an exact ray cast of every unit until one
+//!   contains the point) on the first 2,000;
+//! - `lookup/spot_tol100m_100k`: `Geodata::spot` (units, features, units within 100 m, no
+//!   allocation) and `lookup/locate_tol100m_100k`: the full `Geodata::locate`;
+//! - `load/embedded`, `load/from_bytes`, `load/fast_index`: loading and index builds;
+//! - then `ratios`: `unit_at` points/s over brute force and over shapely 2 (STRtree + prepared
+//!   `contains_xy`, vectorised, one thread) on the same 1,000,000 points, shapely run from
+//!   this bench through `tests/benches/baseline/shapely_locate.py` in the venv that
+//!   `tests/benches/baseline/venv.sh` creates (pinned shapely; set `ECOJURIS_BENCH_PY` to use
+//!   another python, `ECOJURIS_BENCH_NO_SHAPELY=1` to skip).
 //!
 //! Engine mode (for `tests/benches/baseline/run.sh`): with `ECOJURIS_ENGINE_POINTS=pts.csv`
 //! (columns `id,lon,lat,…`) the bench instead loads those points, times `unit_at` over all of
@@ -23,12 +33,16 @@
 )]
 
 use std::hint::black_box;
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
+use ecojuris::spatial::fast::FastIndex;
+use ecojuris::spatial::index::GridIndex;
 use ecojuris::spatial::{Crs, EMBEDDED, GeoSet, Geodata, LocateConfig};
 
-/// 100,000 uniformly random points in the bounding box of all unit vertices (fixed seed).
+/// `n` uniformly random points in the bounding box of all unit vertices (fixed seed).
 fn random_points(geo: &Geodata, n: usize) -> Vec<(f64, f64)> {
     let (mut x0, mut y0, mut x1, mut y1) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
     for (_, rings) in &geo.set().units {
@@ -55,31 +69,88 @@ fn random_points(geo: &Geodata, n: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn benches(c: &mut Criterion) {
-    let geo = Geodata::embedded(LocateConfig::default()).unwrap();
-    let pts = random_points(&geo, 100_000);
-    // Warm the lazily built nearest-edge tree so `locate` measures steady state.
+/// CPU time of this thread in nanoseconds (Linux `schedstat`): with other processes on the
+/// cores, on-CPU time is the honest measure of one core's work.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn brute_unit(geo: &Geodata, x: f64, y: f64) -> Option<u32> {
+    let idx = geo.index();
+    let p = GridIndex::snap(x, y);
+    (0..idx.n_units()).find(|&s| idx.ray_cast(s, p))
+}
+
+fn benches(c: &mut Criterion, geo: &Geodata, pts: &[(f64, f64)]) {
+    // Build the lazy structures and warm the nearest-unit search so we measure steady state.
+    let _ = geo.fast_index();
+    for &(x, y) in pts.iter().take(64) {
+        let _ = geo.locate(x, y, Crs::Wgs84);
+    }
     let _ = geo.locate(116.4, 39.9, Crs::Wgs84);
+    let p100k = &pts[..100_000];
+    let p2k = &pts[..2_000];
 
     let mut g = c.benchmark_group("lookup");
+    g.sample_size(20);
+    g.measurement_time(Duration::from_secs(6));
     g.throughput(Throughput::Elements(pts.len() as u64));
-    g.sample_size(30);
-    g.measurement_time(Duration::from_secs(8));
-    g.bench_function("unit_at", |b| {
+    g.bench_function("unit_at_1M", |b| {
         b.iter(|| {
             let mut hits = 0usize;
-            for &(x, y) in &pts {
-                hits += usize::from(geo.unit_at(black_box(x), black_box(y)).is_some());
+            for &(x, y) in pts {
+                hits += usize::from(geo.unit_index_at(black_box(x), black_box(y)).is_some());
             }
             hits
         });
     });
-    g.bench_function("locate_tol100m", |b| {
+    g.throughput(Throughput::Elements(p100k.len() as u64));
+    g.bench_function("query_100k", |b| {
         b.iter(|| {
             let mut hits = 0usize;
-            for &(x, y) in &pts {
+            for &(x, y) in p100k {
+                let p = GridIndex::snap(black_box(x), black_box(y));
+                hits += geo
+                    .index()
+                    .query(p, false, 0.0)
+                    .map_or(0, |h| h.shapes.len());
+            }
+            hits
+        });
+    });
+    g.bench_function("spot_tol100m_100k", |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &(x, y) in p100k {
+                if let Ok(Some(s)) = geo.spot(black_box(x), black_box(y), Crs::Wgs84) {
+                    hits += usize::from(s.unit.is_some()) + s.near().len();
+                }
+            }
+            hits
+        });
+    });
+    g.bench_function("locate_tol100m_100k", |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &(x, y) in p100k {
                 let l = geo.locate(black_box(x), black_box(y), Crs::Wgs84).unwrap();
                 hits += usize::from(l.unit.is_some()) + l.candidates.len();
+            }
+            hits
+        });
+    });
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(p2k.len() as u64));
+    g.bench_function("brute_force_2k", |b| {
+        b.iter(|| {
+            let mut hits = 0usize;
+            for &(x, y) in p2k {
+                hits += usize::from(brute_unit(geo, black_box(x), black_box(y)).is_some());
             }
             hits
         });
@@ -95,7 +166,157 @@ fn benches(c: &mut Criterion) {
     g.bench_function("from_bytes", |b| {
         b.iter(|| GeoSet::from_bytes(black_box(EMBEDDED), "<embedded>").unwrap());
     });
+    g.bench_function("fast_index", |b| {
+        b.iter(|| FastIndex::build(black_box(geo.index())));
+    });
     g.finish();
+}
+
+/// The criterion target directory (where `criterion/…/estimates.json` live).
+fn target_dir() -> PathBuf {
+    if let Ok(d) = std::env::var("CARGO_TARGET_DIR") {
+        return PathBuf::from(d);
+    }
+    // The bench runs as target/<profile>/deps/locate-…
+    std::env::current_exe()
+        .ok()
+        .and_then(|e| e.ancestors().nth(3).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("target"))
+}
+
+/// Mean nanoseconds per iteration of a criterion bench from this run, if it ran.
+fn criterion_mean_ns(group: &str, name: &str) -> Option<f64> {
+    let p = target_dir()
+        .join("criterion")
+        .join(group)
+        .join(name)
+        .join("new")
+        .join("estimates.json");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}
+
+/// Runs the shapely lookup on the same points; its points/s.
+fn shapely_points_per_s(pts: &[(f64, f64)]) -> Result<(u64, String), String> {
+    if std::env::var_os("ECOJURIS_BENCH_NO_SHAPELY").is_some() {
+        return Err("skipped (ECOJURIS_BENCH_NO_SHAPELY)".into());
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let py = match std::env::var("ECOJURIS_BENCH_PY") {
+        Ok(p) => p,
+        Err(_) => {
+            let out = Command::new("bash")
+                .arg(root.join("tests/benches/baseline/venv.sh"))
+                .output()
+                .map_err(|e| format!("cannot run venv.sh: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "venv.sh failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ));
+            }
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        }
+    };
+    let bin = target_dir().join("bench-points-1m.bin");
+    let mut bytes = Vec::with_capacity(pts.len() * 16);
+    for &(x, y) in pts {
+        bytes.extend_from_slice(&x.to_le_bytes());
+        bytes.extend_from_slice(&y.to_le_bytes());
+    }
+    std::fs::write(&bin, bytes).map_err(|e| format!("cannot write points: {e}"))?;
+    let out = Command::new(&py)
+        .arg(root.join("tests/benches/baseline/shapely_locate.py"))
+        .arg("lookup")
+        .arg(root.join("geodata/source/counties.geojson"))
+        .arg(&bin)
+        .args(["--repeats", "3"])
+        .output()
+        .map_err(|e| format!("cannot run {py}: {e}"))?;
+    let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let v: serde_json::Value = serde_json::from_str(&line).map_err(|e| {
+        format!(
+            "bad shapely output `{line}`: {e}; {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )
+    })?;
+    let pps = v["points_per_s"].as_u64().ok_or("no points_per_s")?;
+    Ok((pps, line))
+}
+
+/// Median over `runs` of (wall s, on-CPU s) of `f`.
+fn timed(runs: usize, mut f: impl FnMut() -> usize) -> (f64, f64) {
+    let mut wall = Vec::new();
+    let mut cpu = Vec::new();
+    for _ in 0..runs {
+        let (t, c) = (Instant::now(), thread_cpu_ns());
+        black_box(f());
+        wall.push(t.elapsed().as_secs_f64());
+        cpu.push(match (c, thread_cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 * 1e-9,
+            _ => f64::NAN,
+        });
+    }
+    wall.sort_by(f64::total_cmp);
+    cpu.sort_by(f64::total_cmp);
+    (wall[runs / 2], cpu[runs / 2])
+}
+
+fn ratios(geo: &Geodata, pts: &[(f64, f64)]) {
+    // Agreement first: the index and the brute force give the same unit on the brute sample.
+    let agree = pts[..2_000]
+        .iter()
+        .filter(|&&(x, y)| geo.unit_index_at(x, y) == brute_unit(geo, x, y))
+        .count();
+    let per_s = |ns: Option<f64>, n: usize| ns.map(|ns| n as f64 / (ns * 1e-9));
+    let c_unit = per_s(criterion_mean_ns("lookup", "unit_at_1M"), pts.len());
+    let c_brute = per_s(criterion_mean_ns("lookup", "brute_force_2k"), 2_000);
+    // The same again timed here with on-CPU time (robust when other processes share the
+    // cores), median of 5 runs (brute force: 3 runs of 2,000 points).
+    let (uw, uc) = timed(5, || {
+        pts.iter()
+            .filter(|&&(x, y)| geo.unit_index_at(black_box(x), black_box(y)).is_some())
+            .count()
+    });
+    let (bw, bc) = timed(3, || {
+        pts[..2_000]
+            .iter()
+            .filter(|&&(x, y)| brute_unit(geo, black_box(x), black_box(y)).is_some())
+            .count()
+    });
+    let n = pts.len() as f64;
+    let (u_wall, u_cpu, b_wall, b_cpu) = (n / uw, n / uc, 2_000.0 / bw, 2_000.0 / bc);
+    println!("ratios (same run, same points, one thread):");
+    println!("  agreement unit_at vs brute force on 2,000 points: {agree}/2000");
+    if let (Some(u), Some(b)) = (c_unit, c_brute) {
+        println!(
+            "  criterion means: unit_at {u:.0} points/s, brute force {b:.0} points/s, unit_at / brute = {:.0}x",
+            u / b
+        );
+    }
+    println!(
+        "  unit_at      {u_wall:>12.0} points/s wall, {u_cpu:>12.0} points/s on-CPU (1,000,000 points)"
+    );
+    println!(
+        "  brute force  {b_wall:>12.0} points/s wall, {b_cpu:>12.0} points/s on-CPU (2,000 points)   unit_at / brute = {:.0}x (wall), {:.0}x (CPU)",
+        u_wall / b_wall,
+        u_cpu / b_cpu
+    );
+    match shapely_points_per_s(pts) {
+        Ok((s, line)) => {
+            let sc = serde_json::from_str::<serde_json::Value>(&line)
+                .ok()
+                .and_then(|v| v["points_per_cpu_s"].as_f64())
+                .unwrap_or(f64::NAN);
+            println!(
+                "  shapely 2    {s:>12} points/s wall, {sc:>12.0} points/s on-CPU (1,000,000 points)   unit_at / shapely = {:.1}x (wall), {:.1}x (CPU)",
+                u_wall / s as f64,
+                u_cpu / sc
+            );
+            println!("  shapely: {line}");
+        }
+        Err(e) => println!("  shapely: {e}"),
+    }
 }
 
 fn engine(points: &str) {
@@ -120,17 +341,38 @@ fn engine(points: &str) {
     }
     let points_load_s = t.elapsed().as_secs_f64();
     let mut runs = Vec::new();
+    let mut cpu_runs = Vec::new();
     let mut out: Vec<Option<u32>> = vec![None; xy.len()];
+    let t = Instant::now();
+    let fast = geo.fast_index();
+    eprintln!(
+        "fast index built in {:.1} ms: (leaves, membership entries, near entries, sub-cells) = {:?}",
+        t.elapsed().as_secs_f64() * 1e3,
+        fast.stats()
+    );
     for _ in 0..repeats {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), thread_cpu_ns());
         for (o, &(x, y)) in out.iter_mut().zip(&xy) {
-            *o = geo
-                .unit_at(x, y)
-                .map(|u| u.adcode.parse::<u32>().unwrap_or(0));
+            *o = geo.unit_index_at(x, y);
         }
         runs.push(t.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (c, thread_cpu_ns()) {
+            cpu_runs.push((b - a) as f64 * 1e-9);
+        }
         black_box(&out);
     }
+    let out: Vec<Option<u32>> = out
+        .iter()
+        .map(|o| {
+            o.and_then(|i| geo.units().get(i as usize))
+                .map(|u| u.adcode.parse::<u32>().unwrap_or(0))
+        })
+        .collect();
+    cpu_runs.sort_by(f64::total_cmp);
+    let cpu_s = cpu_runs
+        .get(cpu_runs.len() / 2)
+        .copied()
+        .unwrap_or(f64::NAN);
     let mut sorted = runs.clone();
     sorted.sort_by(f64::total_cmp);
     let lookup_s = sorted[sorted.len() / 2];
@@ -149,11 +391,13 @@ fn engine(points: &str) {
         std::fs::write(p, s).unwrap();
     }
     println!(
-        "{{\"tool\": \"ecojuris-unit_at\", \"n\": {}, \"load_s\": {:.4}, \"points_load_s\": {:.4}, \"lookup_s\": {:.4}, \"lookup_runs\": {:?}, \"points_per_s\": {}, \"matched\": {}}}",
+        "{{\"tool\": \"ecojuris-unit_at\", \"n\": {}, \"load_s\": {:.4}, \"points_load_s\": {:.4}, \"lookup_s\": {:.4}, \"lookup_cpu_s\": {:.4}, \"points_per_cpu_s\": {}, \"lookup_runs\": {:?}, \"points_per_s\": {}, \"matched\": {}}}",
         xy.len(),
         load_s,
         points_load_s,
         lookup_s,
+        cpu_s,
+        (xy.len() as f64 / cpu_s) as u64,
         runs.iter()
             .map(|r| (r * 1e4).round() / 1e4)
             .collect::<Vec<_>>(),
@@ -167,7 +411,10 @@ fn main() {
         engine(&p);
         return;
     }
+    let geo = Geodata::embedded(LocateConfig::default()).unwrap();
+    let pts = random_points(&geo, 1_000_000);
     let mut c = Criterion::default().configure_from_args();
-    benches(&mut c);
+    benches(&mut c, &geo, &pts);
     c.final_summary();
+    ratios(&geo, &pts);
 }

@@ -489,13 +489,19 @@ fn batch_jsonl_end_to_end_with_a_malformed_line() {
     let (code, stderr) = run_batch(&input, &compact, &["--today", "2026-01-01"]);
     assert_eq!(code, 1, "{stderr}");
     let text = std::fs::read_to_string(&compact).unwrap();
-    let lines: Vec<serde_json::Value> =
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 5, "the blank line is not a row");
     assert_eq!(lines[0]["id"], "a");
     assert_eq!(lines[0]["status"], "routed");
     assert_eq!(lines[0]["courts"][0]["court"], "basic-310118");
-    assert!(lines[0]["courts"][0]["rules"].as_array().is_some_and(|r| !r.is_empty()));
+    assert!(
+        lines[0]["courts"][0]["rules"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
     assert_eq!(lines[1]["relation"], "cross_province");
     assert_eq!(lines[2]["status"], "error");
     assert_eq!(lines[2]["id"], "line-3");

@@ -327,7 +327,12 @@ fn court_figures_land_where_the_routing_sends_them() {
             case.places.push(p);
         }
         e.route(&case, today, "population")
-            .map(|d| d.court_ids().into_iter().map(String::from).collect::<Vec<_>>())
+            .map(|d| {
+                d.court_ids()
+                    .into_iter()
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default()
     };
     for f in data()

@@ -529,6 +529,145 @@ fn nearest_unit_agrees_with_brute_force() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 1b. The allocation-free path (`FastIndex`, `NearestIndex`) against the general query, the
+//     brute force and a full scan
+// ---------------------------------------------------------------------------------------------
+
+/// Sub-cell side of `spatial::fast` in nanodegrees (1/320°).
+const SUB: i64 = 3_125_000;
+
+/// Points that stress the fast path: uniform, ±0.5 m and ±99–101 m from borders (the
+/// tolerance edge), exact vertices and edge midpoints, and points on sub-cell and cell lines
+/// and at sub-cell centres near borders.
+fn fast_points(rng: &mut Rng, n_uniform: usize) -> Vec<[i64; 2]> {
+    let b = brute();
+    let edges = all_unit_edges();
+    let mut pts = Vec::new();
+    for _ in 0..n_uniform {
+        pts.push([
+            rng.range_i64(b.bbox[0], b.bbox[2]),
+            rng.range_i64(b.bbox[1], b.bbox[3]),
+        ]);
+    }
+    for k in 0..8_000 {
+        let off = [0.5, 99.0, 99.95, 100.05, 101.0, 250.0, 0.0, 20.0][k % 8];
+        pts.push(border_point(rng, &edges, off));
+    }
+    for _ in 0..2_000 {
+        let (a, c) = edges[rng.below(edges.len())];
+        pts.push(a);
+        pts.push([(a[0] + c[0]) / 2, (a[1] + c[1]) / 2]);
+    }
+    let [gx, gy, _, _] = geo().index().bbox();
+    let (x0, y0) = ((gx * NANO).round() as i64, (gy * NANO).round() as i64);
+    for k in 0..6_000 {
+        let p = border_point(rng, &edges, 30.0);
+        let snap = |v: i64, o: i64, half: bool| {
+            let q = o + (v - o).div_euclid(SUB) * SUB;
+            if half { q + SUB / 2 } else { q }
+        };
+        pts.push(match k % 3 {
+            0 => [snap(p[0], x0, false), p[1]],
+            1 => [p[0], snap(p[1], y0, false)],
+            _ => [snap(p[0], x0, true), snap(p[1], y0, true)],
+        });
+    }
+    pts
+}
+
+#[test]
+fn fast_path_agrees_with_the_general_query_and_the_brute_force() {
+    use ecojuris::spatial::fast::Spotted;
+    let g = geo();
+    let b = brute();
+    let idx = g.index();
+    let fast = g.fast_index();
+    let n_units = idx.n_units();
+    let mut rng = Rng(0x5eed_0002_2026_1201);
+    let pts = fast_points(&mut rng, 40_000);
+    let (mut near_checked, mut feature_hits, mut brute_checked) = (0, 0, 0);
+    for (k, &p) in pts.iter().enumerate() {
+        let hit = idx.query(p, true, 100.0);
+        let spot = fast.spot(idx, p, true, 100.0);
+        let Some(hit) = hit else {
+            assert_eq!(spot, Spotted::Outside, "{p:?}");
+            continue;
+        };
+        let Spotted::At(s) = spot else {
+            panic!("fast path declined {p:?}: {spot:?}");
+        };
+        let want_unit = hit.shapes.iter().copied().find(|&x| x < n_units);
+        assert_eq!(s.unit, want_unit, "unit at {p:?}");
+        assert!(!s.multi_unit, "{p:?}");
+        let want_f: u64 = hit
+            .shapes
+            .iter()
+            .filter(|&&x| x >= n_units)
+            .fold(0, |m, &x| m | 1 << (x - n_units));
+        assert_eq!(s.features, want_f, "features at {p:?}");
+        feature_hits += usize::from(want_f != 0);
+        // Bit-identical distances, same order.
+        assert_eq!(s.near(), hit.near.as_slice(), "near at {p:?}");
+        near_checked += usize::from(!hit.near.is_empty());
+        let (x, y) = deg(p);
+        assert_eq!(g.unit_index_at(x, y), want_unit, "unit_index_at {p:?}");
+        assert_eq!(fast.unit_at(p), Ok(want_unit), "unit_at {p:?}");
+        if k % 4 == 0 {
+            assert_eq!(
+                want_unit.map(|u| u as usize),
+                b.unit_at(p),
+                "query vs brute at {p:?}"
+            );
+            brute_checked += 1;
+        }
+        // Without distances and with a smaller radius the same holds.
+        let hit = idx.query(p, true, 37.5).unwrap();
+        let Spotted::At(s) = fast.spot(idx, p, true, 37.5) else {
+            panic!("{p:?}")
+        };
+        assert_eq!(s.near(), hit.near.as_slice(), "near 37.5 m at {p:?}");
+    }
+    assert!(near_checked > 8_000, "{near_checked}");
+    assert!(feature_hits > 5_000, "{feature_hits}");
+    assert!(brute_checked > 12_000, "{brute_checked}");
+    // A radius beyond the build tolerance is not answered here.
+    assert_eq!(fast.spot(idx, pts[0], true, 150.0), Spotted::Generic);
+}
+
+#[test]
+fn nearest_index_agrees_with_a_full_scan() {
+    use ecojuris::spatial::fast::NearestIndex;
+    use ecojuris::spatial::index::{edge_distance_m, kx_at};
+    let g = geo();
+    let idx = g.index();
+    let ni = NearestIndex::build(idx);
+    let b = brute();
+    let mut rng = Rng(0x0ea7_0002);
+    let mut pts = fast_points(&mut rng, 3_000);
+    pts.truncate(3_000);
+    // Far points too (the index is exact anywhere, though `locate` uses it inside the grid).
+    pts.push([116_400_000_000, 39_900_000_000]);
+    pts.push([b.bbox[0] - 1_000_000_000, b.bbox[1] - 1_000_000_000]);
+    for _ in 0..1_500 {
+        pts.push([
+            rng.range_i64(b.bbox[0], b.bbox[2]),
+            rng.range_i64(b.bbox[1], b.bbox[3]),
+        ]);
+    }
+    for p in pts {
+        let kx = kx_at(p[1]);
+        let mut best: Option<(f64, u32)> = None;
+        for e in idx.edges().iter().filter(|e| e.shape < idx.n_units()) {
+            let d = edge_distance_m(p, e, kx);
+            if best.is_none_or(|(bd, bs)| d < bd || (d == bd && e.shape < bs)) {
+                best = Some((d, e.shape));
+            }
+        }
+        assert_eq!(ni.nearest(p), best, "nearest at {p:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // 2. Every unit locates its own interior point and its own code
 // ---------------------------------------------------------------------------------------------
 
