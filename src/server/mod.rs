@@ -128,6 +128,8 @@ pub(crate) struct App {
     config: ServerConfig,
     assets: Assets,
     batch_slots: Arc<tokio::sync::Semaphore>,
+    /// Real cases supporting each rule (`evidence::embedded_support`), computed once.
+    support: std::collections::BTreeMap<String, usize>,
 }
 
 /// Today's date from the system clock (UTC), as the command line uses.
@@ -343,11 +345,13 @@ impl App {
             health_json: Bytes::from(pretty(&health)),
         };
         let slots = Arc::new(tokio::sync::Semaphore::new(config.max_batches.max(1)));
+        let support = crate::evidence::embedded_support(&engine).unwrap_or_default();
         App {
             engine,
             config,
             assets,
             batch_slots: slots,
+            support,
         }
     }
 
@@ -373,9 +377,12 @@ impl App {
             Ok(c) => c,
             Err(e) => return Err(case_error(bytes, e.message())),
         };
-        self.engine
+        let mut d = self
+            .engine
             .route(&case, today, "")
-            .map_err(|e| case_error(bytes, e.message()))
+            .map_err(|e| case_error(bytes, e.message()))?;
+        crate::evidence::annotate(&mut d, &self.support);
+        Ok(d)
     }
 }
 

@@ -47,10 +47,10 @@ const TARGET: Shape = Shape {
 /// later removal cannot go unnoticed; once the floor equals `TARGET` the set meets the issue's
 /// shape and must keep it.
 const FLOOR: Shape = Shape {
-    cases: 0,
-    per_province: 0,
-    years: 0,
-    kinds: 0,
+    cases: 159,
+    per_province: 22,
+    years: 8,
+    kinds: 7,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
