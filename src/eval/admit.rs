@@ -210,8 +210,23 @@ impl Engine {
     /// Admits a case: checks it against the rule set and locates every place. `today` stands
     /// in for a missing filing date; `origin` names the input in errors.
     pub fn admit(&self, case: &Case, today: Date, origin: &str) -> Result<Admitted, CaseError> {
+        let a = self.admit_located(case, today, origin)?;
+        self.check_roles(&a, case, origin)?;
+        Ok(a)
+    }
+
+    /// The first half of [`Engine::admit`]: the date and codes checked, every place located,
+    /// but not the connecting roles. For the batch memo only: an admitted case equal to one
+    /// that passed [`Engine::check_roles`] passes it too (the check reads only what `Admitted`
+    /// compares equal on), so a memo hit needs no check.
+    pub(crate) fn admit_located(
+        &self,
+        case: &Case,
+        today: Date,
+        origin: &str,
+    ) -> Result<Admitted, CaseError> {
         let date = case.filed_on.unwrap_or(today);
-        if let Some(first) = self.rules.earliest()
+        if let Some(first) = self.earliest
             && date < first
         {
             return Err(CaseError::new(
@@ -259,12 +274,30 @@ impl Engine {
             || places
                 .iter()
                 .any(|p| p.loc.as_ref().is_ok_and(|l| l.at_sea));
-        let cx = CaseCtx {
-            attrs: &attrs,
+        Ok(Admitted {
+            case_id: case.id.clone(),
+            kind: case.kind,
+            date,
+            segment: self.segment(date),
+            attrs,
             marine,
+            places,
+        })
+    }
+
+    /// The second half of [`Engine::admit`]: some place has a role the kind connects through.
+    pub(crate) fn check_roles(
+        &self,
+        a: &Admitted,
+        case: &Case,
+        origin: &str,
+    ) -> Result<(), CaseError> {
+        let cx = CaseCtx {
+            attrs: &a.attrs,
+            marine: a.marine,
         };
-        let (roles, subs, _) = connecting_roles(&self.rules, case.kind, date, &cx);
-        if !case
+        let (roles, subs, _) = connecting_roles(&self.rules, a.kind, a.date, &cx);
+        if !a
             .places
             .iter()
             .any(|p| roles.contains(&p.role) || subs.contains(&p.role))
@@ -289,15 +322,7 @@ impl Engine {
                 ),
             ));
         }
-        Ok(Admitted {
-            case_id: case.id.clone(),
-            kind: case.kind,
-            date,
-            segment: self.segment(date),
-            attrs,
-            marine,
-            places,
-        })
+        Ok(())
     }
 
     fn unit_index(&self, adcode: &str) -> Option<usize> {

@@ -35,6 +35,8 @@ pub struct Engine {
     pub(crate) address: AddressIndex,
     /// [`RuleSet::segment_dates`]: the admitted case's date segment is its memo key part.
     pub(crate) segments: Vec<Date>,
+    /// [`RuleSet::earliest`], computed once.
+    pub(crate) earliest: Option<Date>,
 }
 
 impl Engine {
@@ -43,11 +45,13 @@ impl Engine {
         let rules = files.load(&geo)?;
         let address = AddressIndex::new(geo.codes());
         let segments = rules.segment_dates();
+        let earliest = rules.earliest();
         Ok(Engine {
             geo,
             rules,
             address,
             segments,
+            earliest,
         })
     }
 

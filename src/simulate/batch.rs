@@ -208,7 +208,7 @@ impl<'e> Router<'e> {
     pub fn summarize(&self, memo: &mut Memo, case: &Case) -> Result<Routed, String> {
         let admitted = self
             .engine
-            .admit(case, self.today, "")
+            .admit_located(case, self.today, "")
             .map_err(|e| e.to_string())?;
         if let Some(s) = memo.map.get(&admitted) {
             memo.hits += 1;
@@ -217,6 +217,10 @@ impl<'e> Router<'e> {
                 admitted,
             });
         }
+        // Not in the memo: the connecting roles are checked once per distinct admitted case.
+        self.engine
+            .check_roles(&admitted, case, "")
+            .map_err(|e| e.to_string())?;
         memo.misses += 1;
         let summary = Arc::new(self.summary_of(self.engine.decide(&admitted)));
         memo.map.insert(admitted.clone(), Arc::clone(&summary));
