@@ -40,6 +40,8 @@ pub enum Outcome {
     Negative,
     /// 2: usage, load or IO error.
     Error,
+    /// 3: `route` needs a clarification (an ambiguous place; the answer lists the readings).
+    Clarify,
 }
 
 impl From<Outcome> for ExitCode {
@@ -48,6 +50,7 @@ impl From<Outcome> for ExitCode {
             Outcome::Ok => ExitCode::SUCCESS,
             Outcome::Negative => ExitCode::from(1),
             Outcome::Error => ExitCode::from(2),
+            Outcome::Clarify => ExitCode::from(3),
         }
     }
 }
@@ -259,6 +262,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 Outcome::Ok => 0,
                 Outcome::Negative => 1,
                 Outcome::Error => 2,
+                Outcome::Clarify => 3,
             }
         ));
     }

@@ -137,10 +137,10 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
         Format::Json => out(&to_json(&d))?,
         Format::Text => out(&render_text(&d, explain_lang(cli.lang)))?,
     }
-    Ok(if d.status == Status::Routed {
-        Outcome::Ok
-    } else {
-        Outcome::Negative
+    Ok(match d.status {
+        Status::Routed => Outcome::Ok,
+        Status::NoCourt => Outcome::Negative,
+        Status::NeedsClarification => Outcome::Clarify,
     })
 }
 

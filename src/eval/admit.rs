@@ -101,8 +101,8 @@ pub(crate) enum PlaceProblem {
     CodeNoUnit(String),
     /// An address that names no county-level unit.
     AddressNoMatch,
-    /// An ambiguous address: `code name` of each candidate.
-    AddressAmbiguous(Vec<String>),
+    /// An ambiguous address: (code, name) of each candidate unit.
+    AddressAmbiguous(Vec<(String, String)>),
 }
 
 impl PartialEq for Located {
@@ -348,7 +348,7 @@ impl Engine {
                     None => Err(PlaceProblem::AddressAmbiguous(
                         m.candidates
                             .iter()
-                            .map(|c| format!("{} {}", c.adcode, c.name))
+                            .map(|c| (c.adcode.clone(), c.name.clone()))
                             .collect(),
                     )),
                 };

@@ -100,6 +100,7 @@ pub fn decision(rules: &RuleSet, geo: &Geodata, a: &Admitted, o: &Outcome) -> De
                 place: w.place(),
             })
             .collect(),
+        clarification: None,
         rules_version: rules.version.clone(),
         geodata_version: geo.version().to_string(),
     }

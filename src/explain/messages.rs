@@ -89,10 +89,16 @@ impl Names<'_> {
                 format!("address `{text}` matches no county-level unit"),
                 format!("地址“{text}”无法匹配到县级行政区"),
             ),
-            PlaceProblem::AddressAmbiguous(c) => Text::new(
-                format!("address `{text}` is ambiguous: {}", c.join(", ")),
-                format!("地址“{text}”有歧义：{}", c.join("、")),
-            ),
+            PlaceProblem::AddressAmbiguous(c) => {
+                let c: Vec<String> = c
+                    .iter()
+                    .map(|(code, name)| format!("{code} {name}"))
+                    .collect();
+                Text::new(
+                    format!("address `{text}` is ambiguous: {}", c.join(", ")),
+                    format!("地址“{text}”有歧义：{}", c.join("、")),
+                )
+            }
         }
     }
 

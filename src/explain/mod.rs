@@ -13,10 +13,12 @@ use std::fmt::Write as _;
 
 pub use decision::{decision, no_court_reason_en};
 
+use crate::eval::admit::PlaceProblem;
 use crate::eval::{Admitted, Engine};
 use crate::input::CaseError;
 use crate::model::{
-    Case, Competent, Confidence, Date, Decision, Ground, Outcome, RelationKind, Status,
+    Case, Clarification, ClarificationCandidate, Competent, Confidence, Date, Decision, Ground,
+    Outcome, PlaceSpec, RelationKind, Status, UnitBrief,
 };
 
 impl Engine {
@@ -30,7 +32,59 @@ impl Engine {
     pub fn route(&self, case: &Case, today: Date, origin: &str) -> Result<Decision, CaseError> {
         let a = self.admit(case, today, origin)?;
         let o = self.decide(&a);
-        Ok(self.explain(&a, &o))
+        let mut d = self.explain(&a, &o);
+        if d.status == Status::NoCourt {
+            d.clarification = self.clarify(case, &a, today);
+            if d.clarification.is_some() {
+                d.status = Status::NeedsClarification;
+            }
+        }
+        Ok(d)
+    }
+
+    /// For a case with no court because a place is an ambiguous address: each reading of the
+    /// first such place, and the courts it would give (the case routed again with the place
+    /// given as that unit's code).
+    fn clarify(&self, case: &Case, a: &Admitted, today: Date) -> Option<Clarification> {
+        let (i, cands) = a
+            .places
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| match &p.loc {
+                Err(PlaceProblem::AddressAmbiguous(c)) => Some((i, c)),
+                _ => None,
+            })?;
+        let candidates = cands
+            .iter()
+            .map(|(code, name)| {
+                let mut c = case.clone();
+                if let Some(p) = c.places.get_mut(i) {
+                    p.spec = PlaceSpec::Code(code.clone());
+                    p.address_check = None;
+                }
+                let courts = self
+                    .admit(&c, today, "")
+                    .map(|a| {
+                        self.decide(&a)
+                            .competent
+                            .into_iter()
+                            .map(|c| c.court)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ClarificationCandidate {
+                    unit: UnitBrief {
+                        adcode: code.clone(),
+                        name: name.clone(),
+                    },
+                    courts,
+                }
+            })
+            .collect();
+        Some(Clarification {
+            place: i + 1,
+            candidates,
+        })
     }
 }
 
@@ -101,6 +155,38 @@ fn header(s: &mut String, d: &Decision, zh: bool) {
         );
     }
     match d.status {
+        Status::NeedsClarification => {
+            let reason = d
+                .no_court_reason
+                .as_ref()
+                .map(|r| if zh { r.zh.as_str() } else { r.en.as_str() })
+                .unwrap_or("");
+            if zh {
+                let _ = writeln!(s, "需要澄清：{reason}");
+            } else {
+                let _ = writeln!(s, "needs clarification: {reason}");
+            }
+            if let Some(c) = &d.clarification {
+                if zh {
+                    let _ = writeln!(s, "请确认第{}个地点是指：", c.place);
+                } else {
+                    let _ = writeln!(s, "which unit is place #{} in?", c.place);
+                }
+                for cand in &c.candidates {
+                    let courts = if cand.courts.is_empty() {
+                        (if zh {
+                            "无管辖法院"
+                        } else {
+                            "no competent court"
+                        })
+                        .to_string()
+                    } else {
+                        cand.courts.join(", ")
+                    };
+                    let _ = writeln!(s, "  - {} {} → {courts}", cand.unit.adcode, cand.unit.name);
+                }
+            }
+        }
         Status::NoCourt => {
             let reason = d
                 .no_court_reason

@@ -184,6 +184,27 @@ pub enum Status {
     Routed,
     /// No competent court (see `no_court_reason`).
     NoCourt,
+    /// No court yet: a place is ambiguous (an address naming several units); `clarification`
+    /// lists the candidates and what each would give. Ask the user which one is meant.
+    NeedsClarification,
+}
+
+/// One reading of an ambiguous place and what it would give.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClarificationCandidate {
+    /// The unit.
+    pub unit: UnitBrief,
+    /// The competent courts if the place is in this unit (ids; empty when none).
+    pub courts: Vec<String>,
+}
+
+/// The question to ask when a place is ambiguous.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clarification {
+    /// The ambiguous place (1-based).
+    pub place: usize,
+    /// Its readings.
+    pub candidates: Vec<ClarificationCandidate>,
 }
 
 /// The decision for one case.
@@ -203,8 +224,11 @@ pub struct Decision {
     pub relation: Relation,
     /// Warnings.
     pub warnings: Vec<Warning>,
-    /// Why there is no court (when `status` is `no_court`).
+    /// Why there is no court (when `status` is `no_court` or `needs_clarification`).
     pub no_court_reason: Option<Text>,
+    /// The question to ask (when `status` is `needs_clarification`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clarification: Option<Clarification>,
     /// Version of the rule set.
     pub rules_version: String,
     /// Version of the geodata.

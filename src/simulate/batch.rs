@@ -373,7 +373,9 @@ pub fn csv_row(
                     counts.routed += 1;
                     ",routed,"
                 }
-                Status::NoCourt => {
+                // Batch rows report an ambiguous place as no court (with the ambiguity as the
+                // reason); the `--full` JSONL line carries the clarification.
+                Status::NoCourt | Status::NeedsClarification => {
                     counts.no_court += 1;
                     ",no_court,"
                 }
@@ -441,7 +443,7 @@ pub fn jsonl_compact_row(
             counts.routed += 1;
             "routed"
         }
-        Status::NoCourt => {
+        Status::NoCourt | Status::NeedsClarification => {
             counts.no_court += 1;
             "no_court"
         }
@@ -486,7 +488,7 @@ pub fn jsonl_row(
         Ok(d) => {
             match d.status {
                 Status::Routed => counts.routed += 1,
-                Status::NoCourt => counts.no_court += 1,
+                Status::NoCourt | Status::NeedsClarification => counts.no_court += 1,
             }
             match serde_json::to_string(d) {
                 Ok(s) => out.push_str(&s),

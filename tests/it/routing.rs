@@ -411,3 +411,49 @@ proptest! {
         let _ = f.load(geo());
     }
 }
+
+/// An ambiguous address asks instead of failing: `鼓楼区` is Nanjing's or Xuzhou's, and the
+/// answer lists both readings with the court each would give (issue: clarify, don't fail).
+#[test]
+fn an_ambiguous_address_needs_clarification_with_both_readings() {
+    let case = parse_case(
+        "kind: civil\nfiled_on: 2024-05-01\nplaces:\n  - {role: conduct, address: \"鼓楼区\"}\n",
+        "t",
+    )
+    .unwrap();
+    let d = engine()
+        .route(&case, Date::parse("2026-01-01").unwrap(), "t")
+        .unwrap();
+    assert_eq!(d.status, Status::NeedsClarification);
+    let c = d.clarification.as_ref().expect("a clarification");
+    assert_eq!(c.place, 1);
+    let codes: Vec<&str> = c
+        .candidates
+        .iter()
+        .map(|c| c.unit.adcode.as_str())
+        .collect();
+    assert!(
+        codes.contains(&"320106") && codes.contains(&"320302"),
+        "{codes:?}"
+    );
+    for cand in &c.candidates {
+        assert!(!cand.courts.is_empty(), "each reading routes: {cand:?}");
+    }
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["status"], "needs_clarification");
+    // The command line answers with its own exit code, 3.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ecojuris"))
+        .args([
+            "route",
+            "--kind",
+            "civil",
+            "--conduct",
+            "鼓楼区",
+            "--date",
+            "2024-05-01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("320302"));
+}
