@@ -293,28 +293,9 @@ fn load_history(
         line,
         message,
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(csv_text.as_bytes());
-    let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
-    let mut cols = Vec::with_capacity(HIST_COLUMNS.len());
-    for name in HIST_COLUMNS {
-        let c = headers
-            .iter()
-            .position(|h| h.trim() == *name)
-            .ok_or_else(|| err(1, format!("missing column `{name}`")))?;
-        cols.push(c);
-    }
-    let col = |i: usize| cols.get(i).copied().unwrap_or(usize::MAX);
-    // Rows sorted so that for a reused code the latest record wins `hist_by_code`.
-    let mut rows: Vec<(usize, csv::StringRecord)> = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec = rec.map_err(|e| err(line, e.to_string()))?;
-        rows.push((line, rec));
-    }
-    for (line, rec) in rows {
-        let get = |c: usize| rec.get(col(c)).unwrap_or("").trim().to_string();
+    // Rows in file order, so that for a reused code the latest record wins `hist_by_code`.
+    for (line, values) in read_table("historical-names", csv_text, HIST_COLUMNS)? {
+        let get = |c: usize| values.get(c).cloned().unwrap_or_default();
         let old_code = get(0);
         let old_name = get(1);
         if old_code.len() != 6 || !old_code.bytes().all(|b| b.is_ascii_digit()) {

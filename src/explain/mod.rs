@@ -154,13 +154,13 @@ fn header(s: &mut String, d: &Decision, zh: bool) {
             d.filed_on
         );
     }
+    let reason = d
+        .no_court_reason
+        .as_ref()
+        .map(|r| if zh { r.zh.as_str() } else { r.en.as_str() })
+        .unwrap_or("");
     match d.status {
         Status::NeedsClarification => {
-            let reason = d
-                .no_court_reason
-                .as_ref()
-                .map(|r| if zh { r.zh.as_str() } else { r.en.as_str() })
-                .unwrap_or("");
             if zh {
                 let _ = writeln!(s, "需要澄清：{reason}");
             } else {
@@ -188,11 +188,6 @@ fn header(s: &mut String, d: &Decision, zh: bool) {
             }
         }
         Status::NoCourt => {
-            let reason = d
-                .no_court_reason
-                .as_ref()
-                .map(|r| if zh { r.zh.as_str() } else { r.en.as_str() })
-                .unwrap_or("");
             if zh {
                 let _ = writeln!(s, "无管辖法院：{reason}");
             } else {
