@@ -189,12 +189,10 @@ fn evidence_check(
         .rules
         .iter()
         .filter(|r| {
-            r.status == crate::rules::RuleStatus::Baseline
-                && matches!(
-                    r.stage,
-                    crate::rules::Stage::Scope | crate::rules::Stage::Venue
-                )
-                && !support.contains_key(&r.id)
+            matches!(
+                r.body,
+                crate::rules::Body::Scope(_) | crate::rules::Body::Venue(_)
+            ) && !support.contains_key(&r.id)
         })
         .map(|r| r.id.clone())
         .collect();

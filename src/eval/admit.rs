@@ -29,6 +29,10 @@ pub struct Admitted {
     pub(crate) attrs: Attributes,
     pub(crate) marine: bool,
     pub(crate) places: Vec<AdmittedPlace>,
+    /// Provinces of the located defendant domiciles, sorted (derived from `places`, so not
+    /// part of equality): a receiving court in another province has a party from outside
+    /// its province, which can change the civil level threshold per court.
+    pub(crate) domicile_provinces: Vec<String>,
 }
 
 /// One place of an admitted case.
@@ -274,6 +278,16 @@ impl Engine {
             || places
                 .iter()
                 .any(|p| p.loc.as_ref().is_ok_and(|l| l.at_sea));
+        let mut domicile_provinces: Vec<String> = places
+            .iter()
+            .filter(|p| p.role == Role::DefendantDomicile)
+            .filter_map(|p| p.loc.as_ref().ok())
+            .flat_map(|l| l.units.iter())
+            .filter_map(|&u| self.geo.units().get(u))
+            .map(|u| u.province_adcode.clone())
+            .collect();
+        domicile_provinces.sort();
+        domicile_provinces.dedup();
         Ok(Admitted {
             case_id: case.id.clone(),
             kind: case.kind,
@@ -282,6 +296,7 @@ impl Engine {
             attrs,
             marine,
             places,
+            domicile_provinces,
         })
     }
 
@@ -292,10 +307,7 @@ impl Engine {
         case: &Case,
         origin: &str,
     ) -> Result<(), CaseError> {
-        let cx = CaseCtx {
-            attrs: &a.attrs,
-            marine: a.marine,
-        };
+        let cx = CaseCtx::new(&a.attrs, a.marine);
         let (roles, subs, _) = connecting_roles(&self.rules, a.kind, a.date, &cx);
         if !a
             .places

@@ -15,7 +15,7 @@ use crate::rules::select::{
     CaseCtx, Pick, Target, connecting_roles, level_rule, territory_matches, venue_picks,
     when_matches,
 };
-use crate::rules::{RelationApplies, Rule, RuleStatus, Stage};
+use crate::rules::{Body, RelationApplies, Rule, RuleStatus};
 
 use super::Engine;
 use super::admit::{Admitted, AdmittedPlace, Located};
@@ -48,10 +48,7 @@ type TargetResult<'r, 't> = (Target<'t>, Option<&'r Rule>, Vec<Pick<'r>>);
 impl Engine {
     /// Decides an admitted case.
     pub fn decide(&self, a: &Admitted) -> Outcome {
-        let cx = CaseCtx {
-            attrs: &a.attrs,
-            marine: a.marine,
-        };
+        let cx = CaseCtx::new(&a.attrs, a.marine);
         let (roles, subs, role_why) = connecting_roles(&self.rules, a.kind, a.date, &cx);
         let ctx = Ctx {
             engine: self,
@@ -105,9 +102,7 @@ impl Engine {
             Some(ap) => self
                 .rules
                 .for_kind(a.kind)
-                .filter(|r| {
-                    r.stage == Stage::Relation && r.in_force(a.date) && r.applies_to.contains(&ap)
-                })
+                .filter(|r| r.in_force(a.date) && r.applies_to().contains(&ap))
                 .map(|r| r.id.clone())
                 .collect(),
             None => Vec::new(),
@@ -145,16 +140,35 @@ impl Ctx<'_> {
             self.a.kind,
             level,
             self.a.date,
-            &self.cx,
+            &self.cx_at(t),
             t,
             status,
         )
     }
 
+    /// The case context as the court of target `t` sees it: whether a party is domiciled
+    /// outside that court's province, inferred from the defendant's domicile when the case
+    /// does not say.
+    fn cx_at(&self, t: Target<'_>) -> CaseCtx<'_> {
+        let province = match t {
+            Target::Unit(i) => self
+                .engine
+                .geo
+                .units()
+                .get(i)
+                .map(|u| u.province_adcode.as_str()),
+            Target::Sea(_) => None,
+        };
+        match province {
+            Some(p) => self.cx.for_court_in(p, &self.a.domicile_provinces),
+            None => self.cx,
+        }
+    }
+
     fn evaluate<'t>(&self, t: Target<'t>) -> TargetResult<'_, 't> {
         let e = self.engine;
-        let lvl = level_rule(&e.rules, self.a.kind, self.a.date, &self.cx, t);
-        let picks = match lvl.and_then(|r| r.level) {
+        let lvl = level_rule(&e.rules, self.a.kind, self.a.date, &self.cx_at(t), t);
+        let picks = match lvl.and_then(|r| r.scope()?.level) {
             Some(level) => self.picks_at(t, RuleStatus::Baseline, level),
             None => Vec::new(),
         };
@@ -214,7 +228,10 @@ impl Ctx<'_> {
             reasons.push(NoCourtReason::NoLevel { place: pno });
             return;
         };
-        let level = lvl_rule.level.unwrap_or(Level::Basic);
+        let level = lvl_rule
+            .scope()
+            .and_then(|s| s.level)
+            .unwrap_or(Level::Basic);
         if picks.is_empty() {
             let landing_missing = loc.at_sea
                 && self.roles.contains(&Role::Landing)
@@ -296,7 +313,7 @@ impl Ctx<'_> {
         for alt in self.picks_at(first_t, RuleStatus::Alternative, level) {
             let applies = picks
                 .iter()
-                .any(|p| alt.rule.alternative_to.contains(&p.rule.id));
+                .any(|p| alt.rule.alternative_to().contains(&p.rule.id));
             let differs = picks.iter().all(|p| p.court.id != alt.court.id);
             if applies && differs {
                 warnings.push(WarningKind::AlternativeReading {
@@ -306,13 +323,13 @@ impl Ctx<'_> {
                 });
             }
         }
+        let cx = self.cx_at(first_t);
         for r in e.rules.for_kind(self.a.kind) {
-            if r.stage == Stage::Advisory
+            if matches!(r.body, Body::Advisory { .. })
                 && r.covers_level(level)
                 && r.in_force(self.a.date)
-                && when_matches(r, &self.cx)
+                && when_matches(r, &cx)
                 && territory_matches(r, first_t)
-                && r.warning.is_some()
             {
                 warnings.push(WarningKind::Advisory {
                     place: pno,

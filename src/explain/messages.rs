@@ -189,7 +189,7 @@ impl Names<'_> {
             WarningKind::Advisory { rule, .. } => self
                 .rules
                 .rule(rule)
-                .and_then(|r| r.warning.clone())
+                .and_then(|r| r.warning().cloned())
                 .unwrap_or_default(),
             WarningKind::NearBorder {
                 place,
@@ -407,7 +407,7 @@ impl Names<'_> {
                 let texts: Vec<&Text> = rules
                     .iter()
                     .filter_map(|id| self.rules.rule(id))
-                    .filter_map(|r| r.warning.as_ref())
+                    .filter_map(|r| r.warning())
                     .collect();
                 Text::new(
                     texts

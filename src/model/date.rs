@@ -145,3 +145,61 @@ mod tests {
         assert_eq!(a.add_days(1), b);
     }
 }
+
+/// When something is in force: the half-open day range `[from, to)`, open at either end when
+/// unset. One type for rules, courts and tribunals, so every dated thing answers "in force on
+/// this day?" the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+pub struct Validity {
+    /// First day in force (inclusive); `None` = since ever.
+    #[serde(rename = "valid_from")]
+    pub from: Option<Date>,
+    /// First day no longer in force (exclusive); `None` = still in force.
+    #[serde(rename = "valid_to")]
+    pub to: Option<Date>,
+}
+
+impl Validity {
+    /// A range from its two ends.
+    pub fn new(from: Option<Date>, to: Option<Date>) -> Validity {
+        Validity { from, to }
+    }
+
+    /// Whether `d` is inside the range.
+    pub fn contains(self, d: Date) -> bool {
+        self.from.is_none_or(|f| d >= f) && self.to.is_none_or(|t| d < t)
+    }
+
+    /// The set ends (where what is in force changes).
+    pub fn bounds(self) -> impl Iterator<Item = Date> {
+        [self.from, self.to].into_iter().flatten()
+    }
+
+    /// Whether the range ends no later than it starts (an empty range: a data error).
+    pub fn is_empty(self) -> bool {
+        matches!((self.from, self.to), (Some(a), Some(b)) if b <= a)
+    }
+
+    /// Whether `inner` lies wholly inside this range.
+    pub fn covers(self, inner: Validity) -> bool {
+        let starts_ok = match (self.from, inner.from) {
+            (Some(f), Some(i)) => i >= f,
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        let ends_ok = match (self.to, inner.to) {
+            (Some(t), Some(i)) => i <= t,
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        starts_ok && ends_ok
+    }
+}
+
+impl fmt::Display for Validity {
+    /// `2019-01-01–2024-07-02`, with `…` for an open end.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let end = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
+        write!(f, "{}–{}", end(self.from), end(self.to))
+    }
+}

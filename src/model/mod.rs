@@ -3,7 +3,7 @@
 
 mod date;
 
-pub use date::Date;
+pub use date::{Date, Validity};
 
 use serde::{Deserialize, Serialize};
 

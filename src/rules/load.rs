@@ -6,11 +6,12 @@ use std::fmt;
 
 use super::raw::{self, RawRulesFile, Stage};
 use super::{
-    Assign, Court, CourtLevel, CourtPick, Courts, Rule, RuleSet, Source, Territory, Tribunal,
+    Assign, Body, Court, CourtLevel, CourtPick, Courts, Rule, RuleSet, Scope, Source, Territory,
+    Tribunal,
 };
 use crate::diagnostics::{did_you_mean, hint, snippet};
 use crate::input::improve_serde_message;
-use crate::model::Text;
+use crate::model::{Text, Validity};
 use crate::spatial::{AreaLevel, Geodata};
 
 /// The rule files of the embedded default set: `(name, text)`.
@@ -279,113 +280,200 @@ impl Ctx<'_> {
     }
 }
 
+/// The loader in stages: [`parse_files`] (text → file structures, positions from the parser),
+/// [`apply_scenario`] (the scenario patch over the parsed files), then compile: courts
+/// ([`build_courts`]), rules ([`compile_rules`], one [`build_rule`] each), cross-rule
+/// references ([`check_references`]) and retirements ([`retire_rules`]). Every stage adds
+/// its diagnostics and goes on, so one run reports every problem.
 fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
     let mut diags = Vec::new();
-    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
-    let mut courts_raw: Option<(String, String, raw::RawCourtsFile)> = None;
-    let mut rule_files: Vec<(String, String, RawRulesFile)> = Vec::new();
-    let mut hasher_input = Vec::new();
-    for (path, text) in &files.files {
-        hasher_input.extend_from_slice(path.rsplit('/').next().unwrap_or(path).as_bytes());
-        hasher_input.extend_from_slice(text.as_bytes());
-        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
-        if name == "sources.yaml" {
-            if let Some(f) = parse_yaml::<raw::RawSourcesFile>(path, text, &mut diags) {
-                check_version(path, f.schema_version, &mut diags);
-                for s in f.sources {
-                    if sources.contains_key(&s.key) {
-                        let mut cx = Ctx {
-                            file: path,
-                            text,
-                            diags: &mut diags,
-                        };
-                        cx.err(&s.key, None, format!("duplicate source key `{}`", s.key));
-                    }
-                    sources.insert(
-                        s.key.clone(),
-                        Source {
-                            key: s.key,
-                            title: s.title,
-                            issuer: s.issuer,
-                            number: s.number,
-                            date: s.date,
-                            url: s.url,
-                            urls: s.urls,
-                            read_in: s.read_in,
-                            kind: s.kind,
-                            note: s.note,
-                        },
-                    );
-                }
-            }
-        } else if name == "courts.yaml" {
-            if let Some(f) = parse_yaml::<raw::RawCourtsFile>(path, text, &mut diags) {
-                check_version(path, f.schema_version, &mut diags);
-                courts_raw = Some((path.clone(), text.clone(), f));
-            }
-        } else if let Some(f) = parse_yaml::<RawRulesFile>(path, text, &mut diags) {
-            check_version(path, f.schema_version, &mut diags);
-            rule_files.push((path.clone(), text.clone(), f));
-        }
-    }
-    let mut retire: Vec<(String, crate::model::Date)> = Vec::new();
-    let mut scenario_name: Option<String> = None;
-    if let Some((spath, stext)) = &files.scenario {
-        hasher_input.extend_from_slice(stext.as_bytes());
-        if let Some(sc) = parse_yaml::<raw::RawScenarioFile>(spath, stext, &mut diags) {
-            check_version(spath, sc.schema_version, &mut diags);
-            scenario_name = Some(sc.scenario.clone());
-            if let Some((_, _, cf)) = courts_raw.as_mut() {
-                for c in sc.courts {
-                    match cf.courts.iter_mut().find(|x| x.id == c.id) {
-                        Some(slot) => *slot = c,
-                        None => cf.courts.push(c),
-                    }
-                }
-            }
-            for id in sc.retire {
-                retire.push((id, sc.effective_from));
-            }
-            let rules = sc
-                .rules
-                .into_iter()
-                .map(|mut r| {
-                    if r.valid_from.is_none() {
-                        r.valid_from = Some(sc.effective_from);
-                    }
-                    r
-                })
-                .collect();
-            rule_files.push((
-                spath.clone(),
-                stext.clone(),
-                RawRulesFile {
-                    schema_version: sc.schema_version,
-                    jurisdiction: "national".to_string(),
-                    revised: sc.effective_from,
-                    description: sc.description,
-                    rules,
-                },
-            ));
-        }
-    }
-    if sources.is_empty() {
+    let mut parsed = parse_files(files, &mut diags);
+    let patch = apply_scenario(files, &mut parsed, &mut diags);
+    if parsed.sources.is_empty() {
         diags.push(Diagnostic::plain(
             "sources.yaml",
             "missing or empty: every rule must cite its sources".to_string(),
         ));
     }
-    let Some((cpath, ctext, craw)) = courts_raw else {
+    let Some((cpath, ctext, craw)) = parsed.courts.take() else {
         diags.push(Diagnostic::plain(
             "courts.yaml",
             "missing: the court registry is required".to_string(),
         ));
         return Err(LoadError { diagnostics: diags });
     };
-    let courts = build_courts(&cpath, &ctext, craw, &sources, geo, &mut diags);
+    let courts = build_courts(&cpath, &ctext, craw, &parsed.sources, geo, &mut diags);
+    let (mut rules, seen) = compile_rules(&parsed, &courts, geo, &mut diags);
+    check_references(&rules, &parsed.rule_files, &mut diags);
+    let scenario_path = files.scenario.as_ref().map_or("scenario", |s| s.0.as_str());
+    retire_rules(&mut rules, &patch.retire, &seen, scenario_path, &mut diags);
+    if !diags.is_empty() {
+        return Err(LoadError { diagnostics: diags });
+    }
+    let revised = parsed
+        .rule_files
+        .iter()
+        .map(|f| f.2.revised)
+        .chain(courts.revised)
+        .max();
+    let version = format!(
+        "{}{}@{:08x}",
+        revised.map(|d| d.to_string()).unwrap_or_default(),
+        patch.name.map(|n| format!("+{n}")).unwrap_or_default(),
+        crate::spatial::store::fnv1a(&parsed.hash_input) & 0xffff_ffff
+    );
+    Ok(RuleSet::new(rules, courts, parsed.sources, version))
+}
+
+/// The files as parsed, before anything is resolved.
+struct Parsed {
+    sources: BTreeMap<String, Source>,
+    /// `(path, text, file)` of `courts.yaml`.
+    courts: Option<(String, String, raw::RawCourtsFile)>,
+    /// `(path, text, file)` of every rule file (the scenario's rules last).
+    rule_files: Vec<(String, String, RawRulesFile)>,
+    /// The bytes the rule-set version hashes: file names and texts.
+    hash_input: Vec<u8>,
+}
+
+/// Stage 1: every file parsed by its name (`sources.yaml`, `courts.yaml`, else a rule file).
+fn parse_files(files: &RuleFiles, diags: &mut Vec<Diagnostic>) -> Parsed {
+    let mut p = Parsed {
+        sources: BTreeMap::new(),
+        courts: None,
+        rule_files: Vec::new(),
+        hash_input: Vec::new(),
+    };
+    for (path, text) in &files.files {
+        p.hash_input
+            .extend_from_slice(path.rsplit('/').next().unwrap_or(path).as_bytes());
+        p.hash_input.extend_from_slice(text.as_bytes());
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        if name == "sources.yaml" {
+            if let Some(f) = parse_yaml::<raw::RawSourcesFile>(path, text, diags) {
+                check_version(path, f.schema_version, diags);
+                add_sources(path, text, f, &mut p.sources, diags);
+            }
+        } else if name == "courts.yaml" {
+            if let Some(f) = parse_yaml::<raw::RawCourtsFile>(path, text, diags) {
+                check_version(path, f.schema_version, diags);
+                p.courts = Some((path.clone(), text.clone(), f));
+            }
+        } else if let Some(f) = parse_yaml::<RawRulesFile>(path, text, diags) {
+            check_version(path, f.schema_version, diags);
+            p.rule_files.push((path.clone(), text.clone(), f));
+        }
+    }
+    p
+}
+
+fn add_sources(
+    path: &str,
+    text: &str,
+    f: raw::RawSourcesFile,
+    sources: &mut BTreeMap<String, Source>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for s in f.sources {
+        if sources.contains_key(&s.key) {
+            let mut cx = Ctx {
+                file: path,
+                text,
+                diags,
+            };
+            cx.err(&s.key, None, format!("duplicate source key `{}`", s.key));
+        }
+        sources.insert(
+            s.key.clone(),
+            Source {
+                key: s.key,
+                title: s.title,
+                issuer: s.issuer,
+                number: s.number,
+                date: s.date,
+                url: s.url,
+                urls: s.urls,
+                read_in: s.read_in,
+                kind: s.kind,
+                note: s.note,
+            },
+        );
+    }
+}
+
+/// What a scenario changes beyond its added files.
+struct Patch {
+    /// Rules to stop, with the day they stop.
+    retire: Vec<(String, crate::model::Date)>,
+    /// The scenario's id (part of the rule-set version).
+    name: Option<String>,
+}
+
+/// Stage 2: the scenario patch: its courts replace or join the registry, its rules join as a
+/// file of their own (starting on the scenario date unless they say otherwise), and the
+/// rules it retires are noted for the compile stage.
+fn apply_scenario(files: &RuleFiles, p: &mut Parsed, diags: &mut Vec<Diagnostic>) -> Patch {
+    let mut patch = Patch {
+        retire: Vec::new(),
+        name: None,
+    };
+    let Some((spath, stext)) = &files.scenario else {
+        return patch;
+    };
+    p.hash_input.extend_from_slice(stext.as_bytes());
+    let Some(sc) = parse_yaml::<raw::RawScenarioFile>(spath, stext, diags) else {
+        return patch;
+    };
+    check_version(spath, sc.schema_version, diags);
+    patch.name = Some(sc.scenario.clone());
+    if let Some((_, _, cf)) = p.courts.as_mut() {
+        for c in sc.courts {
+            match cf.courts.iter_mut().find(|x| x.id == c.id) {
+                Some(slot) => *slot = c,
+                None => cf.courts.push(c),
+            }
+        }
+    }
+    patch.retire = sc
+        .retire
+        .into_iter()
+        .map(|id| (id, sc.effective_from))
+        .collect();
+    let rules = sc
+        .rules
+        .into_iter()
+        .map(|mut r| {
+            if r.valid_from.is_none() {
+                r.valid_from = Some(sc.effective_from);
+            }
+            r
+        })
+        .collect();
+    p.rule_files.push((
+        spath.clone(),
+        stext.clone(),
+        RawRulesFile {
+            schema_version: sc.schema_version,
+            jurisdiction: "national".to_string(),
+            revised: sc.effective_from,
+            description: sc.description,
+            rules,
+        },
+    ));
+    patch
+}
+
+/// Stage 3b: every rule of every file compiled against the courts and the geodata; returns
+/// the rules and, per id, the file that defines it.
+fn compile_rules(
+    p: &Parsed,
+    courts: &Courts,
+    geo: &Geodata,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Rule>, HashMap<String, String>) {
     let mut rules = Vec::new();
     let mut seen: HashMap<String, String> = HashMap::new();
-    for (path, text, f) in &rule_files {
+    for (path, text, f) in &p.rule_files {
         let jurisdiction = f.jurisdiction.clone();
         if jurisdiction != "national"
             && geo
@@ -403,7 +491,7 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
             let mut cx = Ctx {
                 file: path,
                 text,
-                diags: &mut diags,
+                diags,
             };
             if let Some(prev) = seen.get(&r.id) {
                 cx.err(
@@ -414,80 +502,74 @@ fn load(files: &RuleFiles, geo: &Geodata) -> Result<RuleSet, LoadError> {
                 continue;
             }
             seen.insert(r.id.clone(), path.clone());
-            if let Some(rule) = build_rule(r, &jurisdiction, &courts, &sources, geo, &mut cx) {
+            if let Some(rule) = build_rule(r, &jurisdiction, courts, &p.sources, geo, &mut cx) {
                 rules.push(rule);
             }
         }
     }
-    // Cross-rule references.
+    (rules, seen)
+}
+
+/// Stage 3c: `alternative_to` and `concurrent_with` name existing rules.
+fn check_references(
+    rules: &[Rule],
+    rule_files: &[(String, String, RawRulesFile)],
+    diags: &mut Vec<Diagnostic>,
+) {
     let ids: HashSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-    let mut extra = Vec::new();
-    for r in &rules {
-        for other in r.alternative_to.iter().chain(r.concurrent_with.iter()) {
-            if !ids.contains(other.as_str()) {
-                let text = rule_files
-                    .iter()
-                    .find(|f| f.0 == r.file)
-                    .map(|f| f.1.as_str())
-                    .unwrap_or("");
-                let mut cx = Ctx {
-                    file: &r.file,
-                    text,
-                    diags: &mut extra,
-                };
-                cx.err(
-                    &r.id,
-                    Some(other.as_str()),
-                    format!(
-                        "rule `{}`: unknown rule `{other}`{}",
-                        r.id,
-                        hint(other, ids.iter().copied())
-                    ),
-                );
+    for r in rules {
+        for other in r.alternative_to().iter().chain(r.concurrent_with.iter()) {
+            if ids.contains(other.as_str()) {
+                continue;
             }
+            let text = rule_files
+                .iter()
+                .find(|f| f.0 == r.file)
+                .map_or("", |f| f.1.as_str());
+            let mut cx = Ctx {
+                file: &r.file,
+                text,
+                diags,
+            };
+            cx.err(
+                &r.id,
+                Some(other.as_str()),
+                format!(
+                    "rule `{}`: unknown rule `{other}`{}",
+                    r.id,
+                    hint(other, ids.iter().copied())
+                ),
+            );
         }
     }
-    diags.extend(extra);
-    for (id, from) in &retire {
+}
+
+/// Stage 3d: the scenario's retired rules stop on its date.
+fn retire_rules(
+    rules: &mut [Rule],
+    retire: &[(String, crate::model::Date)],
+    seen: &HashMap<String, String>,
+    scenario_path: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (id, from) in retire {
         match rules.iter_mut().find(|r| &r.id == id) {
             None => diags.push(Diagnostic::plain(
-                files
-                    .scenario
-                    .as_ref()
-                    .map(|s| s.0.as_str())
-                    .unwrap_or("scenario"),
-                format!(
-                    "`retire`: unknown rule `{id}`{}",
-                    hint(id, ids_owned(&seen))
-                ),
+                scenario_path,
+                format!("`retire`: unknown rule `{id}`{}", hint(id, ids_owned(seen))),
             )),
             Some(r) => {
-                if r.valid_from.is_some_and(|f| f >= *from) {
+                if r.valid.from.is_some_and(|f| f >= *from) {
                     diags.push(Diagnostic::plain(
-                        files.scenario.as_ref().map(|s| s.0.as_str()).unwrap_or("scenario"),
+                        scenario_path,
                         format!("`retire`: rule `{id}` starts on or after the scenario date {from}; retiring it would leave nothing"),
                     ));
-                } else if r.valid_to.is_none_or(|t| t > *from) {
-                    r.valid_to = Some(*from);
+                } else if r.valid.to.is_none_or(|t| t > *from) {
+                    r.valid.to = Some(*from);
                 }
             }
         }
     }
-    if !diags.is_empty() {
-        return Err(LoadError { diagnostics: diags });
-    }
-    let revised = rule_files
-        .iter()
-        .map(|f| f.2.revised)
-        .chain(courts.revised)
-        .max();
-    let version = format!(
-        "{}{}@{:08x}",
-        revised.map(|d| d.to_string()).unwrap_or_default(),
-        scenario_name.map(|n| format!("+{n}")).unwrap_or_default(),
-        crate::spatial::store::fnv1a(&hasher_input) & 0xffff_ffff
-    );
-    Ok(RuleSet::new(rules, courts, sources, version))
 }
 
 fn ids_owned(seen: &HashMap<String, String>) -> impl Iterator<Item = &str> {
@@ -591,15 +673,16 @@ fn build_courts(
                 format!("court `{}`: unknown seat unit `{u}`", c.id),
             );
         }
-        if let (Some(a), Some(b)) = (c.valid_from, c.valid_to)
-            && b <= a
-        {
+        let valid = Validity::new(c.valid_from, c.valid_to);
+        if valid.is_empty() {
             cx.err(
                 &c.id,
                 Some("valid_to:"),
                 format!(
-                    "court `{}`: `valid_to` {b} is not after `valid_from` {a}",
-                    c.id
+                    "court `{}`: `valid_to` {} is not after `valid_from` {}",
+                    c.id,
+                    c.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+                    c.valid_from.map(|d| d.to_string()).unwrap_or_default()
                 ),
             );
         }
@@ -622,12 +705,10 @@ fn build_courts(
                     id: t.id,
                     name_zh: t.name_zh,
                     name_en: t.name_en,
-                    from: t.from,
-                    to: t.to,
+                    valid: Validity::new(t.from, t.to),
                 })
                 .collect(),
-            valid_from: c.valid_from,
-            valid_to: c.valid_to,
+            valid,
             confidence: c.confidence,
             sources: c.sources,
             note: c.note,
@@ -747,8 +828,9 @@ fn build_rule(
     if r.legal_basis.trim().is_empty() {
         cx.err(id, None, format!("rule `{id}`: empty `legal_basis`"));
     }
+    let valid = Validity::new(r.valid_from, r.valid_to);
     if let (Some(a), Some(b)) = (r.valid_from, r.valid_to)
-        && b <= a
+        && valid.is_empty()
     {
         cx.err(
             id,
@@ -757,171 +839,21 @@ fn build_rule(
         );
     }
     let territory = resolve_territory(id, r.territory.as_ref(), jurisdiction, geo, cx);
-    let assign = match (&r.stage, &r.assign) {
-        (Stage::Venue, None) => {
-            cx.err(
-                id,
-                None,
-                format!("rule `{id}`: a venue rule needs `assign`"),
-            );
-            None
-        }
-        (Stage::Venue, Some(a)) => {
-            let court = match (&a.court, a.court_of_unit) {
-                (Some(c), None) => {
-                    match courts.get(c) {
-                        None => cx.err(
-                            id,
-                            Some(c.as_str()),
-                            format!(
-                                "rule `{id}`: unknown court `{c}`{}",
-                                hint(c, courts.all().iter().map(|c| c.id.as_str()))
-                            ),
-                        ),
-                        Some(court) => {
-                            if let Some(t) = &a.tribunal
-                                && court.tribunal(t).is_none()
-                            {
-                                cx.err(
-                                    id,
-                                    Some(t.as_str()),
-                                    format!(
-                                        "rule `{id}`: court `{c}` has no tribunal `{t}`{}",
-                                        hint(t, court.tribunals.iter().map(|t| t.id.as_str()))
-                                    ),
-                                );
-                            }
-                            // A court used outside its own validity dates.
-                            let starts_before = match (court.valid_from, r.valid_from) {
-                                (Some(cf), Some(rf)) => rf < cf,
-                                (Some(_), None) => true,
-                                _ => false,
-                            };
-                            let ends_after = match (court.valid_to, r.valid_to) {
-                                (Some(ct), Some(rt)) => rt > ct,
-                                (Some(_), None) => true,
-                                _ => false,
-                            };
-                            if starts_before || ends_after {
-                                cx.err(id, Some(c.as_str()), format!(
-                                    "rule `{id}`: court `{c}` exists only {}–{} but the rule runs {}–{}",
-                                    court.valid_from.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
-                                    court.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
-                                    r.valid_from.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
-                                    r.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "…".into()),
-                                ));
-                            }
-                        }
-                    }
-                    CourtPick::Named(c.clone())
-                }
-                (None, Some(p)) => {
-                    if a.tribunal.is_some() {
-                        cx.err(
-                            id,
-                            Some("tribunal:"),
-                            format!("rule `{id}`: a tribunal needs a named `court`"),
-                        );
-                    }
-                    CourtPick::OfUnit(p)
-                }
-                _ => {
-                    cx.err(
-                        id,
-                        Some("assign:"),
-                        format!(
-                            "rule `{id}`: `assign` needs exactly one of `court` or `court_of_unit`"
-                        ),
-                    );
-                    CourtPick::OfUnit(raw::UnitCourt::Basic)
-                }
-            };
-            if let Some(ap) = &a.appeal
-                && courts.get(ap).is_none()
-            {
-                cx.err(
-                    id,
-                    Some(ap.as_str()),
-                    format!(
-                        "rule `{id}`: unknown appeal court `{ap}`{}",
-                        hint(ap, courts.all().iter().map(|c| c.id.as_str()))
-                    ),
-                );
-            }
-            Some(Assign {
-                court,
-                tribunal: a.tribunal.clone(),
-                appeal: a.appeal.clone(),
-                appeal_of_unit: a.appeal_of_unit,
-            })
-        }
-        (_, Some(_)) => {
-            cx.err(
-                id,
-                Some("assign:"),
-                format!("rule `{id}`: only venue rules take `assign`"),
-            );
-            None
-        }
-        (_, None) => None,
-    };
-    if r.stage == Stage::Scope && r.roles.is_none() && r.level.is_none() {
-        cx.err(
-            id,
-            None,
-            format!("rule `{id}`: a scope rule needs `roles` or `level`"),
-        );
-    }
-    if matches!(r.stage, Stage::Advisory | Stage::Relation) && r.warning.is_none() {
-        cx.err(
-            id,
-            None,
-            format!("rule `{id}`: an advisory or relation rule needs `warning`"),
-        );
-    }
-    if r.stage == Stage::Relation && r.applies_to.as_ref().is_none_or(Vec::is_empty) {
-        cx.err(
-            id,
-            None,
-            format!("rule `{id}`: a relation rule needs `applies_to`"),
-        );
-    }
-    if r.status == raw::RuleStatus::Alternative
-        && r.alternative_to.as_ref().is_none_or(Vec::is_empty)
-    {
-        cx.err(
-            id,
-            None,
-            format!("rule `{id}`: an alternative rule needs `alternative_to`"),
-        );
-    }
+    let body = build_body(r, valid, courts, cx);
     if cx.diags.len() > before {
         return None;
     }
-    let w = r.when.clone().unwrap_or_default();
     let line = id_position(cx.text, id).map(|p| p.0).unwrap_or(0);
     Some(Rule {
         id: r.id.clone(),
-        stage: r.stage,
         summary: std::sync::Arc::new(Text::new(r.summary.en.clone(), r.summary.zh.clone())),
         kinds: r.kinds.clone().unwrap_or_default(),
         levels: r.levels.clone().unwrap_or_default(),
         territory,
-        when: w,
-        roles: r.roles.clone().unwrap_or_default(),
-        subsidiary_roles: r.subsidiary_roles.clone().unwrap_or_default(),
-        level: r.level,
-        assign,
-        warning: r
-            .warning
-            .as_ref()
-            .map(|t| Text::new(t.en.clone(), t.zh.clone())),
-        applies_to: r.applies_to.clone().unwrap_or_default(),
-        status: r.status,
-        alternative_to: r.alternative_to.clone().unwrap_or_default(),
+        when: r.when.clone().unwrap_or_default(),
+        body: body?,
         priority: r.priority,
-        valid_from: r.valid_from,
-        valid_to: r.valid_to,
+        valid,
         confidence: r.confidence,
         legal_basis: r.legal_basis.clone(),
         sources: r.sources.clone(),
@@ -932,4 +864,204 @@ fn build_rule(
         file: cx.file.to_string(),
         line,
     })
+}
+
+/// The stage's body from the file form: each stage takes its own fields and refuses the
+/// others, so a compiled rule never carries a field its stage ignores.
+fn build_body(
+    r: &raw::RawRule,
+    valid: Validity,
+    courts: &Courts,
+    cx: &mut Ctx<'_>,
+) -> Option<Body> {
+    let id = r.id.as_str();
+    let text = |t: &raw::RawText| Text::new(t.en.clone(), t.zh.clone());
+    let refuse = |cx: &mut Ctx<'_>, present: bool, field: &str, stages: &str| {
+        if present {
+            cx.err(
+                id,
+                Some(&format!("{field}:")),
+                format!("rule `{id}`: only {stages} rules take `{field}`"),
+            );
+        }
+    };
+    let alternative = r.status == raw::RuleStatus::Alternative;
+    if r.stage != Stage::Venue {
+        refuse(cx, r.assign.is_some(), "assign", "venue");
+        refuse(cx, alternative, "status", "venue");
+        refuse(cx, r.alternative_to.is_some(), "alternative_to", "venue");
+    }
+    if r.stage != Stage::Scope {
+        refuse(cx, r.roles.is_some(), "roles", "scope");
+        refuse(
+            cx,
+            r.subsidiary_roles.is_some(),
+            "subsidiary_roles",
+            "scope",
+        );
+        refuse(cx, r.level.is_some(), "level", "scope");
+    }
+    if !matches!(r.stage, Stage::Advisory | Stage::Relation) {
+        refuse(cx, r.warning.is_some(), "warning", "advisory and relation");
+    }
+    if r.stage != Stage::Relation {
+        refuse(cx, r.applies_to.is_some(), "applies_to", "relation");
+    }
+    match r.stage {
+        Stage::Scope => {
+            if r.roles.is_none() && r.level.is_none() {
+                cx.err(
+                    id,
+                    None,
+                    format!("rule `{id}`: a scope rule needs `roles` or `level`"),
+                );
+            }
+            Some(Body::Scope(Scope {
+                roles: r.roles.clone().unwrap_or_default(),
+                subsidiary_roles: r.subsidiary_roles.clone().unwrap_or_default(),
+                level: r.level,
+            }))
+        }
+        Stage::Venue => {
+            let Some(raw_assign) = &r.assign else {
+                cx.err(
+                    id,
+                    None,
+                    format!("rule `{id}`: a venue rule needs `assign`"),
+                );
+                return None;
+            };
+            let assign = build_assign(id, raw_assign, valid, courts, cx);
+            if !alternative {
+                refuse(
+                    cx,
+                    r.alternative_to.is_some(),
+                    "alternative_to",
+                    "alternative venue",
+                );
+                return Some(Body::Venue(assign));
+            }
+            let to = r.alternative_to.clone().unwrap_or_default();
+            if to.is_empty() {
+                cx.err(
+                    id,
+                    None,
+                    format!("rule `{id}`: an alternative rule needs `alternative_to`"),
+                );
+            }
+            Some(Body::Alternative { assign, to })
+        }
+        Stage::Advisory | Stage::Relation => {
+            let Some(w) = &r.warning else {
+                cx.err(
+                    id,
+                    None,
+                    format!("rule `{id}`: an advisory or relation rule needs `warning`"),
+                );
+                return None;
+            };
+            if r.stage == Stage::Advisory {
+                return Some(Body::Advisory { warning: text(w) });
+            }
+            let applies_to = r.applies_to.clone().unwrap_or_default();
+            if applies_to.is_empty() {
+                cx.err(
+                    id,
+                    None,
+                    format!("rule `{id}`: a relation rule needs `applies_to`"),
+                );
+            }
+            Some(Body::Relation {
+                applies_to,
+                explanation: text(w),
+            })
+        }
+    }
+}
+
+/// A venue rule's assignment: a named court (which must exist, with the named tribunal, for
+/// the whole time the rule runs) or the court of the place's unit at a level.
+fn build_assign(
+    id: &str,
+    a: &raw::RawAssign,
+    valid: Validity,
+    courts: &Courts,
+    cx: &mut Ctx<'_>,
+) -> Assign {
+    let court = match (&a.court, a.court_of_unit) {
+        (Some(c), None) => {
+            match courts.get(c) {
+                None => cx.err(
+                    id,
+                    Some(c.as_str()),
+                    format!(
+                        "rule `{id}`: unknown court `{c}`{}",
+                        hint(c, courts.all().iter().map(|c| c.id.as_str()))
+                    ),
+                ),
+                Some(court) => {
+                    if let Some(t) = &a.tribunal
+                        && court.tribunal(t).is_none()
+                    {
+                        cx.err(
+                            id,
+                            Some(t.as_str()),
+                            format!(
+                                "rule `{id}`: court `{c}` has no tribunal `{t}`{}",
+                                hint(t, court.tribunals.iter().map(|t| t.id.as_str()))
+                            ),
+                        );
+                    }
+                    // A court used outside its own validity dates.
+                    if !court.valid.covers(valid) {
+                        cx.err(
+                            id,
+                            Some(c.as_str()),
+                            format!(
+                                "rule `{id}`: court `{c}` exists only {} but the rule runs {valid}",
+                                court.valid
+                            ),
+                        );
+                    }
+                }
+            }
+            CourtPick::Named(c.clone())
+        }
+        (None, Some(p)) => {
+            if a.tribunal.is_some() {
+                cx.err(
+                    id,
+                    Some("tribunal:"),
+                    format!("rule `{id}`: a tribunal needs a named `court`"),
+                );
+            }
+            CourtPick::OfUnit(p)
+        }
+        _ => {
+            cx.err(
+                id,
+                Some("assign:"),
+                format!("rule `{id}`: `assign` needs exactly one of `court` or `court_of_unit`"),
+            );
+            CourtPick::OfUnit(raw::UnitCourt::Basic)
+        }
+    };
+    if let Some(ap) = &a.appeal
+        && courts.get(ap).is_none()
+    {
+        cx.err(
+            id,
+            Some(ap.as_str()),
+            format!(
+                "rule `{id}`: unknown appeal court `{ap}`{}",
+                hint(ap, courts.all().iter().map(|c| c.id.as_str()))
+            ),
+        );
+    }
+    Assign {
+        court,
+        tribunal: a.tribunal.clone(),
+        appeal: a.appeal.clone(),
+        appeal_of_unit: a.appeal_of_unit,
+    }
 }

@@ -11,7 +11,7 @@ pub mod select;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use crate::model::{CaseKind, Confidence, CourtRef, Date, Level, Role, SourceRef, Text};
+use crate::model::{CaseKind, Confidence, CourtRef, Date, Level, Role, SourceRef, Text, Validity};
 
 pub use load::{Diagnostic, LoadError, RuleFiles};
 pub use raw::{AppealPattern, RelationApplies, RuleStatus, Stage, UnitCourt};
@@ -43,7 +43,7 @@ impl CourtLevel {
 }
 
 /// An internal tribunal.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tribunal {
     /// Id.
     pub id: String,
@@ -51,10 +51,22 @@ pub struct Tribunal {
     pub name_zh: String,
     /// English name.
     pub name_en: String,
-    /// From.
-    pub from: Option<Date>,
-    /// To (exclusive).
-    pub to: Option<Date>,
+    /// When the tribunal sits (its `from` and `to` in `courts.yaml`).
+    pub valid: Validity,
+}
+
+impl serde::Serialize for Tribunal {
+    /// The registry's JSON form: `id`, `name_zh`, `name_en`, `from`, `to`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("Tribunal", 5)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("name_zh", &self.name_zh)?;
+        st.serialize_field("name_en", &self.name_en)?;
+        st.serialize_field("from", &self.valid.from)?;
+        st.serialize_field("to", &self.valid.to)?;
+        st.end()
+    }
 }
 
 /// A court of the registry.
@@ -82,10 +94,9 @@ pub struct Court {
     pub appeal: Option<String>,
     /// Tribunals.
     pub tribunals: Vec<Tribunal>,
-    /// Created.
-    pub valid_from: Option<Date>,
-    /// Abolished (exclusive).
-    pub valid_to: Option<Date>,
+    /// Created (`valid_from`) and abolished (`valid_to`, exclusive).
+    #[serde(flatten)]
+    pub valid: Validity,
     /// Confidence.
     pub confidence: Confidence,
     /// Source keys.
@@ -97,7 +108,7 @@ pub struct Court {
 impl Court {
     /// Whether the court exists on `d`.
     pub fn exists_on(&self, d: Date) -> bool {
-        self.valid_from.is_none_or(|f| d >= f) && self.valid_to.is_none_or(|t| d < t)
+        self.valid.contains(d)
     }
 
     /// A tribunal by id.
@@ -117,10 +128,9 @@ impl Court {
 
     /// Every date at which the court or one of its tribunals starts or ends.
     pub fn boundary_dates(&self) -> impl Iterator<Item = Date> + '_ {
-        [self.valid_from, self.valid_to]
-            .into_iter()
-            .chain(self.tribunals.iter().flat_map(|t| [t.from, t.to]))
-            .flatten()
+        self.valid
+            .bounds()
+            .chain(self.tribunals.iter().flat_map(|t| t.valid.bounds()))
     }
 }
 
@@ -261,13 +271,53 @@ pub struct Assign {
     pub appeal_of_unit: Option<AppealPattern>,
 }
 
-/// A compiled rule.
+/// What a scope rule says: which place roles connect a case to a court, and at which level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    /// Roles whose places connect.
+    pub roles: Vec<Role>,
+    /// Roles that connect only "if more suitable" (subsidiary).
+    pub subsidiary_roles: Vec<Role>,
+    /// The level of first instance, when the rule fixes it.
+    pub level: Option<Level>,
+}
+
+/// What a rule does, one body per stage: the fields a stage needs and no others, so a venue
+/// rule always has an assignment and an advisory always has its warning.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// Which roles connect, and the level.
+    Scope(Scope),
+    /// Which court hears a place at a level: part of the answer.
+    Venue(Assign),
+    /// An alternative reading of venue: never the answer, reported as a warning when it
+    /// differs from the baseline rules it is an alternative to.
+    Alternative {
+        /// The court it would give.
+        assign: Assign,
+        /// The baseline rules it is an alternative to.
+        to: Vec<String>,
+    },
+    /// A warning only.
+    Advisory {
+        /// The warning.
+        warning: Text,
+    },
+    /// How several competent courts relate.
+    Relation {
+        /// The relations it governs.
+        applies_to: Vec<RelationApplies>,
+        /// The explanation.
+        explanation: Text,
+    },
+}
+
+/// A compiled rule: what every rule has (id, kinds, levels, territory, conditions, priority,
+/// validity, provenance), and its stage's [`Body`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// Id.
     pub id: String,
-    /// Stage.
-    pub stage: Stage,
     /// Summary.
     pub summary: Arc<Text>,
     /// Kinds (empty = all).
@@ -278,28 +328,12 @@ pub struct Rule {
     pub territory: Territory,
     /// Conditions.
     pub when: When,
-    /// Scope: roles.
-    pub roles: Vec<Role>,
-    /// Scope: subsidiary roles.
-    pub subsidiary_roles: Vec<Role>,
-    /// Scope: level.
-    pub level: Option<Level>,
-    /// Venue: assignment.
-    pub assign: Option<Assign>,
-    /// Advisory: warning; relation: explanation.
-    pub warning: Option<Text>,
-    /// Relation: which relations it governs.
-    pub applies_to: Vec<RelationApplies>,
-    /// Baseline or alternative.
-    pub status: RuleStatus,
-    /// Alternatives: to which baseline rules.
-    pub alternative_to: Vec<String>,
+    /// What the rule does.
+    pub body: Body,
     /// Priority.
     pub priority: i32,
-    /// From.
-    pub valid_from: Option<Date>,
-    /// To (exclusive).
-    pub valid_to: Option<Date>,
+    /// When the rule is in force.
+    pub valid: Validity,
     /// Confidence.
     pub confidence: Confidence,
     /// Legal basis in words.
@@ -323,7 +357,7 @@ pub struct Rule {
 impl Rule {
     /// Whether the rule is in force on `d`.
     pub fn in_force(&self, d: Date) -> bool {
-        self.valid_from.is_none_or(|f| d >= f) && self.valid_to.is_none_or(|t| d < t)
+        self.valid.contains(d)
     }
 
     /// Whether the rule covers `kind`.
@@ -334,6 +368,65 @@ impl Rule {
     /// Whether the rule covers `level`.
     pub fn covers_level(&self, level: Level) -> bool {
         self.levels.is_empty() || self.levels.contains(&level)
+    }
+
+    /// The stage, as the rule files name it (an alternative is a venue rule).
+    pub fn stage(&self) -> Stage {
+        match self.body {
+            Body::Scope(_) => Stage::Scope,
+            Body::Venue(_) | Body::Alternative { .. } => Stage::Venue,
+            Body::Advisory { .. } => Stage::Advisory,
+            Body::Relation { .. } => Stage::Relation,
+        }
+    }
+
+    /// Baseline or alternative.
+    pub fn status(&self) -> RuleStatus {
+        match self.body {
+            Body::Alternative { .. } => RuleStatus::Alternative,
+            _ => RuleStatus::Baseline,
+        }
+    }
+
+    /// The scope body of a scope rule.
+    pub fn scope(&self) -> Option<&Scope> {
+        match &self.body {
+            Body::Scope(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The assignment of a venue rule (baseline or alternative).
+    pub fn assign(&self) -> Option<&Assign> {
+        match &self.body {
+            Body::Venue(a) | Body::Alternative { assign: a, .. } => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The baseline rules an alternative is an alternative to (empty otherwise).
+    pub fn alternative_to(&self) -> &[String] {
+        match &self.body {
+            Body::Alternative { to, .. } => to,
+            _ => &[],
+        }
+    }
+
+    /// The warning of an advisory or the explanation of a relation rule.
+    pub fn warning(&self) -> Option<&Text> {
+        match &self.body {
+            Body::Advisory { warning } => Some(warning),
+            Body::Relation { explanation, .. } => Some(explanation),
+            _ => None,
+        }
+    }
+
+    /// The relations a relation rule governs (empty otherwise).
+    pub fn applies_to(&self) -> &[RelationApplies] {
+        match &self.body {
+            Body::Relation { applies_to, .. } => applies_to,
+            _ => &[],
+        }
     }
 }
 
@@ -449,14 +542,8 @@ impl RuleSet {
         let mut v: Vec<Date> = self
             .rules
             .iter()
-            .flat_map(|r| [r.valid_from, r.valid_to])
-            .flatten()
-            .chain(
-                self.courts
-                    .all()
-                    .iter()
-                    .flat_map(|c| [c.valid_from, c.valid_to].into_iter().flatten()),
-            )
+            .flat_map(|r| r.valid.bounds())
+            .chain(self.courts.all().iter().flat_map(|c| c.valid.bounds()))
             .collect();
         v.sort_unstable();
         v.dedup();
@@ -478,8 +565,8 @@ impl RuleSet {
     pub fn earliest(&self) -> Option<Date> {
         self.rules
             .iter()
-            .filter(|r| r.stage == Stage::Scope)
-            .filter_map(|r| r.valid_from)
+            .filter(|r| r.stage() == Stage::Scope)
+            .filter_map(|r| r.valid.from)
             .min()
     }
 }

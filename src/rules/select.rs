@@ -32,14 +32,47 @@ pub enum Target<'a> {
     Sea(&'a [String]),
 }
 
-/// What rule conditions look at: the attributes, and whether the case is marine (a place at
-/// sea, or a ship source).
+/// What rule conditions look at: the attributes, whether the case is marine (a place at
+/// sea, or a ship source), and whether a party is domiciled outside the receiving court's
+/// province.
 #[derive(Debug, Clone, Copy)]
 pub struct CaseCtx<'c> {
     /// The case attributes.
     pub attrs: &'c Attributes,
     /// At sea or from a ship.
     pub marine: bool,
+    /// A party is domiciled outside the receiving court's province (`None`: not known, read
+    /// as no). The case's own `parties_cross_province` when given; else per court, see
+    /// [`CaseCtx::for_court_in`].
+    pub cross_province: Option<bool>,
+}
+
+impl<'c> CaseCtx<'c> {
+    /// The context of a case as a whole.
+    pub fn new(attrs: &'c Attributes, marine: bool) -> CaseCtx<'c> {
+        CaseCtx {
+            attrs,
+            marine,
+            cross_province: attrs.parties_cross_province,
+        }
+    }
+
+    /// The context as a court in `province` sees it. The civil level thresholds depend on
+    /// whether a party is domiciled outside **the receiving court's** province (法发〔2021〕27号
+    /// arts. 1–2, and the earlier notices), so the answer can differ between the candidate
+    /// courts of one case. A case that states `parties_cross_province` keeps it for every
+    /// court; otherwise a located defendant domicile in another province makes it true for
+    /// this court, and one in the same province false (the plaintiff's domicile is not a
+    /// place the case names).
+    pub fn for_court_in(self, province: &str, domicile_provinces: &[String]) -> CaseCtx<'c> {
+        if self.attrs.parties_cross_province.is_some() || domicile_provinces.is_empty() {
+            return self;
+        }
+        CaseCtx {
+            cross_province: Some(domicile_provinces.iter().any(|d| d != province)),
+            ..self
+        }
+    }
 }
 
 /// Whether the rule's `when` conditions hold for the case.
@@ -70,7 +103,7 @@ pub fn when_matches(r: &Rule, cx: &CaseCtx<'_>) -> bool {
         return false;
     }
     if let Some(x) = w.parties_cross_province
-        && c.parties_cross_province.unwrap_or(false) != x
+        && cx.cross_province.unwrap_or(false) != x
     {
         return false;
     }
@@ -101,7 +134,7 @@ pub fn resolve_court<'r>(
     r: &Rule,
     t: Target<'_>,
 ) -> Option<&'r Court> {
-    let a = r.assign.as_ref()?;
+    let a = r.assign()?;
     match &a.court {
         CourtPick::Named(id) => rules.courts.get(id),
         CourtPick::OfUnit(p) => {
@@ -127,10 +160,11 @@ pub fn connecting_roles(
     let mut why = Vec::new();
     let mut top: Option<i32> = None;
     for r in rules.for_kind(kind) {
-        if r.stage != Stage::Scope || !r.in_force(date) || !when_matches(r, cx) {
+        let Some(scope) = r.scope() else { continue };
+        if !r.in_force(date) || !when_matches(r, cx) {
             continue;
         }
-        if r.roles.is_empty() && r.subsidiary_roles.is_empty() {
+        if scope.roles.is_empty() && scope.subsidiary_roles.is_empty() {
             continue;
         }
         match top {
@@ -138,13 +172,13 @@ pub fn connecting_roles(
             None => top = Some(r.priority),
             _ => {}
         }
-        for role in &r.roles {
+        for role in &scope.roles {
             if !roles.contains(role) {
                 roles.push(*role);
                 why.push((*role, r.id.clone()));
             }
         }
-        for role in &r.subsidiary_roles {
+        for role in &scope.subsidiary_roles {
             if !subs.contains(role) && !roles.contains(role) {
                 subs.push(*role);
                 why.push((*role, r.id.clone()));
@@ -164,8 +198,7 @@ pub fn level_rule<'r>(
     t: Target<'_>,
 ) -> Option<&'r Rule> {
     rules.for_kind(kind).find(|r| {
-        r.stage == Stage::Scope
-            && r.level.is_some()
+        r.scope().is_some_and(|s| s.level.is_some())
             && r.in_force(date)
             && when_matches(r, cx)
             && territory_matches(r, t)
@@ -187,8 +220,8 @@ where
     'r: 't,
 {
     rules.for_kind(kind).filter_map(move |r| {
-        if r.stage != Stage::Venue
-            || r.status != status
+        if r.stage() != Stage::Venue
+            || r.status() != status
             || !r.covers_level(level)
             || !r.in_force(date)
             || !territory_matches(r, t)
@@ -263,7 +296,7 @@ fn pick<'r>(
     date: Date,
     t: Target<'_>,
 ) -> Pick<'r> {
-    let a = r.assign.as_ref();
+    let a = r.assign();
     let appeal = match (
         a.and_then(|a| a.appeal.as_ref()),
         a.and_then(|a| a.appeal_of_unit),
@@ -282,7 +315,7 @@ fn pick<'r>(
     let tribunal = a.and_then(|a| a.tribunal.clone()).filter(|tid| {
         court
             .tribunal(tid)
-            .is_some_and(|tr| tr.from.is_none_or(|f| date >= f) && tr.to.is_none_or(|to| date < to))
+            .is_some_and(|tr| tr.valid.contains(date))
     });
     Pick {
         rule: r,
@@ -304,10 +337,7 @@ pub fn default_winners(
     t: Target<'_>,
 ) -> Vec<(String, String)> {
     let attrs = Attributes::default();
-    let cx = CaseCtx {
-        attrs: &attrs,
-        marine: matches!(t, Target::Sea(_)),
-    };
+    let cx = CaseCtx::new(&attrs, matches!(t, Target::Sea(_)));
     let cands = venue_candidates(rules, geo, kind, level, date, t, RuleStatus::Baseline);
     let mut out: Vec<(String, String)> = winners(cands, |r| when_matches(r, &cx))
         .into_iter()

@@ -174,207 +174,260 @@ pub fn kx_at(lat_nano: i64) -> f64 {
     ((lat_nano as f64) / NANO).to_radians().cos() * M_PER_DEG_LON / NANO
 }
 
-impl GridIndex {
-    /// Builds the index over `shapes` (the first `n_units` are units). Unit edges are listed in
-    /// every cell within `tolerance_m` of them, so border distances are complete up to it.
-    pub fn build(shapes: &[&[Ring]], n_units: usize, tolerance_m: f64) -> GridIndex {
-        let mut edges = Vec::new();
-        let mut shape_edges = Vec::with_capacity(shapes.len());
-        let (mut minx, mut miny, mut maxx, mut maxy) = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
-        for (s, rings) in shapes.iter().enumerate() {
-            let start = edges.len() as u32;
-            for ring in rings.iter() {
-                let n = ring.len();
-                for i in 0..n {
-                    let (Some(a), Some(b)) = (ring.get(i), ring.get((i + 1) % n)) else {
-                        continue;
-                    };
-                    let a = [i64::from(a[0]) * 1000, i64::from(a[1]) * 1000];
-                    let b = [i64::from(b[0]) * 1000, i64::from(b[1]) * 1000];
-                    if a == b {
-                        continue;
-                    }
-                    minx = minx.min(a[0]);
-                    maxx = maxx.max(a[0]);
-                    miny = miny.min(a[1]);
-                    maxy = maxy.max(a[1]);
-                    edges.push(Edge {
-                        a,
-                        b,
-                        shape: s as u32,
-                    });
+/// The cell lattice of a grid: origin (nanodegrees) and size in cells.
+#[derive(Debug, Clone, Copy)]
+struct Lattice {
+    x0: i64,
+    y0: i64,
+    nx: usize,
+    ny: usize,
+}
+
+/// Every non-degenerate edge of every shape (nanodegrees), each shape's edge range, and the
+/// bounding box of the vertices `(minx, miny, maxx, maxy)`.
+#[allow(clippy::type_complexity, reason = "one private builder step's results")]
+fn collect_edges(shapes: &[&[Ring]]) -> (Vec<Edge>, Vec<(u32, u32)>, (i64, i64, i64, i64)) {
+    let mut edges = Vec::new();
+    let mut shape_edges = Vec::with_capacity(shapes.len());
+    let (mut minx, mut miny, mut maxx, mut maxy) = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
+    for (s, rings) in shapes.iter().enumerate() {
+        let start = edges.len() as u32;
+        for ring in rings.iter() {
+            let n = ring.len();
+            for i in 0..n {
+                let (Some(a), Some(b)) = (ring.get(i), ring.get((i + 1) % n)) else {
+                    continue;
+                };
+                let a = [i64::from(a[0]) * 1000, i64::from(a[1]) * 1000];
+                let b = [i64::from(b[0]) * 1000, i64::from(b[1]) * 1000];
+                if a == b {
+                    continue;
                 }
+                minx = minx.min(a[0]);
+                maxx = maxx.max(a[0]);
+                miny = miny.min(a[1]);
+                maxy = maxy.max(a[1]);
+                edges.push(Edge {
+                    a,
+                    b,
+                    shape: s as u32,
+                });
             }
-            shape_edges.push((start, edges.len() as u32));
         }
-        if edges.is_empty() {
-            (minx, miny, maxx, maxy) = (0, 0, CELL, CELL);
-        }
-        // Align the origin to whole microdegrees so centres never coincide with vertices.
+        shape_edges.push((start, edges.len() as u32));
+    }
+    if edges.is_empty() {
+        (minx, miny, maxx, maxy) = (0, 0, CELL, CELL);
+    }
+    (edges, shape_edges, (minx, miny, maxx, maxy))
+}
+
+impl Lattice {
+    /// The lattice over a bounding box with one cell of margin, its origin aligned to whole
+    /// microdegrees so cell centres never coincide with vertices.
+    fn around((minx, miny, maxx, maxy): (i64, i64, i64, i64)) -> Lattice {
         let margin = CELL;
         let x0 = (minx - margin).div_euclid(1000) * 1000;
         let y0 = (miny - margin).div_euclid(1000) * 1000;
         let nx = usize::try_from((maxx + margin - x0) / CELL + 1).unwrap_or(1);
         let ny = usize::try_from((maxy + margin - y0) / CELL + 1).unwrap_or(1);
-        let ncell = nx * ny;
+        Lattice { x0, y0, nx, ny }
+    }
 
-        // Expansion for unit edges, in nanodegrees (conservative at the region's north edge).
-        let max_lat = (maxy as f64 / NANO).min(60.0);
-        let ex = (tolerance_m / (M_PER_DEG_LON * max_lat.to_radians().cos()) * NANO).ceil() as i64;
-        let ey = (tolerance_m / M_PER_DEG_LAT * NANO).ceil() as i64;
-        let cell_range = |e: &Edge| -> (usize, usize, usize, usize) {
-            let (gx, gy) = if e.shape < n_units as u32 {
-                (ex, ey)
-            } else {
-                (0, 0)
-            };
-            let lo_x = e.a[0].min(e.b[0]) - gx - x0;
-            let hi_x = e.a[0].max(e.b[0]) + gx - x0;
-            let lo_y = e.a[1].min(e.b[1]) - gy - y0;
-            let hi_y = e.a[1].max(e.b[1]) + gy - y0;
-            let cx0 = usize::try_from((lo_x / CELL).max(0)).unwrap_or(0);
-            let cx1 = usize::try_from((hi_x / CELL).max(0))
-                .unwrap_or(0)
-                .min(nx - 1);
-            let cy0 = usize::try_from((lo_y / CELL).max(0)).unwrap_or(0);
-            let cy1 = usize::try_from((hi_y / CELL).max(0))
-                .unwrap_or(0)
-                .min(ny - 1);
-            (cx0, cx1, cy0, cy1)
+    /// The cells `(cx0, cx1, cy0, cy1)` (inclusive) an edge touches when grown by `(gx, gy)`.
+    fn cells_of(&self, e: &Edge, gx: i64, gy: i64) -> (usize, usize, usize, usize) {
+        let lo_x = e.a[0].min(e.b[0]) - gx - self.x0;
+        let hi_x = e.a[0].max(e.b[0]) + gx - self.x0;
+        let lo_y = e.a[1].min(e.b[1]) - gy - self.y0;
+        let hi_y = e.a[1].max(e.b[1]) + gy - self.y0;
+        let cx0 = usize::try_from((lo_x / CELL).max(0)).unwrap_or(0);
+        let cx1 = usize::try_from((hi_x / CELL).max(0))
+            .unwrap_or(0)
+            .min(self.nx - 1);
+        let cy0 = usize::try_from((lo_y / CELL).max(0)).unwrap_or(0);
+        let cy1 = usize::try_from((hi_y / CELL).max(0))
+            .unwrap_or(0)
+            .min(self.ny - 1);
+        (cx0, cx1, cy0, cy1)
+    }
+}
+
+/// Edge lists per cell in CSR form (`cell_start`, `cell_edges`): unit edges are listed in
+/// every cell within `tolerance_m` of them, other shapes' edges only where they run.
+fn bucket_edges(
+    g: Lattice,
+    edges: &[Edge],
+    n_units: usize,
+    tolerance_m: f64,
+    max_y: i64,
+) -> (Vec<u32>, Vec<u32>) {
+    // Expansion for unit edges, in nanodegrees (conservative at the region's north edge).
+    let max_lat = (max_y as f64 / NANO).min(60.0);
+    let ex = (tolerance_m / (M_PER_DEG_LON * max_lat.to_radians().cos()) * NANO).ceil() as i64;
+    let ey = (tolerance_m / M_PER_DEG_LAT * NANO).ceil() as i64;
+    let range = |e: &Edge| {
+        if e.shape < n_units as u32 {
+            g.cells_of(e, ex, ey)
+        } else {
+            g.cells_of(e, 0, 0)
+        }
+    };
+    let ncell = g.nx * g.ny;
+    let mut counts = vec![0u32; ncell + 1];
+    for e in edges {
+        let (cx0, cx1, cy0, cy1) = range(e);
+        for cy in cy0..=cy1 {
+            for cx in cx0..=cx1 {
+                if let Some(c) = counts.get_mut(cy * g.nx + cx) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+    let mut cell_start = Vec::with_capacity(ncell + 1);
+    let mut acc = 0u32;
+    for c in &counts {
+        cell_start.push(acc);
+        acc += c;
+    }
+    let mut fill = cell_start.clone();
+    let mut cell_edges = vec![0u32; acc as usize];
+    for (i, e) in edges.iter().enumerate() {
+        let (cx0, cx1, cy0, cy1) = range(e);
+        for cy in cy0..=cy1 {
+            for cx in cx0..=cx1 {
+                if let Some(f) = fill.get_mut(cy * g.nx + cx) {
+                    if let Some(slot) = cell_edges.get_mut(*f as usize) {
+                        *slot = i as u32;
+                    }
+                    *f += 1;
+                }
+            }
+        }
+    }
+    (cell_start, cell_edges)
+}
+
+/// Per row of cell centres, where edges cross it: `(x, shape)`.
+fn row_crossings(g: Lattice, edges: &[Edge]) -> Vec<Vec<(f64, u32)>> {
+    let mut row_cross: Vec<Vec<(f64, u32)>> = vec![Vec::new(); g.ny];
+    let half = CELL / 2;
+    for e in edges {
+        let (lo, hi) = if e.a[1] < e.b[1] {
+            (e.a, e.b)
+        } else {
+            (e.b, e.a)
         };
-        let mut counts = vec![0u32; ncell + 1];
-        for e in &edges {
-            let (cx0, cx1, cy0, cy1) = cell_range(e);
-            for cy in cy0..=cy1 {
-                for cx in cx0..=cx1 {
-                    if let Some(c) = counts.get_mut(cy * nx + cx) {
-                        *c += 1;
-                    }
-                }
+        if lo[1] == hi[1] {
+            continue;
+        }
+        // Rows whose centre y satisfies lo.y <= y < hi.y  (half-open: vertex "below").
+        let first = (lo[1] - g.y0 - half + CELL - 1).div_euclid(CELL).max(0);
+        let last = (hi[1] - g.y0 - half - 1).div_euclid(CELL);
+        let mut r = first;
+        while r <= last {
+            let yc = g.y0 + r * CELL + half;
+            let t = (yc - lo[1]) as f64 / (hi[1] - lo[1]) as f64;
+            let xc = lo[0] as f64 + t * (hi[0] - lo[0]) as f64;
+            if let Some(row) = usize::try_from(r).ok().and_then(|r| row_cross.get_mut(r)) {
+                row.push((xc, e.shape));
             }
+            r += 1;
         }
-        let mut cell_start = Vec::with_capacity(ncell + 1);
-        let mut acc = 0u32;
-        for c in &counts {
-            cell_start.push(acc);
-            acc += c;
-        }
-        let mut fill = cell_start.clone();
-        let mut cell_edges = vec![0u32; acc as usize];
-        for (i, e) in edges.iter().enumerate() {
-            let (cx0, cx1, cy0, cy1) = cell_range(e);
-            for cy in cy0..=cy1 {
-                for cx in cx0..=cx1 {
-                    if let Some(f) = fill.get_mut(cy * nx + cx) {
-                        if let Some(slot) = cell_edges.get_mut(*f as usize) {
-                            *slot = i as u32;
-                        }
-                        *f += 1;
-                    }
-                }
-            }
-        }
+    }
+    row_cross
+}
 
-        // Scanline: centre membership row by row.
-        let mut row_cross: Vec<Vec<(f64, u32)>> = vec![Vec::new(); ny];
-        let half = CELL / 2;
-        for e in &edges {
-            let (lo, hi) = if e.a[1] < e.b[1] {
-                (e.a, e.b)
-            } else {
-                (e.b, e.a)
-            };
-            if lo[1] == hi[1] {
-                continue;
+/// Which shapes contain each cell centre, by a scanline over the row crossings: an interned
+/// set id per cell (`0` = none), the sets, and the cells whose centre lies on an edge (to be
+/// answered exactly).
+fn center_sets(g: Lattice, mut rows: Vec<Vec<(f64, u32)>>) -> (Vec<u32>, Vec<Vec<u32>>, Vec<u32>) {
+    let (x0, nx, half) = (g.x0, g.nx, CELL / 2);
+    let mut intern: HashMap<Vec<u32>, u32> = HashMap::new();
+    let mut sets: Vec<Vec<u32>> = vec![Vec::new()];
+    intern.insert(Vec::new(), 0);
+    let mut center_set = vec![0u32; nx * g.ny];
+    let mut slow = Vec::new();
+    let mut active: Vec<u32> = Vec::new();
+    for (r, row) in rows.iter_mut().enumerate() {
+        row.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        active.clear();
+        let mut k = 0;
+        let mut current = 0u32;
+        let row_base = r * nx;
+        // Cells between consecutive crossings share the current set: fill them in runs.
+        let mut cx = 0usize;
+        while cx < nx {
+            let xc = (x0 + cx as i64 * CELL + half) as f64;
+            let mut changed = false;
+            while let Some(&(x, s)) = row.get(k) {
+                if x >= xc {
+                    break;
+                }
+                match active.binary_search(&s) {
+                    Ok(i) => {
+                        active.remove(i);
+                    }
+                    Err(i) => active.insert(i, s),
+                }
+                changed = true;
+                k += 1;
             }
-            // Rows whose centre y satisfies lo.y <= y < hi.y  (half-open: vertex "below").
-            let first = (lo[1] - y0 - half + CELL - 1).div_euclid(CELL).max(0);
-            let last = (hi[1] - y0 - half - 1).div_euclid(CELL);
-            let mut r = first;
-            while r <= last {
-                let yc = y0 + r * CELL + half;
-                let t = (yc - lo[1]) as f64 / (hi[1] - lo[1]) as f64;
-                let xc = lo[0] as f64 + t * (hi[0] - lo[0]) as f64;
-                if let Some(row) = usize::try_from(r).ok().and_then(|r| row_cross.get_mut(r)) {
-                    row.push((xc, e.shape));
-                }
-                r += 1;
-            }
-        }
-        let mut intern: HashMap<Vec<u32>, u32> = HashMap::new();
-        let mut sets: Vec<Vec<u32>> = vec![Vec::new()];
-        intern.insert(Vec::new(), 0);
-        let mut center_set = vec![0u32; ncell];
-        let mut slow = Vec::new();
-        let mut active: Vec<u32> = Vec::new();
-        for (r, row) in row_cross.iter_mut().enumerate() {
-            row.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            active.clear();
-            let mut k = 0;
-            let mut current = 0u32;
-            let row_base = r * nx;
-            // Cells between consecutive crossings share the current set: fill them in runs.
-            let mut cx = 0usize;
-            while cx < nx {
-                let xc = (x0 + cx as i64 * CELL + half) as f64;
-                let mut changed = false;
-                while let Some(&(x, s)) = row.get(k) {
-                    if x >= xc {
-                        break;
+            if changed {
+                let next = sets.len() as u32;
+                current = match intern.get(&active) {
+                    Some(&id) => id,
+                    None => {
+                        intern.insert(active.clone(), next);
+                        sets.push(active.clone());
+                        next
                     }
-                    match active.binary_search(&s) {
-                        Ok(i) => {
-                            active.remove(i);
-                        }
-                        Err(i) => active.insert(i, s),
-                    }
-                    changed = true;
-                    k += 1;
-                }
-                if changed {
-                    let next = sets.len() as u32;
-                    current = match intern.get(&active) {
-                        Some(&id) => id,
-                        None => {
-                            intern.insert(active.clone(), next);
-                            sets.push(active.clone());
-                            next
-                        }
-                    };
-                }
-                // The run ends at the cell whose centre lies past the next crossing.
-                let end = match row.get(k) {
-                    Some(&(x, _)) => {
-                        let last = ((x - (x0 + half) as f64) / CELL as f64).ceil();
-                        (last.max(cx as f64 + 1.0) as usize).min(nx)
-                    }
-                    None => nx,
                 };
-                if let Some(&(x, _)) = row.get(k) {
-                    let kc = ((x - (x0 + half) as f64) / CELL as f64).round();
-                    if kc >= 0.0 {
-                        let kc = kc as usize;
-                        let xk = (x0 + kc as i64 * CELL + half) as f64;
-                        if (x - xk).abs() < 0.01 && kc < nx {
-                            slow.push((row_base + kc) as u32);
-                        }
+            }
+            // The run ends at the cell whose centre lies past the next crossing.
+            let end = match row.get(k) {
+                Some(&(x, _)) => {
+                    let last = ((x - (x0 + half) as f64) / CELL as f64).ceil();
+                    (last.max(cx as f64 + 1.0) as usize).min(nx)
+                }
+                None => nx,
+            };
+            if let Some(&(x, _)) = row.get(k) {
+                let kc = ((x - (x0 + half) as f64) / CELL as f64).round();
+                if kc >= 0.0 {
+                    let kc = kc as usize;
+                    let xk = (x0 + kc as i64 * CELL + half) as f64;
+                    if (x - xk).abs() < 0.01 && kc < nx {
+                        slow.push((row_base + kc) as u32);
                     }
                 }
-                if current != 0
-                    && let Some(run) = center_set.get_mut(row_base + cx..row_base + end)
-                {
-                    run.fill(current);
-                }
-                cx = end;
             }
+            if current != 0
+                && let Some(run) = center_set.get_mut(row_base + cx..row_base + end)
+            {
+                run.fill(current);
+            }
+            cx = end;
         }
-        slow.dedup();
-        slow.sort_unstable();
+    }
+    slow.dedup();
+    slow.sort_unstable();
+    (center_set, sets, slow)
+}
+
+impl GridIndex {
+    /// Builds the index over `shapes` (the first `n_units` are units). Unit edges are listed in
+    /// every cell within `tolerance_m` of them, so border distances are complete up to it.
+    pub fn build(shapes: &[&[Ring]], n_units: usize, tolerance_m: f64) -> GridIndex {
+        let (edges, shape_edges, bbox) = collect_edges(shapes);
+        let g = Lattice::around(bbox);
+        let (cell_start, cell_edges) = bucket_edges(g, &edges, n_units, tolerance_m, bbox.3);
+        let (center_set, sets, slow) = center_sets(g, row_crossings(g, &edges));
         GridIndex {
-            x0,
-            y0,
-            nx,
-            ny,
+            x0: g.x0,
+            y0: g.y0,
+            nx: g.nx,
+            ny: g.ny,
             center_set,
             sets,
             cell_start,

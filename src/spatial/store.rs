@@ -292,116 +292,8 @@ impl GeoSet {
         features: &str,
         codes_csv: &str,
     ) -> Result<GeoSet, GeodataError> {
-        let cpath = "counties.geojson";
-        let fpath = "features.geojson";
-        let cj: serde_json::Value = serde_json::from_str(counties)
-            .map_err(|e| malformed(cpath, format!("not JSON: {e}")))?;
-        let mut units = Vec::new();
-        let feats = cj
-            .get("features")
-            .and_then(|f| f.as_array())
-            .ok_or_else(|| malformed(cpath, "no `features` array"))?;
-        for (i, f) in feats.iter().enumerate() {
-            let props = f
-                .get("properties")
-                .and_then(|p| p.as_object())
-                .ok_or_else(|| malformed(cpath, format!("feature #{i}: no `properties`")))?;
-            let s = |k: &str| -> Result<String, GeodataError> {
-                props
-                    .get(k)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-                    .ok_or_else(|| {
-                        malformed(
-                            cpath,
-                            format!("feature #{i}: missing string property `{k}`"),
-                        )
-                    })
-            };
-            let adcode = s("adcode")?;
-            let what = format!("feature #{i} (`{adcode}`)");
-            let p = UnitProps {
-                name: s("name")?,
-                level: s("level")?,
-                city_adcode: s("city_adcode")?,
-                city_name: s("city_name")?,
-                province_adcode: s("province_adcode")?,
-                province_name: s("province_name")?,
-                demo_zone: props
-                    .get("demo_zone")
-                    .and_then(|v| v.as_bool())
-                    .unwrap_or(false),
-                adcode,
-            };
-            let geom = f
-                .get("geometry")
-                .ok_or_else(|| malformed(cpath, format!("{what}: no geometry")))?;
-            units.push((p, parse_rings(geom, cpath, &what)?));
-        }
-        units.sort_by(|a, b| a.0.adcode.cmp(&b.0.adcode));
-        for w in units.windows(2) {
-            if let [a, b] = w
-                && a.0.adcode == b.0.adcode
-            {
-                return Err(malformed(cpath, format!("duplicate unit `{}`", a.0.adcode)));
-            }
-        }
-        let fj: serde_json::Value = serde_json::from_str(features)
-            .map_err(|e| malformed(fpath, format!("not JSON: {e}")))?;
-        let mut feats_out = Vec::new();
-        let ffs = fj
-            .get("features")
-            .and_then(|f| f.as_array())
-            .ok_or_else(|| malformed(fpath, "no `features` array"))?;
-        for (i, f) in ffs.iter().enumerate() {
-            let props = f
-                .get("properties")
-                .and_then(|p| p.as_object())
-                .ok_or_else(|| malformed(fpath, format!("feature #{i}: no `properties`")))?;
-            let kind_s = props.get("kind").and_then(|v| v.as_str()).unwrap_or("");
-            let kind = match kind_s {
-                "lake" => FeatureKind::Lake,
-                "special_zone" => FeatureKind::SpecialZone,
-                "estuary" => FeatureKind::Estuary,
-                "sea" => FeatureKind::Sea,
-                other => {
-                    return Err(malformed(
-                        fpath,
-                        format!(
-                            "feature #{i}: unknown kind `{other}` (expected lake, special_zone, estuary or sea)"
-                        ),
-                    ));
-                }
-            };
-            let id = feature_id(props, kind, i);
-            let what = format!("feature #{i} (`{id}`)");
-            let p = FeatureProps {
-                kind,
-                name: props
-                    .get("name")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                approximate: props
-                    .get("approximate")
-                    .and_then(|v| v.as_bool())
-                    .unwrap_or(true),
-                province_adcode: props
-                    .get("province_adcode")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string),
-                source: props
-                    .get("source")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                id,
-            };
-            let geom = f
-                .get("geometry")
-                .ok_or_else(|| malformed(fpath, format!("{what}: no geometry")))?;
-            feats_out.push((p, parse_rings(geom, fpath, &what)?));
-        }
+        let units = parse_units(counties)?;
+        let feats_out = parse_features(features)?;
         let codes =
             CodeTable::from_csv(codes_csv).map_err(|e| malformed("adcodes.csv", e.to_string()))?;
         for (u, _) in &units {
@@ -654,4 +546,139 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// The county-level units of `counties.geojson`, sorted by code, duplicates refused.
+fn parse_units(counties: &str) -> Result<Vec<(UnitProps, Vec<Ring>)>, GeodataError> {
+    let cpath = "counties.geojson";
+    let cj = parse_json(counties, cpath)?;
+    let mut units = Vec::new();
+    for (i, (f, props)) in geojson_features(&cj, cpath)?.into_iter().enumerate() {
+        let s = |k: &str| -> Result<String, GeodataError> {
+            props
+                .get(k)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    malformed(
+                        cpath,
+                        format!("feature #{i}: missing string property `{k}`"),
+                    )
+                })
+        };
+        let adcode = s("adcode")?;
+        let what = format!("feature #{i} (`{adcode}`)");
+        let p = UnitProps {
+            name: s("name")?,
+            level: s("level")?,
+            city_adcode: s("city_adcode")?,
+            city_name: s("city_name")?,
+            province_adcode: s("province_adcode")?,
+            province_name: s("province_name")?,
+            demo_zone: props
+                .get("demo_zone")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+            adcode,
+        };
+        let geom = f
+            .get("geometry")
+            .ok_or_else(|| malformed(cpath, format!("{what}: no geometry")))?;
+        units.push((p, parse_rings(geom, cpath, &what)?));
+    }
+    units.sort_by(|a, b| a.0.adcode.cmp(&b.0.adcode));
+    for w in units.windows(2) {
+        if let [a, b] = w
+            && a.0.adcode == b.0.adcode
+        {
+            return Err(malformed(cpath, format!("duplicate unit `{}`", a.0.adcode)));
+        }
+    }
+    Ok(units)
+}
+
+/// The water, sea and special-zone features of `features.geojson`.
+fn parse_features(features: &str) -> Result<Vec<(FeatureProps, Vec<Ring>)>, GeodataError> {
+    let fpath = "features.geojson";
+    let fj = parse_json(features, fpath)?;
+    let mut feats_out = Vec::new();
+    for (i, (f, props)) in geojson_features(&fj, fpath)?.into_iter().enumerate() {
+        let kind_s = props.get("kind").and_then(|v| v.as_str()).unwrap_or("");
+        let kind = match kind_s {
+            "lake" => FeatureKind::Lake,
+            "special_zone" => FeatureKind::SpecialZone,
+            "estuary" => FeatureKind::Estuary,
+            "sea" => FeatureKind::Sea,
+            other => {
+                return Err(malformed(
+                    fpath,
+                    format!(
+                        "feature #{i}: unknown kind `{other}` (expected lake, special_zone, estuary or sea)"
+                    ),
+                ));
+            }
+        };
+        let id = feature_id(props, kind, i);
+        let what = format!("feature #{i} (`{id}`)");
+        let p = FeatureProps {
+            kind,
+            name: props
+                .get("name")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string(),
+            approximate: props
+                .get("approximate")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true),
+            province_adcode: props
+                .get("province_adcode")
+                .and_then(|v| v.as_str())
+                .map(str::to_string),
+            source: props
+                .get("source")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string(),
+            id,
+        };
+        let geom = f
+            .get("geometry")
+            .ok_or_else(|| malformed(fpath, format!("{what}: no geometry")))?;
+        feats_out.push((p, parse_rings(geom, fpath, &what)?));
+    }
+    Ok(feats_out)
+}
+
+fn parse_json(text: &str, path: &str) -> Result<serde_json::Value, GeodataError> {
+    serde_json::from_str(text).map_err(|e| malformed(path, format!("not JSON: {e}")))
+}
+
+/// The features of a GeoJSON feature collection, each with its `properties` object.
+#[allow(clippy::type_complexity, reason = "borrowed pairs of one document")]
+fn geojson_features<'v>(
+    doc: &'v serde_json::Value,
+    path: &str,
+) -> Result<
+    Vec<(
+        &'v serde_json::Value,
+        &'v serde_json::Map<String, serde_json::Value>,
+    )>,
+    GeodataError,
+> {
+    let feats = doc
+        .get("features")
+        .and_then(|f| f.as_array())
+        .ok_or_else(|| malformed(path, "no `features` array"))?;
+    feats
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let props = f
+                .get("properties")
+                .and_then(|p| p.as_object())
+                .ok_or_else(|| malformed(path, format!("feature #{i}: no `properties`")))?;
+            Ok((f, props))
+        })
+        .collect()
 }

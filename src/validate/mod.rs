@@ -17,7 +17,7 @@ use crate::model::{CaseKind, Date, Level};
 use crate::rules::select::{
     Target, default_winners, is_unconditional, resolve_court, territory_matches, venue_candidates,
 };
-use crate::rules::{Rule, RuleSet, RuleStatus, Stage};
+use crate::rules::{Body, Rule, RuleSet, RuleStatus};
 use crate::spatial::Geodata;
 
 /// What kind of problem a finding is.
@@ -122,10 +122,9 @@ fn reachable_levels(
 ) -> BTreeSet<Level> {
     let mut out = BTreeSet::new();
     for r in rules.for_kind(kind) {
-        if r.stage == Stage::Scope
+        if let Some(l) = r.scope().and_then(|s| s.level)
             && r.in_force(date)
             && territory_matches(r, t)
-            && let Some(l) = r.level
         {
             out.insert(l);
         }
@@ -167,9 +166,8 @@ pub fn decide(
 
 fn first_role(rules: &RuleSet, kind: CaseKind, date: Date) -> &'static str {
     for r in rules.for_kind(kind) {
-        if r.stage == Stage::Scope
+        if let Some(role) = r.scope().and_then(|s| s.roles.first())
             && r.in_force(date)
-            && let Some(role) = r.roles.first()
         {
             return role.name();
         }
@@ -182,7 +180,7 @@ fn level_attrs(rules: &RuleSet, kind: CaseKind, level: Level, date: Date) -> Str
     let mut s = String::new();
     let rule = rules
         .for_kind(kind)
-        .find(|r| r.stage == Stage::Scope && r.level == Some(level) && r.in_force(date));
+        .find(|r| r.scope().is_some_and(|s| s.level == Some(level)) && r.in_force(date));
     if let Some(r) = rule {
         let w = &r.when;
         if let Some(v) = w.max_penalty.as_ref().and_then(|v| v.first()) {
@@ -303,303 +301,118 @@ fn sea_point(geo: &Geodata, id: &str) -> [f64; 2] {
     [0.0, 0.0]
 }
 
+impl Finding {
+    /// A finding about one combination group (from its first combination to `to`), with a
+    /// counter-example case.
+    fn of_group(
+        kind: FindingKind,
+        message: String,
+        rules: Vec<String>,
+        first: Combo<'_>,
+        to: Option<Date>,
+        places: Vec<String>,
+        counter_example: String,
+    ) -> Finding {
+        Finding {
+            kind,
+            message,
+            rules,
+            case_kind: Some(first.kind),
+            level: Some(first.level),
+            from: Some(first.date),
+            to,
+            places,
+            counter_example: Some(counter_example),
+        }
+    }
+
+    /// A finding about rules as a whole (no case kind, level or place).
+    fn about(
+        kind: FindingKind,
+        message: String,
+        rules: Vec<String>,
+        valid: crate::model::Validity,
+    ) -> Finding {
+        Finding {
+            kind,
+            message,
+            rules,
+            case_kind: None,
+            level: None,
+            from: valid.from,
+            to: valid.to,
+            places: Vec::new(),
+            counter_example: None,
+        }
+    }
+}
+
+/// The id of a place as findings name it: a unit code or a feature id.
+fn place_id(geo: &Geodata, place: Place<'_>) -> String {
+    match place {
+        Place::Unit(i) => geo
+            .units()
+            .get(i)
+            .map(|u| u.adcode.clone())
+            .unwrap_or_default(),
+        Place::Sea(f) => f.to_string(),
+    }
+}
+
+/// The sweep over the whole space, with what it collects on the way.
+struct Sweep<'a> {
+    rules: &'a RuleSet,
+    geo: &'a Geodata,
+    findings: Vec<Finding>,
+    /// Venue rules that decide at least one combination.
+    decided: BTreeSet<String>,
+    /// For rules that apply but lose: the first such combination and the winning court.
+    beaten: BTreeMap<String, (Combo<'a>, String)>,
+    combinations: usize,
+    /// Gaps grouped by (kind, level, interval start).
+    gaps: BTreeMap<(CaseKind, Level, Date), GapGroup<'a>>,
+    /// Overlaps grouped by (rules, courts).
+    overlaps: BTreeMap<(Vec<String>, Vec<String>), OverlapGroup<'a>>,
+}
+
 /// Validates a loaded rule set over the whole space.
 pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
     let ivs = intervals(rules);
     let seas = sea_features(geo);
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut decided: BTreeSet<String> = BTreeSet::new();
-    // For rules that apply but lose: the first such combination and the winning court.
-    let mut beaten: BTreeMap<String, (Combo<'_>, String)> = BTreeMap::new();
-    let mut combinations = 0usize;
-    // gaps grouped by (kind, level, interval) → places
-    let mut gaps: BTreeMap<(CaseKind, Level, Date), GapGroup<'_>> = BTreeMap::new();
-    let mut overlaps: BTreeMap<(Vec<String>, Vec<String>), OverlapGroup<'_>> = BTreeMap::new();
-    let n = geo.units().len();
-    let places: Vec<Place<'_>> = (0..n)
+    let mut sw = Sweep {
+        rules,
+        geo,
+        findings: Vec::new(),
+        decided: BTreeSet::new(),
+        beaten: BTreeMap::new(),
+        combinations: 0,
+        gaps: BTreeMap::new(),
+        overlaps: BTreeMap::new(),
+    };
+    let places: Vec<Place<'_>> = (0..geo.units().len())
         .map(Place::Unit)
         .chain(seas.iter().map(|f| Place::Sea(f.as_str())))
         .collect();
     for &(from, to) in &ivs {
         for &kind in CaseKind::ALL {
             for &place in &places {
-                let feats;
-                let (t, at_sea) = match place {
-                    Place::Unit(i) => (Target::Unit(i), false),
-                    Place::Sea(f) => {
-                        feats = [f.to_string()];
-                        (Target::Sea(&feats), true)
-                    }
-                };
-                for level in reachable_levels(rules, kind, from, t, at_sea) {
-                    combinations += 1;
-                    let m = matching(rules, geo, kind, level, from, t);
-                    // Possible winners: down to and including the first unconditional rule.
-                    let mut top_uncond: Option<i32> = None;
-                    let mut winner: Option<String> = None;
-                    for r in &m {
-                        if let Some(p) = top_uncond
-                            && r.priority < p
-                        {
-                            if !beaten.contains_key(&r.id) {
-                                beaten.insert(
-                                    r.id.clone(),
-                                    (
-                                        Combo {
-                                            kind,
-                                            level,
-                                            date: from,
-                                            place,
-                                        },
-                                        winner.clone().unwrap_or_default(),
-                                    ),
-                                );
-                            }
-                            continue;
-                        }
-                        decided.insert(r.id.clone());
-                        if !is_conditional(r) && top_uncond.is_none() {
-                            top_uncond = Some(r.priority);
-                            winner = resolve_court(rules, geo, r, t).map(|c| c.id.clone());
-                        }
-                    }
-                    let place_id = match place {
-                        Place::Unit(i) => geo
-                            .units()
-                            .get(i)
-                            .map(|u| u.adcode.clone())
-                            .unwrap_or_default(),
-                        Place::Sea(f) => f.to_string(),
-                    };
-                    let Some(top) = top_uncond else {
-                        // At sea only the maritime level must be covered: crimes at sea are
-                        // routed by the landing place (CrimPL Interpretation art. 4) unless a
-                        // special rule (e.g. the Jiangsu coast-guard rule) applies.
-                        if !at_sea || level == Level::Maritime {
-                            gaps.entry((kind, level, from))
-                                .or_insert(GapGroup {
-                                    to,
-                                    places: Vec::new(),
-                                    example: place,
-                                })
-                                .places
-                                .push(place_id);
-                        }
-                        continue;
-                    };
-                    let tops: Vec<&&Rule> = m
-                        .iter()
-                        .filter(|r| !is_conditional(r) && r.priority == top)
-                        .collect();
-                    let mut courts: Vec<String> = tops
-                        .iter()
-                        .filter_map(|r| resolve_court(rules, geo, r, t).map(|c| c.id.clone()))
-                        .collect();
-                    courts.sort();
-                    courts.dedup();
-                    if courts.len() > 1 {
-                        let ids: Vec<String> = tops.iter().map(|r| r.id.clone()).collect();
-                        let declared = tops.iter().all(|a| {
-                            tops.iter().all(|b| {
-                                a.id == b.id
-                                    || a.concurrent_with.contains(&b.id)
-                                    || b.concurrent_with.contains(&a.id)
-                            })
-                        });
-                        if !declared {
-                            let e = overlaps.entry((ids, courts)).or_insert(OverlapGroup {
-                                first: Combo {
-                                    kind,
-                                    level,
-                                    date: from,
-                                    place,
-                                },
-                                to,
-                                places: BTreeSet::new(),
-                                kinds: BTreeSet::new(),
-                            });
-                            e.places.insert(place_id);
-                            e.kinds.insert(kind);
-                        }
-                    }
-                    // Courts must exist on the date.
-                    for r in &tops {
-                        if let Some(c) = resolve_court(rules, geo, r, t)
-                            && !c.exists_on(from)
-                        {
-                            findings.push(Finding {
-                                    kind: FindingKind::Dangling,
-                                    message: format!("rule `{}` assigns `{}` {} on {from}, when that court does not exist", r.id, c.id, c.name_zh),
-                                    rules: vec![r.id.clone()],
-                                    case_kind: Some(kind),
-                                    level: Some(level),
-                                    from: Some(from),
-                                    to,
-                                    places: vec![match place { Place::Unit(i) => geo.units().get(i).map(|u| u.adcode.clone()).unwrap_or_default(), Place::Sea(f) => f.to_string() }],
-                                    counter_example: None,
-                                });
-                        }
-                    }
-                }
+                sw.check_place(kind, from, to, place);
             }
         }
     }
-    for (
-        (kind, level, from),
-        GapGroup {
-            to,
-            places: list,
-            example: place,
-        },
-    ) in gaps
-    {
-        let name = format!("gap-{}-{}-{}", kind.name().replace('_', "-"), level, from);
-        let shown: Vec<&str> = list.iter().take(8).map(String::as_str).collect();
-        findings.push(Finding {
-            kind: FindingKind::Gap,
-            message: format!(
-                "no court for a `{kind}` case at {level} level from {from} to {} in {} place(s): {}{}",
-                to.map(|d| d.to_string()).unwrap_or_else(|| "open".into()),
-                list.len(),
-                shown.join(", "),
-                if list.len() > shown.len() { ", …" } else { "" }
-            ),
-            rules: Vec::new(),
-            case_kind: Some(kind),
-            level: Some(level),
-            from: Some(from),
-            to,
-            counter_example: Some(counter_example(rules, geo, &name, "no rule assigns a court here", Combo { kind, level, date: from, place }, "want_no_court: \"no rule assigns\"")),
-            places: list,
-        });
-    }
-    for (
-        (ids, courts),
-        OverlapGroup {
-            first,
-            to,
-            places: list,
-            kinds,
-        },
-    ) in overlaps
-    {
-        let Combo {
-            kind,
-            level,
-            date: from,
-            ..
-        } = first;
-        let list: Vec<String> = list.into_iter().collect();
-        let name = format!("overlap-{}-{}", ids.join("-").to_lowercase(), from);
-        findings.push(Finding {
-            kind: FindingKind::Overlap,
-            message: format!(
-                "rules {} assign different courts ({}) to the same case at {level} level (kinds: {}) from {} in {} place(s) ({}) without declaring `concurrent_with`",
-                ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "),
-                courts.join(", "),
-                kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "),
-                from,
-                list.len(),
-                list.iter().take(8).cloned().collect::<Vec<_>>().join(", ")
-            ),
-            rules: ids,
-            case_kind: Some(kind),
-            level: Some(level),
-            from: Some(from),
-            to,
-            counter_example: Some(counter_example(rules, geo, &name, "two rules claim this case", first, &format!("want: {{courts: [{}]}}", courts.join(", ")))),
-            places: list,
-        });
-    }
-    // Shadowed venue rules and never-in-force rules.
-    for r in &rules.rules {
-        if r.stage == Stage::Venue && r.status == RuleStatus::Baseline && !decided.contains(&r.id) {
-            findings.push(Finding {
-                kind: FindingKind::Shadowed,
-                message: format!(
-                    "rule `{}` ({}:{}) never decides a case: wherever and whenever it applies, a rule of higher priority applies too (or it applies nowhere)",
-                    r.id, r.file, r.line
-                ),
-                rules: vec![r.id.clone()],
-                case_kind: beaten.get(&r.id).map(|(c, _)| c.kind),
-                level: beaten.get(&r.id).map(|(c, _)| c.level),
-                from: r.valid_from,
-                to: r.valid_to,
-                places: Vec::new(),
-                counter_example: beaten.get(&r.id).map(|(c, court)| {
-                    counter_example(
-                        rules,
-                        geo,
-                        &format!("shadowed-{}", r.id.to_lowercase()),
-                        &format!("rule {} applies here but a higher-priority rule decides", r.id),
-                        *c,
-                        &format!("want: {{courts: [{court}]}}"),
-                    )
-                }),
-            });
-        }
-        // Tribunals used outside their dates.
-        if let (Some(a), Some(c)) = (
-            r.assign.as_ref(),
-            r.assign.as_ref().and_then(|a| match &a.court {
-                crate::rules::CourtPick::Named(id) => rules.courts.get(id),
-                _ => None,
-            }),
-        ) && let Some(t) = a.tribunal.as_deref().and_then(|t| c.tribunal(t))
-        {
-            let early = match (t.from, r.valid_from) {
-                (Some(tf), Some(rf)) => rf < tf,
-                (Some(_), None) => true,
-                _ => false,
-            };
-            let late = match (t.to, r.valid_to) {
-                (Some(tt), Some(rt)) => rt > tt,
-                (Some(_), None) => true,
-                _ => false,
-            };
-            if early || late {
-                findings.push(Finding {
-                    kind: FindingKind::Dangling,
-                    message: format!(
-                        "rule `{}` names tribunal `{}` of `{}` outside the tribunal's dates",
-                        r.id, t.id, c.id
-                    ),
-                    rules: vec![r.id.clone()],
-                    case_kind: None,
-                    level: None,
-                    from: r.valid_from,
-                    to: r.valid_to,
-                    places: Vec::new(),
-                    counter_example: None,
-                });
-            }
-        }
-        if r.sources.is_empty() {
-            findings.push(Finding {
-                kind: FindingKind::Provenance,
-                message: format!("rule `{}` cites no source", r.id),
-                rules: vec![r.id.clone()],
-                case_kind: None,
-                level: None,
-                from: None,
-                to: None,
-                places: Vec::new(),
-                counter_example: None,
-            });
-        }
-    }
+    sw.gap_findings();
+    sw.overlap_findings();
+    sw.rule_findings();
+    let mut findings = sw.findings;
     findings.extend(units_not_yet_existing(rules, geo));
     findings.extend(rules.sources.values().flat_map(|src| {
-        source_problems(src).into_iter().map(|message| Finding {
-            kind: FindingKind::Provenance,
-            message,
-            rules: Vec::new(),
-            case_kind: None,
-            level: None,
-            from: None,
-            to: None,
-            places: Vec::new(),
-            counter_example: None,
+        source_problems(src).into_iter().map(|message| {
+            Finding::about(
+                FindingKind::Provenance,
+                message,
+                Vec::new(),
+                Default::default(),
+            )
         })
     }));
     findings.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.message.cmp(&b.message)));
@@ -607,9 +420,274 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
     Report {
         rules_version: rules.version.clone(),
         geodata_version: geo.version().to_string(),
-        combinations,
+        combinations: sw.combinations,
         intervals: ivs.len(),
         findings,
+    }
+}
+
+impl<'a> Sweep<'a> {
+    /// Every reachable level of one (kind, interval, place).
+    fn check_place(&mut self, kind: CaseKind, from: Date, to: Option<Date>, place: Place<'a>) {
+        let feats;
+        let (t, at_sea) = match place {
+            Place::Unit(i) => (Target::Unit(i), false),
+            Place::Sea(f) => {
+                feats = [f.to_string()];
+                (Target::Sea(&feats), true)
+            }
+        };
+        for level in reachable_levels(self.rules, kind, from, t, at_sea) {
+            let combo = Combo {
+                kind,
+                level,
+                date: from,
+                place,
+            };
+            self.check_combo(combo, to, t, at_sea);
+        }
+    }
+
+    /// One combination: which rules can decide it, a gap when none does unconditionally, an
+    /// overlap when the unconditional winners disagree, a dangling court when one does not
+    /// exist on the date.
+    fn check_combo(&mut self, c: Combo<'a>, to: Option<Date>, t: Target<'_>, at_sea: bool) {
+        let (rules, geo) = (self.rules, self.geo);
+        self.combinations += 1;
+        let m = matching(rules, geo, c.kind, c.level, c.date, t);
+        // Possible winners: down to and including the first unconditional rule.
+        let mut top_uncond: Option<i32> = None;
+        let mut winner: Option<String> = None;
+        for r in &m {
+            if let Some(p) = top_uncond
+                && r.priority < p
+            {
+                self.beaten
+                    .entry(r.id.clone())
+                    .or_insert_with(|| (c, winner.clone().unwrap_or_default()));
+                continue;
+            }
+            self.decided.insert(r.id.clone());
+            if !is_conditional(r) && top_uncond.is_none() {
+                top_uncond = Some(r.priority);
+                winner = resolve_court(rules, geo, r, t).map(|c| c.id.clone());
+            }
+        }
+        let pid = place_id(geo, c.place);
+        let Some(top) = top_uncond else {
+            // At sea only the maritime level must be covered: crimes at sea are routed by
+            // the landing place (CrimPL Interpretation art. 4) unless a special rule (e.g. the
+            // Jiangsu coast-guard rule) applies.
+            if !at_sea || c.level == Level::Maritime {
+                self.gaps
+                    .entry((c.kind, c.level, c.date))
+                    .or_insert(GapGroup {
+                        to,
+                        places: Vec::new(),
+                        example: c.place,
+                    })
+                    .places
+                    .push(pid);
+            }
+            return;
+        };
+        let tops: Vec<&Rule> = m
+            .iter()
+            .copied()
+            .filter(|r| !is_conditional(r) && r.priority == top)
+            .collect();
+        let mut courts: Vec<String> = tops
+            .iter()
+            .filter_map(|r| resolve_court(rules, geo, r, t).map(|c| c.id.clone()))
+            .collect();
+        courts.sort();
+        courts.dedup();
+        let declared = tops.iter().all(|a| {
+            tops.iter().all(|b| {
+                a.id == b.id
+                    || a.concurrent_with.contains(&b.id)
+                    || b.concurrent_with.contains(&a.id)
+            })
+        });
+        if courts.len() > 1 && !declared {
+            let ids: Vec<String> = tops.iter().map(|r| r.id.clone()).collect();
+            let e = self.overlaps.entry((ids, courts)).or_insert(OverlapGroup {
+                first: c,
+                to,
+                places: BTreeSet::new(),
+                kinds: BTreeSet::new(),
+            });
+            e.places.insert(pid.clone());
+            e.kinds.insert(c.kind);
+        }
+        // Courts must exist on the date.
+        for r in &tops {
+            if let Some(court) = resolve_court(rules, geo, r, t)
+                && !court.exists_on(c.date)
+            {
+                self.findings.push(Finding {
+                    kind: FindingKind::Dangling,
+                    message: format!(
+                        "rule `{}` assigns `{}` {} on {}, when that court does not exist",
+                        r.id, court.id, court.name_zh, c.date
+                    ),
+                    rules: vec![r.id.clone()],
+                    case_kind: Some(c.kind),
+                    level: Some(c.level),
+                    from: Some(c.date),
+                    to,
+                    places: vec![pid.clone()],
+                    counter_example: None,
+                });
+            }
+        }
+    }
+
+    /// One finding per gap group, with a counter-example case.
+    fn gap_findings(&mut self) {
+        let (rules, geo) = (self.rules, self.geo);
+        for ((kind, level, from), g) in std::mem::take(&mut self.gaps) {
+            let name = format!("gap-{}-{}-{}", kind.name().replace('_', "-"), level, from);
+            let shown: Vec<&str> = g.places.iter().take(8).map(String::as_str).collect();
+            let combo = Combo {
+                kind,
+                level,
+                date: from,
+                place: g.example,
+            };
+            let message = format!(
+                "no court for a `{kind}` case at {level} level from {from} to {} in {} place(s): {}{}",
+                g.to.map(|d| d.to_string()).unwrap_or_else(|| "open".into()),
+                g.places.len(),
+                shown.join(", "),
+                if g.places.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            );
+            let example = counter_example(
+                rules,
+                geo,
+                &name,
+                "no rule assigns a court here",
+                combo,
+                "want_no_court: \"no rule assigns\"",
+            );
+            self.findings.push(Finding::of_group(
+                FindingKind::Gap,
+                message,
+                Vec::new(),
+                combo,
+                g.to,
+                g.places,
+                example,
+            ));
+        }
+    }
+
+    /// One finding per overlap group, with a counter-example case.
+    fn overlap_findings(&mut self) {
+        let (rules, geo) = (self.rules, self.geo);
+        for ((ids, courts), g) in std::mem::take(&mut self.overlaps) {
+            let Combo {
+                level, date: from, ..
+            } = g.first;
+            let list: Vec<String> = g.places.into_iter().collect();
+            let name = format!("overlap-{}-{}", ids.join("-").to_lowercase(), from);
+            let want = format!("want: {{courts: [{}]}}", courts.join(", "));
+            let message = format!(
+                "rules {} assign different courts ({}) to the same case at {level} level (kinds: {}) from {} in {} place(s) ({}) without declaring `concurrent_with`",
+                ids.iter()
+                    .map(|i| format!("`{i}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                courts.join(", "),
+                g.kinds
+                    .iter()
+                    .map(|k| k.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                from,
+                list.len(),
+                list.iter().take(8).cloned().collect::<Vec<_>>().join(", ")
+            );
+            let example = counter_example(
+                rules,
+                geo,
+                &name,
+                "two rules claim this case",
+                g.first,
+                &want,
+            );
+            self.findings.push(Finding::of_group(
+                FindingKind::Overlap,
+                message,
+                ids,
+                g.first,
+                g.to,
+                list,
+                example,
+            ));
+        }
+    }
+
+    /// Per rule: shadowed venue rules, tribunals named outside their dates, missing sources.
+    fn rule_findings(&mut self) {
+        let (rules, geo) = (self.rules, self.geo);
+        for r in &rules.rules {
+            if matches!(r.body, Body::Venue(_)) && !self.decided.contains(&r.id) {
+                let beaten = self.beaten.get(&r.id);
+                self.findings.push(Finding {
+                    kind: FindingKind::Shadowed,
+                    message: format!(
+                        "rule `{}` ({}:{}) never decides a case: wherever and whenever it applies, a rule of higher priority applies too (or it applies nowhere)",
+                        r.id, r.file, r.line
+                    ),
+                    rules: vec![r.id.clone()],
+                    case_kind: beaten.map(|(c, _)| c.kind),
+                    level: beaten.map(|(c, _)| c.level),
+                    from: r.valid.from,
+                    to: r.valid.to,
+                    places: Vec::new(),
+                    counter_example: beaten.map(|(c, court)| {
+                        counter_example(
+                            rules,
+                            geo,
+                            &format!("shadowed-{}", r.id.to_lowercase()),
+                            &format!("rule {} applies here but a higher-priority rule decides", r.id),
+                            *c,
+                            &format!("want: {{courts: [{court}]}}"),
+                        )
+                    }),
+                });
+            }
+            // Tribunals used outside their dates.
+            if let Some(a) = r.assign()
+                && let crate::rules::CourtPick::Named(id) = &a.court
+                && let Some(c) = rules.courts.get(id)
+                && let Some(t) = a.tribunal.as_deref().and_then(|t| c.tribunal(t))
+                && !t.valid.covers(r.valid)
+            {
+                self.findings.push(Finding::about(
+                    FindingKind::Dangling,
+                    format!(
+                        "rule `{}` names tribunal `{}` of `{}` outside the tribunal's dates",
+                        r.id, t.id, c.id
+                    ),
+                    vec![r.id.clone()],
+                    r.valid,
+                ));
+            }
+            if r.sources.is_empty() {
+                self.findings.push(Finding::about(
+                    FindingKind::Provenance,
+                    format!("rule `{}` cites no source", r.id),
+                    vec![r.id.clone()],
+                    Default::default(),
+                ));
+            }
+        }
     }
 }
 
@@ -711,7 +789,7 @@ fn units_not_yet_existing(rules: &RuleSet, geo: &Geodata) -> Vec<Finding> {
             let Some(&year) = since.get(code.as_str()) else {
                 continue;
             };
-            let starts = r.valid_from.map(|d| d.ymd().0);
+            let starts = r.valid.from.map(|d| d.ymd().0);
             if starts.is_none_or(|y| y < year) {
                 let name = geo.unit(code).map(|u| u.name.as_str()).unwrap_or("");
                 out.push(Finding {
@@ -721,13 +799,13 @@ fn units_not_yet_existing(rules: &RuleSet, geo: &Geodata) -> Vec<Finding> {
                         r.id,
                         r.file,
                         r.line,
-                        r.valid_from.map(|d| d.to_string()).unwrap_or_else(|| "the start".into())
+                        r.valid.from.map(|d| d.to_string()).unwrap_or_else(|| "the start".into())
                     ),
                     rules: vec![r.id.clone()],
                     case_kind: None,
                     level: None,
-                    from: r.valid_from,
-                    to: r.valid_to,
+                    from: r.valid.from,
+                    to: r.valid.to,
                     places: vec![code.clone()],
                     counter_example: None,
                 });

@@ -97,7 +97,7 @@ fn every_baseline_rule_has_a_positive_case() {
         .rules()
         .rules
         .iter()
-        .filter(|r| r.status == ecojuris::rules::RuleStatus::Baseline)
+        .filter(|r| r.status() == ecojuris::rules::RuleStatus::Baseline)
         .map(|r| r.id.as_str())
         .filter(|id| !all.contains(id))
         .collect();

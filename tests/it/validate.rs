@@ -244,6 +244,66 @@ fn a_dangling_court_and_an_inverted_date_are_both_reported_with_positions() {
 }
 
 #[test]
+fn a_field_the_stage_ignores_is_a_load_error_not_silently_dropped() {
+    // A scope rule with an assignment, an advisory with `status: alternative`, a venue rule
+    // without one: each is a diagnostic at the rule's line, naming the field.
+    let files = append_rule(
+        "anhui.yaml",
+        r#"  - id: AH-TEST-SCOPE-ASSIGN
+    stage: scope
+    summary: {en: "test", zh: "测试"}
+    kinds: [civil]
+    roles: [conduct]
+    assign: {court_of_unit: basic}
+    priority: 1
+    valid_from: 2020-01-01
+    confidence: uncertain
+    legal_basis: "test"
+    sources: [LEGAL-FACTS]
+  - id: AH-TEST-ADVISORY-ALT
+    stage: advisory
+    summary: {en: "test", zh: "测试"}
+    status: alternative
+    alternative_to: [AH-DEFAULT]
+    warning: {en: "test", zh: "测试"}
+    priority: 1
+    valid_from: 2020-01-01
+    confidence: uncertain
+    legal_basis: "test"
+    sources: [LEGAL-FACTS]
+  - id: AH-TEST-VENUE-BARE
+    stage: venue
+    summary: {en: "test", zh: "测试"}
+    priority: 1
+    valid_from: 2020-01-01
+    confidence: uncertain
+    legal_basis: "test"
+    sources: [LEGAL-FACTS]
+"#,
+    );
+    let err = files.load(geo()).unwrap_err();
+    let all = err.to_string();
+    let has = |needle: &str| err.diagnostics.iter().any(|d| d.message.contains(needle));
+    assert!(
+        has("rule `AH-TEST-SCOPE-ASSIGN`: only venue rules take `assign`"),
+        "{all}"
+    );
+    assert!(
+        has("rule `AH-TEST-ADVISORY-ALT`: only venue rules take `status`"),
+        "{all}"
+    );
+    assert!(
+        has("rule `AH-TEST-ADVISORY-ALT`: only venue rules take `alternative_to`"),
+        "{all}"
+    );
+    assert!(
+        has("rule `AH-TEST-VENUE-BARE`: a venue rule needs `assign`"),
+        "{all}"
+    );
+    assert!(err.diagnostics.iter().all(|d| d.line.is_some()), "{all}");
+}
+
+#[test]
 fn schema_errors_point_at_line_and_column_and_suggest() {
     let files = files_with(|path, text| {
         if path.ends_with("zhejiang.yaml") {
