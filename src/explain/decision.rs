@@ -65,6 +65,7 @@ pub fn decision(rules: &RuleSet, geo: &Geodata, a: &Admitted, o: &Outcome) -> De
                             sources: rule
                                 .map(|r| r.source_refs.clone())
                                 .unwrap_or_else(|| Arc::from(Vec::new())),
+                            basis_sources: basis_sources(rules, &g.rules, &g.rule),
                             confidence: g.confidence,
                             evidence_cases: None,
                         }
@@ -116,4 +117,26 @@ pub fn no_court_reason_en(
     o.competent
         .is_empty()
         .then(|| Names { rules, geo }.no_court(a, &o.no_court).en)
+}
+
+/// The sources of the contributing rules other than the assigning one, in order, each once
+/// and not among the assigning rule's own.
+fn basis_sources(rules: &RuleSet, ids: &[String], assigning: &str) -> Vec<crate::model::SourceRef> {
+    let own: Vec<&str> = rules
+        .rule(assigning)
+        .map(|r| r.sources.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut out: Vec<crate::model::SourceRef> = Vec::new();
+    for r in ids
+        .iter()
+        .filter(|id| *id != assigning)
+        .filter_map(|id| rules.rule(id))
+    {
+        for s in r.source_refs.iter() {
+            if !own.contains(&s.key.as_str()) && !out.iter().any(|o| o.key == s.key) {
+                out.push(s.clone());
+            }
+        }
+    }
+    out
 }

@@ -241,6 +241,7 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
         _ => g.place_text.clone(),
     };
     let sources: Vec<&str> = g.sources.iter().map(|s| s.key.as_str()).collect();
+    let basis: Vec<&str> = g.basis_sources.iter().map(|s| s.key.as_str()).collect();
     let mark = |unc: &'static str, cor: &'static str| match g.confidence {
         Confidence::Uncertain => unc,
         Confidence::Corroborated => cor,
@@ -263,6 +264,9 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
             mark("〔不确定〕", "〔有实际案例佐证，未见文件依据〕")
         );
         let _ = writeln!(s, "         来源：{}", sources.join("、"));
+        if !basis.is_empty() {
+            let _ = writeln!(s, "         连接点及级别依据：{}", basis.join("、"));
+        }
         if let Some(n) = g.evidence_cases {
             let _ = writeln!(s, "         实际案例：{n}件已审结案例支持该规则");
         }
@@ -287,6 +291,13 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
             )
         );
         let _ = writeln!(s, "           sources: {}", sources.join(", "));
+        if !basis.is_empty() {
+            let _ = writeln!(
+                s,
+                "           basis of the connecting factor and level: {}",
+                basis.join(", ")
+            );
+        }
         if let Some(n) = g.evidence_cases {
             let _ = writeln!(
                 s,

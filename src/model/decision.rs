@@ -101,6 +101,10 @@ pub struct Ground {
     pub summary: Arc<Text>,
     /// Sources of the assigning rule.
     pub sources: Arc<[SourceRef]>,
+    /// Sources of the other contributing rules (connecting factor and level, in `rules`
+    /// order), each once and not already in `sources`; absent when there are none.
+    #[serde(skip_serializing_if = "basis_is_empty")]
+    pub basis_sources: Vec<SourceRef>,
     /// The weakest confidence among the contributing rules (`confirmed`, `corroborated`,
     /// `uncertain`).
     pub confidence: Confidence,
@@ -258,4 +262,8 @@ impl Decision {
         v.dedup();
         v
     }
+}
+
+fn basis_is_empty(v: &[SourceRef]) -> bool {
+    v.is_empty()
 }
