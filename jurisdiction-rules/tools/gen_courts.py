@@ -84,7 +84,7 @@ KNOWN_SOURCES = {
 }
 # Evidence-research source keys (issue 11; the Jiangsu/Anhui block of sources.yaml) that a
 # court record may also cite.
-KNOWN_SOURCES |= {"JS-TZ-2016", "JS-TZ-2019"}
+KNOWN_SOURCES |= {"JS-TZ-2016", "JS-TZ-2019", "AH-HF-HTZ-2019"}
 
 # ---------------------------------------------------------------------------
 # Romanisation. pypinyin is right for most names; these stems were checked by
@@ -433,6 +433,13 @@ SPECIAL = [
          note="tried Taizhou environmental crimes before 9+1 (2018 Jingjiang eel-fry case; the zone's "
               "procuratorate prosecuted the 2016 Jingjiang toxic-land case); the zone has no own adcode, "
               "seat Hailing assumed (not sourced)"),
+    dict(id="hf-gxzone", name_zh="合肥高新技术产业开发区人民法院",
+         name_en="Hefei High-tech Industrial Development Zone People's Court",
+         level="basic", special="development_zone", province="340000", seat_unit="340104",
+         appeal="inter-340100", confidence="uncertain", sources=["AH-HF-HTZ-2019"],
+         note="case-number code 皖0191; decided a 2019 suit against a Baohe district environmental "
+              "bureau (ev-ah-0025), i.e. it heard administrative cases of Hefei districts; founding date "
+              "and remit not sourced; the zone has no own adcode, seat Shushan assumed (not sourced)"),
 ]
 
 # ---------------------------------------------------------------------------
