@@ -328,7 +328,11 @@ fn run_file(
             ))
         })?
         .unwrap_or_default();
-    let col = |n: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n));
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(n))
+    };
     let (c_id, c_lon, c_lat, c_crs, c_addr) = (
         col("id"),
         col("lon"),
@@ -423,7 +427,10 @@ fn run_file(
                         .trim()
                 };
                 let start = chunk.ids.len();
-                match c_id.map(field).filter(|s| !s.is_empty() || rec.error().is_none()) {
+                match c_id
+                    .map(field)
+                    .filter(|s| !s.is_empty() || rec.error().is_none())
+                {
                     Some(id) => chunk.ids.push_str(id),
                     None if rec.error().is_some() => {
                         let _ = write!(chunk.ids, "line-{line}");
@@ -450,15 +457,13 @@ fn run_file(
                         address.is_none() || !field(*x).is_empty() || !field(*y).is_empty()
                     })
                     .map(|(x, y)| {
-                        parse_row(field(x), field(y), c_crs.map(field), default_crs).map_err(
-                            |e| {
-                                if last > line {
-                                    format!("record at lines {line}–{last}: {e}")
-                                } else {
-                                    e
-                                }
-                            },
-                        )
+                        parse_row(field(x), field(y), c_crs.map(field), default_crs).map_err(|e| {
+                            if last > line {
+                                format!("record at lines {line}–{last}: {e}")
+                            } else {
+                                e
+                            }
+                        })
                     });
                 chunk.rows.push(Row { id, point, address });
             }

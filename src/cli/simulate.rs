@@ -109,10 +109,10 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
                     .map(|(rows, (mb, ms))| {
                         s2.spawn(move || {
                             rows.map(|i| {
-                                    let (_, id, case) = chunk.parse(cols, i);
-                                    report::compare_case(base, scen, (&mut *mb, &mut *ms), id, case)
-                                })
-                                .collect::<Vec<_>>()
+                                let (_, id, case) = chunk.parse(cols, i);
+                                report::compare_case(base, scen, (&mut *mb, &mut *ms), id, case)
+                            })
+                            .collect::<Vec<_>>()
                         })
                     })
                     .collect();

@@ -607,7 +607,12 @@ impl CsvSplitter {
                 match buf.get(i) {
                     None | Some(b',' | b'\n' | b'\r') => {}
                     Some(&c) => {
-                        let col = open - buf[..open].iter().rposition(|&b| b == b'\n').map_or(0, |n| n + 1) + 1;
+                        let col = open
+                            - buf[..open]
+                                .iter()
+                                .rposition(|&b| b == b'\n')
+                                .map_or(0, |n| n + 1)
+                            + 1;
                         let shown = if c.is_ascii_graphic() {
                             format!("`{}`", char::from(c))
                         } else {

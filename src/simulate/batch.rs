@@ -346,9 +346,7 @@ fn formula_start(c: Option<char>) -> bool {
 /// columns (ids, names, messages, rule ids) go through here; numeric columns are written
 /// as they are, so `-1.5` stays a number.
 pub fn csv_cell<'a>(parts: impl Iterator<Item = &'a str> + Clone, sep: &str, out: &mut String) {
-    let quote = parts
-        .clone()
-        .any(|s| s.contains([',', '"', '\n', '\r']))
+    let quote = parts.clone().any(|s| s.contains([',', '"', '\n', '\r']))
         || sep.contains([',', '"', '\n', '\r']);
     if quote {
         out.push('"');
