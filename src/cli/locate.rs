@@ -368,6 +368,10 @@ fn run_file(
     let rx_in = std::sync::Arc::new(std::sync::Mutex::new(rx_in));
     let (tx_out, rx_out) = std::sync::mpsc::sync_channel::<(usize, String, Counts)>(threads + 2);
     let written: Result<(usize, Counts), CliError> = std::thread::scope(|sc| {
+        // The point index is built while the first chunks are read.
+        sc.spawn(|| {
+            geo.fast_index();
+        });
         for _ in 0..threads {
             let (rx_in, tx_out) = (rx_in.clone(), tx_out.clone());
             let index = index.as_ref();
