@@ -14,7 +14,7 @@ use std::time::Instant;
 use super::args::{BatchArgs, BatchFormat};
 use super::output::{Output, refuse_same_file};
 use super::{Cli, CliError, Outcome, note};
-use crate::input::row::{CsvColumns, case_from_jsonl};
+use crate::input::row::{CsvColumns, CsvRecords, CsvSplitter, case_from_jsonl};
 use crate::model::Case;
 use crate::simulate::batch::{self as core, Counts, Memo, Router};
 
@@ -28,21 +28,177 @@ pub(crate) enum InFormat {
     Jsonl,
 }
 
-/// One raw input row.
-#[derive(Debug, Clone)]
-pub(crate) enum Raw {
-    /// A CSV record.
-    Csv(csv::ByteRecord),
-    /// A JSONL line.
-    Json(String),
-    /// A row the reader could not even split (bad CSV quoting, invalid UTF-8).
-    Bad(String),
+/// The rows of a chunk, in one or two buffers (no allocation per row).
+enum Rows {
+    /// CSV records.
+    Csv(CsvRecords),
+    /// JSONL lines: `(line number, byte range in text or why it is unreadable)`.
+    Jsonl(String, Vec<(u64, Result<std::ops::Range<usize>, String>)>),
 }
 
-/// A chunk: `(line number, raw row)` pairs and the input byte position after them.
+/// A chunk of input rows and the input byte position after them.
 pub(crate) struct Chunk {
-    pub rows: Vec<(u64, Raw)>,
+    rows: Rows,
     pub bytes: u64,
+}
+
+impl Chunk {
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        match &self.rows {
+            Rows::Csv(r) => r.len(),
+            Rows::Jsonl(_, l) => l.len(),
+        }
+    }
+
+    /// The row ranges of at most `parts` contiguous slices, in order.
+    pub(crate) fn split(&self, parts: usize) -> Vec<std::ops::Range<usize>> {
+        let n = self.len();
+        let per = n.div_ceil(parts.max(1)).max(1);
+        (0..n).step_by(per).map(|a| a..(a + per).min(n)).collect()
+    }
+
+    /// Parses row `i` into `(line, id, case)`.
+    pub(crate) fn parse(
+        &self,
+        columns: Option<&CsvColumns>,
+        i: usize,
+    ) -> (u64, String, Result<Case, String>) {
+        match &self.rows {
+            Rows::Jsonl(text, lines) => match lines.get(i) {
+                Some((line, Ok(r))) => {
+                    let (id, case) = case_from_jsonl(text.get(r.clone()).unwrap_or(""), *line);
+                    (*line, id, case)
+                }
+                Some((line, Err(e))) => (*line, format!("line-{line}"), Err(e.clone())),
+                None => (0, String::new(), Err("no such row".to_string())),
+            },
+            Rows::Csv(recs) => {
+                let Some(rec) = recs.get(i) else {
+                    return (0, String::new(), Err("no such row".to_string()));
+                };
+                let (line, last) = rec.lines();
+                let field = |k: usize| rec.field(k).and_then(|b| std::str::from_utf8(b).ok());
+                let Some(c) = columns else {
+                    return (line, format!("line-{line}"), Err("no header".to_string()));
+                };
+                let id = c.id(field, line);
+                if let Some(e) = rec.error() {
+                    return (line, id, Err(e.to_string()));
+                }
+                if std::str::from_utf8(rec.bytes()).is_err() {
+                    return (line, id, Err("the row is not valid UTF-8".to_string()));
+                }
+                let case = c.case(field, rec.len());
+                // A record that spans lines says which.
+                let case = case.map_err(|e| {
+                    if last > line {
+                        format!("record at lines {line}–{last}: {e}")
+                    } else {
+                        e
+                    }
+                });
+                (line, id, case)
+            }
+        }
+    }
+}
+
+/// Block size of the CSV reader.
+const READ_BLOCK: usize = 1 << 20;
+
+/// The one CSV reader of batch rows and `locate --input`: big reads, records split by
+/// [`CsvSplitter`] (RFC 4180, every line accounted for), a UTF-8 BOM skipped.
+pub(crate) struct CsvReader {
+    inner: Box<dyn Read + Send>,
+    buf: Vec<u8>,
+    start: usize,
+    eof: bool,
+    started: bool,
+    split: CsvSplitter,
+    /// Input bytes consumed so far.
+    pub bytes: u64,
+}
+
+impl CsvReader {
+    pub(crate) fn new(inner: Box<dyn Read + Send>) -> CsvReader {
+        CsvReader {
+            inner,
+            buf: Vec::with_capacity(2 * READ_BLOCK),
+            start: 0,
+            eof: false,
+            started: false,
+            split: CsvSplitter::new(),
+            bytes: 0,
+        }
+    }
+
+    fn fill(&mut self) -> std::io::Result<()> {
+        self.buf.drain(..self.start);
+        self.start = 0;
+        let old = self.buf.len();
+        self.buf.resize(old + READ_BLOCK, 0);
+        let n = loop {
+            match self.inner.read(self.buf.get_mut(old..).unwrap_or(&mut [])) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        };
+        self.buf.truncate(old + n);
+        self.eof = n == 0;
+        if !self.started && (self.buf.len() >= 3 || self.eof) {
+            self.started = true;
+            if self.buf.starts_with(b"\xef\xbb\xbf") {
+                self.start = 3;
+                self.bytes += 3;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces `out` with the next records, at most `max`; `false` at the end.
+    pub(crate) fn next_records(
+        &mut self,
+        max: usize,
+        out: &mut CsvRecords,
+    ) -> std::io::Result<bool> {
+        out.clear();
+        loop {
+            if self.started {
+                let rest = self.buf.get(self.start..).unwrap_or(&[]);
+                let used = self.split.split(rest, self.eof, max - out.len(), out);
+                self.start += used;
+                self.bytes += used as u64;
+            }
+            if out.len() >= max || (self.eof && self.start >= self.buf.len()) {
+                return Ok(!out.is_empty());
+            }
+            self.fill()?;
+        }
+    }
+
+    /// The header row's fields (lossy UTF-8); `None` for an empty input.
+    pub(crate) fn header(&mut self) -> Result<Option<Vec<String>>, String> {
+        let mut recs = CsvRecords::default();
+        if !self.next_records(1, &mut recs).map_err(|e| e.to_string())? {
+            return Ok(None);
+        }
+        let Some(rec) = recs.get(0) else {
+            return Ok(None);
+        };
+        if let Some(e) = rec.error() {
+            return Err(e.to_string());
+        }
+        Ok(Some(
+            (0..rec.len())
+                .map(|k| String::from_utf8_lossy(rec.field(k).unwrap_or(b"")).into_owned())
+                .collect(),
+        ))
+    }
 }
 
 /// A streaming reader of batch input.
@@ -54,7 +210,7 @@ pub(crate) struct Input {
 }
 
 enum Source {
-    Csv(csv::Reader<Box<dyn Read + Send>>, u64),
+    Csv(CsvReader),
     Jsonl(Box<dyn BufRead + Send>, u64, u64),
 }
 
@@ -72,6 +228,17 @@ pub(crate) fn format_of(path: &Path) -> Option<InFormat> {
     }
 }
 
+/// Opens `path` (`-` for stdin) for reading, with its size when known.
+pub(crate) fn open_input(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), CliError> {
+    let origin = path.display().to_string();
+    if origin == "-" {
+        return Ok((Box::new(std::io::stdin()), None));
+    }
+    let f = std::fs::File::open(path).map_err(|e| CliError::Io(origin.clone(), e))?;
+    let len = f.metadata().ok().map(|m| m.len());
+    Ok((Box::new(f), len))
+}
+
 impl Input {
     /// Opens `path` (`-` for stdin) in `format` (from the extension when `None`).
     pub(crate) fn open(path: &Path, format: Option<InFormat>) -> Result<Input, CliError> {
@@ -79,32 +246,23 @@ impl Input {
         let format = format.or_else(|| format_of(path)).ok_or_else(|| {
             CliError::Msg(format!("cannot tell the format of `{origin}` from its extension: give `--input-format csv` or `jsonl`"))
         })?;
-        let (reader, total_bytes): (Box<dyn Read + Send>, Option<u64>) = if origin == "-" {
-            (Box::new(std::io::stdin()), None)
-        } else {
-            let f = std::fs::File::open(path).map_err(|e| CliError::Io(origin.clone(), e))?;
-            let len = f.metadata().ok().map(|m| m.len());
-            (Box::new(f), len)
-        };
+        let (reader, total_bytes) = open_input(path)?;
         match format {
             InFormat::Csv => {
-                let mut rdr = csv::ReaderBuilder::new()
-                    .flexible(true)
-                    .buffer_capacity(1 << 20)
-                    .from_reader(reader);
+                let mut rdr = CsvReader::new(reader);
                 let headers = rdr
-                    .headers()
+                    .header()
                     .map_err(|e| {
                         CliError::Msg(format!("in `{origin}`: cannot read the header row: {e}"))
                     })?
-                    .clone();
-                let columns = CsvColumns::from_header(headers.iter())
+                    .unwrap_or_default();
+                let columns = CsvColumns::from_header(headers.iter().map(String::as_str))
                     .map_err(|e| CliError::Msg(format!("in `{origin}`: {e}")))?;
                 Ok(Input {
                     columns: Some(columns),
                     total_bytes,
                     origin,
-                    source: Source::Csv(rdr, 1),
+                    source: Source::Csv(rdr),
                 })
             }
             InFormat::Jsonl => Ok(Input {
@@ -122,30 +280,20 @@ impl Input {
 
     /// The next chunk of up to `CHUNK` rows; `None` at the end. IO errors end the input.
     pub(crate) fn next_chunk(&mut self) -> Result<Option<Chunk>, CliError> {
-        let mut rows = Vec::with_capacity(CHUNK);
         match &mut self.source {
-            Source::Csv(rdr, line) => {
-                while rows.len() < CHUNK {
-                    let mut rec = csv::ByteRecord::new();
-                    match rdr.read_byte_record(&mut rec) {
-                        Ok(false) => break,
-                        Ok(true) => {
-                            *line = rec.position().map(|p| p.line()).unwrap_or(*line + 1);
-                            rows.push((*line, Raw::Csv(rec)));
-                        }
-                        Err(e) => {
-                            if let csv::ErrorKind::Io(_) = e.kind() {
-                                return Err(CliError::Msg(format!("in `{}`: {e}", self.origin)));
-                            }
-                            *line += 1;
-                            rows.push((*line, Raw::Bad(format!("malformed CSV row: {e}"))));
-                        }
-                    }
-                }
-                let bytes = rdr.position().byte();
-                Ok((!rows.is_empty()).then_some(Chunk { rows, bytes }))
+            Source::Csv(rdr) => {
+                let mut recs = CsvRecords::default();
+                let more = rdr
+                    .next_records(CHUNK, &mut recs)
+                    .map_err(|e| CliError::Msg(format!("in `{}`: {e}", self.origin)))?;
+                Ok(more.then_some(Chunk {
+                    rows: Rows::Csv(recs),
+                    bytes: rdr.bytes,
+                }))
             }
             Source::Jsonl(r, line, bytes) => {
+                let mut text = String::with_capacity(CHUNK * 160);
+                let mut rows = Vec::with_capacity(CHUNK);
                 let mut buf = Vec::new();
                 while rows.len() < CHUNK {
                     buf.clear();
@@ -157,47 +305,25 @@ impl Input {
                     }
                     *bytes += n as u64;
                     *line += 1;
-                    let text = match std::str::from_utf8(&buf) {
+                    let t = match std::str::from_utf8(&buf) {
                         Ok(t) => t.trim(),
                         Err(e) => {
-                            rows.push((*line, Raw::Bad(format!("invalid UTF-8: {e}"))));
+                            rows.push((*line, Err(format!("invalid UTF-8: {e}"))));
                             continue;
                         }
                     };
-                    if text.is_empty() {
+                    if t.is_empty() {
                         continue;
                     }
-                    rows.push((*line, Raw::Json(text.to_string())));
+                    let a = text.len();
+                    text.push_str(t);
+                    rows.push((*line, Ok(a..text.len())));
                 }
                 Ok((!rows.is_empty()).then_some(Chunk {
-                    rows,
+                    rows: Rows::Jsonl(text, rows),
                     bytes: *bytes,
                 }))
             }
-        }
-    }
-
-    /// Parses one raw row into `(id, case)`.
-    pub(crate) fn parse(
-        columns: Option<&CsvColumns>,
-        line: u64,
-        raw: &Raw,
-    ) -> (String, Result<Case, String>) {
-        match raw {
-            Raw::Bad(e) => (format!("line-{line}"), Err(e.clone())),
-            Raw::Json(text) => case_from_jsonl(text, line),
-            Raw::Csv(rec) => match columns {
-                None => (format!("line-{line}"), Err("no header".to_string())),
-                Some(c) => {
-                    let field = |i: usize| rec.get(i).and_then(|b| std::str::from_utf8(b).ok());
-                    let id = c.id(field, line);
-                    if std::str::from_utf8(rec.as_slice()).is_err() {
-                        return (id, Err("the row is not valid UTF-8".to_string()));
-                    }
-                    let case = c.case(field, rec.len());
-                    (id, case)
-                }
-            },
         }
     }
 }
@@ -384,16 +510,16 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
                     break;
                 }
             };
-            let per = chunk.rows.len().div_ceil(n).max(1);
             let cols = columns.as_ref();
             let router = &router;
+            let chunk = &chunk;
             let parts: Option<Vec<(String, Counts)>> = std::thread::scope(|s2| {
                 let handles: Vec<_> = chunk
-                    .rows
-                    .chunks(per)
+                    .split(n)
+                    .into_iter()
                     .zip(memos.iter_mut())
                     .map(|(rows, memo)| {
-                        s2.spawn(move || process(router, memo, cols, rows, out_format, full))
+                        s2.spawn(move || process(router, memo, cols, chunk, rows, out_format, full))
                     })
                     .collect();
                 // A worker that panicked would lose its rows: stop instead of writing less.
@@ -456,14 +582,21 @@ fn process(
     router: &Router<'_>,
     memo: &mut Memo,
     cols: Option<&CsvColumns>,
-    rows: &[(u64, Raw)],
+    chunk: &Chunk,
+    rows: std::ops::Range<usize>,
     out: InFormat,
     full: bool,
 ) -> (String, Counts) {
-    let mut s = String::with_capacity(rows.len() * if out == InFormat::Csv { 64 } else { 2048 });
+    let per_row = match out {
+        InFormat::Csv => 64,
+        InFormat::Jsonl if full => 2048,
+        InFormat::Jsonl => 192,
+    };
+    let mut s = String::with_capacity(rows.len() * per_row);
     let mut counts = Counts::default();
-    for (line, raw) in rows {
-        let (id, case) = Input::parse(cols, *line, raw);
+    for i in rows {
+        let (line, id, case) = chunk.parse(cols, i);
+        let line = &line;
         match out {
             InFormat::Csv => {
                 let outcome = case.and_then(|c| router.summarize(memo, &c));

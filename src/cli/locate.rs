@@ -5,6 +5,7 @@ use std::io::Write as _;
 
 use super::args::{Format, Lang, LocateArgs};
 use super::{Cli, CliError, Outcome, load_geodata, note, out, to_json};
+use crate::simulate::batch::csv_field;
 use crate::spatial::fast::{NEAR_CAP, Spot};
 use crate::spatial::{CodeLocation, Crs, Geodata, Location};
 
@@ -316,30 +317,21 @@ fn run_file(
     if let Some(out) = output {
         super::output::refuse_same_file(out, &[input])?;
     }
-    let reader: Box<dyn std::io::Read> = if input.as_os_str() == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(
-            std::fs::File::open(input).map_err(|e| CliError::Io(input.display().to_string(), e))?,
-        )
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(reader);
+    let (reader, _) = super::batch::open_input(input)?;
+    let mut rdr = super::batch::CsvReader::new(reader);
     let headers = rdr
-        .byte_headers()
+        .header()
         .map_err(|e| {
             CliError::Msg(format!(
                 "in `{}`: cannot read the header row: {e}",
                 input.display()
             ))
         })?
-        .clone();
+        .unwrap_or_default();
     let col = |n: &str| {
         headers
             .iter()
-            .position(|h| h.eq_ignore_ascii_case(n.as_bytes()))
+            .position(|h| h.trim().eq_ignore_ascii_case(n))
     };
     let (c_id, c_lon, c_lat, c_crs, c_addr) = (
         col("id"),
@@ -353,7 +345,7 @@ fn run_file(
         return Err(CliError::Msg(format!(
             "in `{}`: the header must have columns `id,lon,lat` (optional `crs`) or `id,address`; found `{}`",
             input.display(),
-            String::from_utf8_lossy(headers.as_slice())
+            headers.join(",")
         )));
     }
     let index = c_addr.map(|_| crate::address::AddressIndex::new(geo.codes()));
@@ -376,6 +368,10 @@ fn run_file(
     let rx_in = std::sync::Arc::new(std::sync::Mutex::new(rx_in));
     let (tx_out, rx_out) = std::sync::mpsc::sync_channel::<(usize, String, Counts)>(threads + 2);
     let written: Result<(usize, Counts), CliError> = std::thread::scope(|sc| {
+        // The point index is built while the first chunks are read.
+        sc.spawn(|| {
+            geo.fast_index();
+        });
         for _ in 0..threads {
             let (rx_in, tx_out) = (rx_in.clone(), tx_out.clone());
             let index = index.as_ref();
@@ -412,56 +408,68 @@ fn run_file(
             sink.flush().map_err(write_err)?;
             Ok((next, counts))
         });
-        let mut rec = csv::ByteRecord::new();
-        let mut line: u64 = 1;
+        let mut recs = crate::input::row::CsvRecords::default();
         let mut seq = 0usize;
+        let mut read_err = None;
         loop {
             let mut chunk = Chunk {
                 ids: String::with_capacity(CHUNK * 8),
                 rows: Vec::with_capacity(CHUNK),
             };
-            while chunk.rows.len() < CHUNK {
-                match rdr.read_byte_record(&mut rec) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        line += 1;
-                        let field = |c: usize| {
-                            std::str::from_utf8(rec.get(c).unwrap_or(b""))
-                                .unwrap_or("")
-                                .trim()
-                        };
-                        let start = chunk.ids.len();
-                        match c_id {
-                            Some(c) => chunk.ids.push_str(field(c)),
-                            None => {
-                                let _ = write!(chunk.ids, "{line}");
-                            }
-                        }
-                        let id = start..chunk.ids.len();
-                        let address = c_addr
-                            .map(|c| field(c).to_string())
-                            .filter(|a| !a.is_empty());
-                        // A row with an address and empty coordinates is located by its address.
-                        let point = point_cols
-                            .filter(|(x, y)| {
-                                address.is_none() || !field(*x).is_empty() || !field(*y).is_empty()
-                            })
-                            .map(|(x, y)| {
-                                parse_row(field(x), field(y), c_crs.map(field), default_crs)
-                            });
-                        chunk.rows.push(Row { id, point, address });
-                    }
-                    Err(e) => {
-                        line += 1;
-                        let start = chunk.ids.len();
+            match rdr.next_records(CHUNK, &mut recs) {
+                Ok(_) => {}
+                Err(e) => {
+                    read_err = Some(CliError::Io(input.display().to_string(), e));
+                    break;
+                }
+            }
+            for rec in recs.iter() {
+                let (line, last) = rec.lines();
+                let field = |c: usize| {
+                    std::str::from_utf8(rec.field(c).unwrap_or(b""))
+                        .unwrap_or("")
+                        .trim()
+                };
+                let start = chunk.ids.len();
+                match c_id
+                    .map(field)
+                    .filter(|s| !s.is_empty() || rec.error().is_none())
+                {
+                    Some(id) => chunk.ids.push_str(id),
+                    None if rec.error().is_some() => {
                         let _ = write!(chunk.ids, "line-{line}");
-                        chunk.rows.push(Row {
-                            id: start..chunk.ids.len(),
-                            point: Some(Err(format!("malformed CSV row: {e}"))),
-                            address: None,
-                        });
+                    }
+                    None => {
+                        let _ = write!(chunk.ids, "{line}");
                     }
                 }
+                let id = start..chunk.ids.len();
+                if let Some(e) = rec.error() {
+                    chunk.rows.push(Row {
+                        id,
+                        point: Some(Err(e.to_string())),
+                        address: None,
+                    });
+                    continue;
+                }
+                let address = c_addr
+                    .map(|c| field(c).to_string())
+                    .filter(|a| !a.is_empty());
+                // A row with an address and empty coordinates is located by its address.
+                let point = point_cols
+                    .filter(|(x, y)| {
+                        address.is_none() || !field(*x).is_empty() || !field(*y).is_empty()
+                    })
+                    .map(|(x, y)| {
+                        parse_row(field(x), field(y), c_crs.map(field), default_crs).map_err(|e| {
+                            if last > line {
+                                format!("record at lines {line}–{last}: {e}")
+                            } else {
+                                e
+                            }
+                        })
+                    });
+                chunk.rows.push(Row { id, point, address });
             }
             if chunk.rows.is_empty() || tx_in.send((seq, chunk)).is_err() {
                 break;
@@ -469,6 +477,9 @@ fn run_file(
             seq += 1;
         }
         drop(tx_in);
+        if let Some(e) = read_err {
+            return Err(e);
+        }
         // A worker that panicked loses its chunk: fail instead of writing less.
         let (done, c) = writer
             .join()
@@ -508,16 +519,6 @@ fn parse_row(
     let crs_v = crate::input::place::parse_crs_column(crs, default_crs);
     let (lonv, latv) = crate::input::place::parse_columns("", lon, lat, default_crs, false)?;
     Ok((lonv, latv, crs_v?))
-}
-
-fn csv_field(s: &str, out: &mut String) {
-    if s.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
-    }
 }
 
 /// The address columns of a row: the unit it names and whether it agrees with the point.

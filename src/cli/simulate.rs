@@ -98,22 +98,21 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
         let rx = spawn_reader(s, input);
         for chunk in rx {
             let chunk = chunk?;
-            let per = chunk.rows.len().div_ceil(n).max(1);
             let cols = columns.as_ref();
             let (base, scen) = (&base, &scen);
+            let chunk = &chunk;
             let parts: Option<Vec<Vec<CaseResult>>> = std::thread::scope(|s2| {
                 let handles: Vec<_> = chunk
-                    .rows
-                    .chunks(per)
+                    .split(n)
+                    .into_iter()
                     .zip(memos.iter_mut())
                     .map(|(rows, (mb, ms))| {
                         s2.spawn(move || {
-                            rows.iter()
-                                .map(|(line, raw)| {
-                                    let (id, case) = Input::parse(cols, *line, raw);
-                                    report::compare_case(base, scen, (&mut *mb, &mut *ms), id, case)
-                                })
-                                .collect::<Vec<_>>()
+                            rows.map(|i| {
+                                let (_, id, case) = chunk.parse(cols, i);
+                                report::compare_case(base, scen, (&mut *mb, &mut *ms), id, case)
+                            })
+                            .collect::<Vec<_>>()
                         })
                     })
                     .collect();

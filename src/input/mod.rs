@@ -192,6 +192,21 @@ pub fn case_from_json(value: serde_json::Value, origin: &str) -> Result<Case, Ca
     case_from_raw(raw, |_| None, origin)
 }
 
+/// Parses a case straight from JSON text, without a JSON tree: the fast path of batch lines.
+/// Returns the case and its id (`None` when absent or empty), or `None` whenever the text
+/// is not a plain case (any error, a duplicate key, a fractional id): the caller then takes
+/// [`case_from_json`], whose errors and answers are the reference.
+pub fn case_from_json_text(text: &str) -> Option<(Option<String>, Case)> {
+    let raw: RawCase = serde_json::from_str(text).ok()?;
+    let id = match &raw.id {
+        None => None,
+        Some(StrOrNum::S(s)) => (!s.is_empty()).then(|| s.clone()),
+        Some(StrOrNum::I(i)) => Some(i.to_string()),
+        Some(StrOrNum::F(_)) => return None,
+    };
+    Some((id, case_from_raw(raw, |_| None, "").ok()?))
+}
+
 fn case_from_raw(
     raw: RawCase,
     place_line: impl Fn(usize) -> Option<usize>,

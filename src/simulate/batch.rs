@@ -14,6 +14,7 @@
 //! `Engine::route` on random cases.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::eval::Admitted;
@@ -332,20 +333,49 @@ impl Counts {
 /// The header of the CSV output.
 pub const CSV_OUTPUT_HEADER: &str = "id,status,courts,relation,warnings,detail\n";
 
-/// Appends a CSV field, quoted when needed.
-pub fn csv_field(s: &str, out: &mut String) {
-    if s.contains([',', '"', '\n', '\r']) {
+/// Whether a cell starting with `c` would be run as a formula by a spreadsheet.
+fn formula_start(c: Option<char>) -> bool {
+    matches!(c, Some('=' | '+' | '-' | '@' | '\t' | '\r'))
+}
+
+/// The one CSV cell writer of every CSV output (`batch`, `locate --input`, `simulate`
+/// tables): appends the text cell made of `parts` joined by `sep`, quoted when needed
+/// (RFC 4180: a comma, quote or line break inside; quotes doubled). A text cell that a
+/// spreadsheet would execute (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return)
+/// gets a leading `'`, so `=1+2` is written `'=1+2` (see `docs/limits.md`). Only text
+/// columns (ids, names, messages, rule ids) go through here; numeric columns are written
+/// as they are, so `-1.5` stays a number.
+pub fn csv_cell<'a>(parts: impl Iterator<Item = &'a str> + Clone, sep: &str, out: &mut String) {
+    let quote = parts.clone().any(|s| s.contains([',', '"', '\n', '\r']))
+        || sep.contains([',', '"', '\n', '\r']);
+    if quote {
         out.push('"');
-        for ch in s.chars() {
-            if ch == '"' {
-                out.push('"');
-            }
-            out.push(ch);
-        }
-        out.push('"');
-    } else {
-        out.push_str(s);
     }
+    for (i, s) in parts.enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        } else if formula_start(s.chars().next()) {
+            out.push('\'');
+        }
+        if quote {
+            for (k, piece) in s.split('"').enumerate() {
+                if k > 0 {
+                    out.push_str("\"\"");
+                }
+                out.push_str(piece);
+            }
+        } else {
+            out.push_str(s);
+        }
+    }
+    if quote {
+        out.push('"');
+    }
+}
+
+/// Appends one text cell: [`csv_cell`] of a single value.
+pub fn csv_field(s: &str, out: &mut String) {
+    csv_cell(std::iter::once(s), "", out);
 }
 
 /// Appends one CSV output row: `id,status,courts,relation,warnings,detail`, courts as
@@ -380,19 +410,17 @@ pub fn csv_row(
                     ",no_court,"
                 }
             });
-            for (i, c) in s.courts.iter().enumerate() {
-                if i > 0 {
-                    out.push('|');
-                }
-                csv_field(
-                    router
-                        .court_names()
+            let names = router.court_names();
+            csv_cell(
+                s.courts.iter().map(|c| {
+                    names
                         .get(usize::from(c.court))
                         .map(String::as_str)
-                        .unwrap_or("?"),
-                    out,
-                );
-            }
+                        .unwrap_or("?")
+                }),
+                "|",
+                out,
+            );
             out.push(',');
             out.push_str(relation_name(s.relation));
             out.push(',');
@@ -413,9 +441,39 @@ pub fn csv_row(
     out.push('\n');
 }
 
-/// Appends one compact JSONL output row (the default of `ecojuris batch`): `{"id", "status",
-/// "courts": [{"court", "rules"}], "relation", "warnings"}` plus `"reason"` (English) for a
-/// case with no court, or `{"id", "line", "status": "error", "error"}`. About 150 bytes.
+/// Appends `s` as a JSON string, escaped as `serde_json` does (`"`, `\\` and control
+/// characters; everything else as is).
+pub fn json_str(s: &str, out: &mut String) {
+    out.push('"');
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(from..i).unwrap_or(""));
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(esc);
+        }
+        from = i + 1;
+    }
+    out.push_str(s.get(from..).unwrap_or(""));
+    out.push('"');
+}
+
+/// Appends one compact JSONL output row (the default of `ecojuris batch`): `{"courts":
+/// [{"court", "rules"}], "id", "reason" (English, for a case with no court), "relation",
+/// "status", "warnings"}`, or `{"error", "id", "line", "status": "error"}`; keys in that
+/// (alphabetical) order. About 150 bytes, written straight into `out`.
 pub fn jsonl_compact_row(
     id: &str,
     line: u64,
@@ -429,10 +487,11 @@ pub fn jsonl_compact_row(
         Ok(r) => r,
         Err(e) => {
             counts.failed += 1;
-            out.push_str(
-                &serde_json::json!({"id": id, "line": line, "status": "error", "error": e})
-                    .to_string(),
-            );
+            out.push_str("{\"error\":");
+            json_str(e, out);
+            out.push_str(",\"id\":");
+            json_str(id, out);
+            let _ = write!(out, ",\"line\":{line},\"status\":\"error\"}}");
             out.push('\n');
             return;
         }
@@ -448,30 +507,49 @@ pub fn jsonl_compact_row(
             "no_court"
         }
     };
-    let courts: Vec<serde_json::Value> = s
-        .courts
-        .iter()
-        .map(|c| {
-            serde_json::json!({
-                "court": router.court_ids().get(usize::from(c.court)).map(String::as_str).unwrap_or("?"),
-                "rules": c.rules,
-            })
-        })
-        .collect();
-    let mut v = serde_json::json!({
-        "id": id,
-        "status": status,
-        "courts": courts,
-        "relation": relation_name(s.relation),
-        "warnings": s.warnings,
-    });
+    out.push_str("{\"courts\":[");
+    for (i, c) in s.courts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"court\":");
+        json_str(
+            router
+                .court_ids()
+                .get(usize::from(c.court))
+                .map(String::as_str)
+                .unwrap_or("?"),
+            out,
+        );
+        out.push_str(",\"rules\":[");
+        for (k, rule) in c.rules.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            json_str(rule, out);
+        }
+        out.push_str("]}");
+    }
+    out.push_str("],\"id\":");
+    json_str(id, out);
     if s.status == Status::NoCourt
         && let Some(reason) = router.no_court_reason(r)
     {
-        v["reason"] = serde_json::Value::String(reason);
+        out.push_str(",\"reason\":");
+        json_str(&reason, out);
     }
-    out.push_str(&v.to_string());
-    out.push('\n');
+    out.push_str(",\"relation\":\"");
+    out.push_str(relation_name(s.relation));
+    out.push_str("\",\"status\":\"");
+    out.push_str(status);
+    out.push_str("\",\"warnings\":[");
+    for (k, w) in s.warnings.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        json_str(w, out);
+    }
+    out.push_str("]}\n");
 }
 
 /// Appends one JSONL output row: the full decision, or `{"case_id", "line", "status":

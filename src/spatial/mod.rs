@@ -522,6 +522,27 @@ impl Geodata {
         lat: f64,
         crs: Crs,
     ) -> Result<Option<LocatedIds>, PointError> {
+        // The allocation-free index answers most points, with the same answer.
+        if let Some(sp) = self.spot(lon, lat, crs)? {
+            let mut features = Vec::new();
+            let mut bits = sp.features;
+            while bits != 0 {
+                features.push(bits.trailing_zeros() as usize);
+                bits &= bits - 1;
+            }
+            let mut near: Vec<(usize, f64)> = sp
+                .near()
+                .iter()
+                .filter(|(s, _)| Some(*s) != sp.unit)
+                .map(|&(s, d)| (s as usize, (d * 10.0).round() / 10.0))
+                .collect();
+            near.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            return Ok(Some(LocatedIds {
+                unit: sp.unit.map(|u| u as usize),
+                features,
+                near,
+            }));
+        }
         let (wlon, wlat) = Geodata::check_point(lon, lat, crs)?;
         let p = GridIndex::snap(wlon, wlat);
         let tol = self.config.tolerance_m;

@@ -17,6 +17,9 @@
 //!   `tests/benches/baseline/venv.sh` creates (pinned shapely; set `ECOJURIS_BENCH_PY` to use
 //!   another python, `ECOJURIS_BENCH_NO_SHAPELY=1` to skip).
 //!
+//! Ratios only (for `tests/benches/figures.sh`): with `ECOJURIS_BENCH_RATIOS_ONLY=1` the
+//! criterion benches are skipped and only the `ratios` block runs.
+//!
 //! Engine mode (for `tests/benches/baseline/run.sh`): with `ECOJURIS_ENGINE_POINTS=pts.csv`
 //! (columns `id,lon,lat,…`) the bench instead loads those points, times `unit_at` over all of
 //! them `ECOJURIS_ENGINE_REPEATS` times (default 3) on one thread and prints one JSON line
@@ -413,6 +416,11 @@ fn main() {
     }
     let geo = Geodata::embedded(LocateConfig::default()).unwrap();
     let pts = random_points(&geo, 1_000_000);
+    // `tests/benches/figures.sh`: only the timed ratios (no criterion run).
+    if std::env::var_os("ECOJURIS_BENCH_RATIOS_ONLY").is_some() {
+        ratios(&geo, &pts);
+        return;
+    }
     let mut c = Criterion::default().configure_from_args();
     benches(&mut c, &geo, &pts);
     c.final_summary();

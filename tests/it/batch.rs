@@ -720,3 +720,68 @@ fn generate_batch_and_simulate_are_deterministic_and_consistent() {
             && md.contains("## Party travel to the court seat")
     );
 }
+
+/// Issue 13 item 7: one unbalanced quote must not swallow the rows after it; a quoted
+/// field may hold commas, doubled quotes and line breaks (RFC 4180); an id a spreadsheet
+/// would run as a formula is escaped in the CSV output.
+#[test]
+fn batch_csv_unbalanced_quote_loses_no_row_and_formula_ids_are_escaped() {
+    let d = tmp("quotes");
+    let input = d.join("in.csv");
+    std::fs::write(
+        &input,
+        concat!(
+            "id,kind,filed_on,lon,lat\n",
+            "a,criminal,2025-05-01,121.12,31.15\n",
+            "b,\"civil,2025-05-01,121.12,31.15\n",
+            "c,civil,2025-05-01,121.12,31.15\n",
+            "\"d,\"\"e\"\"\",civil,2025-05-01,121.12,31.15\n",
+            "=1+2,civil,2025-05-01,121.12,31.15\n",
+            "f,civil,2025-05-01,\"121.12\",31.15\n",
+            "g,\"multi\n",
+            "line\",2025-05-01,121.12,31.15\n",
+            "h,\"civil,2025-05-01,121.12,31.15\n",
+            "i,civil,2025-05-01,121.12,31.15\n",
+        ),
+    )
+    .unwrap();
+    let output = d.join("out.csv");
+    let (code, stderr) = run_batch(&input, &output, &["--today", "2026-01-01"]);
+    assert_eq!(code, 1, "two rows fail: {stderr}");
+    let text = std::fs::read_to_string(&output).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["a", "b", "c", "d,\"e\"", "'=1+2", "f", "g", "h", "i"],
+        "every record, in order, ids kept: {text}"
+    );
+    let status: Vec<&str> = rows.iter().map(|r| r.get(1).unwrap()).collect();
+    assert_eq!(
+        status,
+        [
+            "routed", "error", "routed", "routed", "routed", "routed", "error", "error", "routed"
+        ]
+    );
+    // The bad quote is reported at its line; the record spanning lines with its range.
+    assert!(
+        rows[1][5].contains("malformed CSV record at line 3"),
+        "{}",
+        &rows[1][5]
+    );
+    assert!(
+        rows[6][5].contains("record at lines 8–9"),
+        "{}",
+        &rows[6][5]
+    );
+    assert!(
+        rows[7][5].contains("line 10") && rows[7][5].contains("not closed"),
+        "{}",
+        &rows[7][5]
+    );
+    assert!(text.contains("\n'=1+2,routed,"), "{text}");
+    assert_eq!(counts_line(&stderr), (9, 6, 0, 3), "{stderr}");
+}

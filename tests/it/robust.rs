@@ -734,3 +734,46 @@ fn serve_bounds_threads_and_the_response_limit() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7. CSV: an unbalanced quote loses no row; formula cells are escaped
+
+#[test]
+fn locate_input_keeps_every_row_after_an_unbalanced_quote_and_escapes_formula_ids() {
+    let d = tmp("quote");
+    let input = d.join("pts.csv");
+    std::fs::write(
+        &input,
+        "id,lon,lat\np1,121.12,31.15\np2,\"121.12,31.15\np3,121.12,31.15\n=1+2,121.12,31.15\n@x,130.9,30.9\n",
+    )
+    .unwrap();
+    let output = d.join("out.csv");
+    let out = bin()
+        .args(["locate", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rows read 5,"), "{stderr}");
+    assert!(stderr.contains("outside 1, failed 1"), "{stderr}");
+    let text = std::fs::read_to_string(&output).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.get(0).unwrap()).collect();
+    assert_eq!(ids, ["p1", "p2", "p3", "'=1+2", "'@x"], "{text}");
+    for i in [0, 2, 3] {
+        assert_eq!(&rows[i][1], "310118", "{text}");
+    }
+    assert!(
+        rows[1][6].contains("malformed CSV record at line 3"),
+        "{}",
+        &rows[1][6]
+    );
+    assert!(text.contains("\n'=1+2,310118,"), "{text}");
+    // A point outside is a row like any other, its id escaped.
+    assert!(rows[4][6].contains("outside the covered area"), "{text}");
+}

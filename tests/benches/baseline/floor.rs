@@ -4,6 +4,11 @@
 //!     rustc --edition 2024 -C opt-level=3 -C codegen-units=1 floor.rs -o locate-floor
 //!     locate-floor IN.csv OUT.csv WIDTH
 //!
+//!     locate-floor --lines IN.jsonl OUT WIDTH
+//!
+//! The second form is the floor of `ecojuris batch`: read every line (checked as UTF-8, no
+//! parsing) and write one line of `WIDTH` bytes per non-blank input line.
+//!
 //! `WIDTH` is the average output row width in bytes (newline included) of the command being
 //! compared, so both write the same number of bytes. Prints `rows N, parsed N` on stderr.
 //! Built and run by `tests/benches/locate-floor.sh`.
@@ -13,8 +18,13 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
+    if let [_, mode, input, output, width] = args.as_slice()
+        && mode == "--lines"
+    {
+        return lines(input, output, width.parse()?);
+    }
     let [_, input, output, width] = args.as_slice() else {
-        return Err("usage: locate-floor IN.csv OUT.csv WIDTH".into());
+        return Err("usage: locate-floor IN.csv OUT.csv WIDTH | locate-floor --lines IN OUT WIDTH".into());
     };
     let width: usize = width.parse()?;
     let mut rdr = BufReader::with_capacity(1 << 20, std::fs::File::open(input)?);
@@ -62,5 +72,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     out.flush()?;
     eprintln!("rows {rows}, parsed {parsed}");
+    Ok(())
+}
+
+fn lines(input: &str, output: &str, width: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let mut rdr = BufReader::with_capacity(1 << 20, std::fs::File::open(input)?);
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(output)?);
+    let mut line = Vec::new();
+    let row: Vec<u8> = (0..width.max(1)).map(|i| if i + 1 == width { b'\n' } else { b'x' }).collect();
+    let mut rows = 0u64;
+    loop {
+        line.clear();
+        if rdr.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        if std::str::from_utf8(&line)?.trim().is_empty() {
+            continue;
+        }
+        rows += 1;
+        out.write_all(&row)?;
+    }
+    out.flush()?;
+    eprintln!("rows {rows}");
     Ok(())
 }
