@@ -308,6 +308,21 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
     let ivs = intervals(rules);
     let seas = sea_features(geo);
     let mut findings: Vec<Finding> = Vec::new();
+    if rules.rules.is_empty() {
+        // Without rules there are no date intervals and so no combination to find a gap in:
+        // say so instead of validating clean.
+        findings.push(Finding {
+            kind: FindingKind::Gap,
+            message: "the rule set has no rules: no case has a competent court".to_string(),
+            rules: Vec::new(),
+            case_kind: None,
+            level: None,
+            from: None,
+            to: None,
+            places: Vec::new(),
+            counter_example: None,
+        });
+    }
     let mut decided: BTreeSet<String> = BTreeSet::new();
     // For rules that apply but lose: the first such combination and the winning court.
     let mut beaten: BTreeMap<String, (Combo<'_>, String)> = BTreeMap::new();
