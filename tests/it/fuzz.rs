@@ -74,10 +74,47 @@ fn soak<S: Strategy>(
 /// Tokens an edit may insert: YAML and JSON structure, aliases, numbers that are not numbers,
 /// a byte order mark, impossible coordinates.
 const TOKENS: &[&str] = &[
-    "[", "]", "{", "}", ",", ":", ": ", "\n", "\n  - ", "- ", "\"", "'", "&a ", "*a", "*b", "&b ",
-    "!!str ", "|\n", ">-\n", "#", "\u{feff}", "NaN", ".nan", "-.inf", "1e999", "-0", "91", "181",
-    "31.1, 121.4", "\"kind\": \"civil\", ", "kind: criminal\n", "\"places\": [], ", "null",
-    "2024-13-45", "\\u0000", "\\ud800", "上海市青浦区", "\u{0}", "\t", "  ", "<<: *a\n",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    ": ",
+    "\n",
+    "\n  - ",
+    "- ",
+    "\"",
+    "'",
+    "&a ",
+    "*a",
+    "*b",
+    "&b ",
+    "!!str ",
+    "|\n",
+    ">-\n",
+    "#",
+    "\u{feff}",
+    "NaN",
+    ".nan",
+    "-.inf",
+    "1e999",
+    "-0",
+    "91",
+    "181",
+    "31.1, 121.4",
+    "\"kind\": \"civil\", ",
+    "kind: criminal\n",
+    "\"places\": [], ",
+    "null",
+    "2024-13-45",
+    "\\u0000",
+    "\\ud800",
+    "上海市青浦区",
+    "\u{0}",
+    "\t",
+    "  ",
+    "<<: *a\n",
 ];
 
 const CASE_SEEDS: &[&str] = &[
@@ -138,10 +175,17 @@ fn garbage_or_edit(seeds: &'static [&'static str]) -> impl Strategy<Value = (boo
     ]
 }
 
-fn well_formed(message: &str, line: Option<usize>, column: Option<usize>) -> Result<(), TestCaseError> {
+fn well_formed(
+    message: &str,
+    line: Option<usize>,
+    column: Option<usize>,
+) -> Result<(), TestCaseError> {
     prop_assert!(!message.trim().is_empty(), "empty error message");
     prop_assert!(line.is_none_or(|l| l >= 1), "line {line:?}: {message}");
-    prop_assert!(column.is_none_or(|c| c >= 1), "column {column:?}: {message}");
+    prop_assert!(
+        column.is_none_or(|c| c >= 1),
+        "column {column:?}: {message}"
+    );
     Ok(())
 }
 
@@ -159,45 +203,60 @@ fn points_are_possible(case: &ecojuris::model::Case) -> Result<(), TestCaseError
 
 #[test]
 fn fuzz_case_documents() {
-    soak("case documents", 1, garbage_or_edit(CASE_SEEDS), |(random, bytes)| {
-        let text = String::from_utf8_lossy(&bytes);
-        for origin in ["fuzz.yaml", "fuzz.json"] {
-            let t = Instant::now();
-            match parse_case(&text, origin) {
-                Ok(case) => {
-                    prop_assert!(!random, "random bytes parsed as a case: {text:?}");
-                    points_are_possible(&case)?;
+    soak(
+        "case documents",
+        1,
+        garbage_or_edit(CASE_SEEDS),
+        |(random, bytes)| {
+            let text = String::from_utf8_lossy(&bytes);
+            for origin in ["fuzz.yaml", "fuzz.json"] {
+                let t = Instant::now();
+                match parse_case(&text, origin) {
+                    Ok(case) => {
+                        prop_assert!(!random, "random bytes parsed as a case: {text:?}");
+                        points_are_possible(&case)?;
+                    }
+                    Err(e) => well_formed(e.message(), e.line(), e.column())?,
                 }
-                Err(e) => well_formed(e.message(), e.line(), e.column())?,
+                prop_assert!(
+                    t.elapsed().as_secs() < 2,
+                    "{} s on {text:?}",
+                    t.elapsed().as_secs()
+                );
             }
-            prop_assert!(t.elapsed().as_secs() < 2, "{} s on {text:?}", t.elapsed().as_secs());
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
 }
 
 #[test]
 fn fuzz_jsonl_rows() {
-    soak("JSONL rows", 1, garbage_or_edit(CASE_SEEDS), |(random, bytes)| {
-        let text = String::from_utf8_lossy(&bytes);
-        let line = text.replace('\n', " ");
-        let (id, case) = case_from_jsonl(line.trim(), 7);
-        prop_assert!(!id.is_empty());
-        match case {
-            Ok(c) => {
-                prop_assert!(!random, "random bytes parsed as a case: {line:?}");
-                points_are_possible(&c)?;
+    soak(
+        "JSONL rows",
+        1,
+        garbage_or_edit(CASE_SEEDS),
+        |(random, bytes)| {
+            let text = String::from_utf8_lossy(&bytes);
+            let line = text.replace('\n', " ");
+            let (id, case) = case_from_jsonl(line.trim(), 7);
+            prop_assert!(!id.is_empty());
+            match case {
+                Ok(c) => {
+                    prop_assert!(!random, "random bytes parsed as a case: {line:?}");
+                    points_are_possible(&c)?;
+                }
+                Err(e) => well_formed(&e, None, None)?,
             }
-            Err(e) => well_formed(&e, None, None)?,
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
 }
 
 fn scenario_seeds() -> &'static [&'static str] {
     static S: OnceLock<Vec<&'static str>> = OnceLock::new();
     S.get_or_init(|| {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("jurisdiction-rules/scenarios");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("jurisdiction-rules/scenarios");
         let mut v: Vec<&'static str> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| &*std::fs::read_to_string(e.unwrap().path()).unwrap().leak())
@@ -214,11 +273,14 @@ fn geo() -> &'static ecojuris::spatial::Geodata {
 
 #[test]
 fn fuzz_rule_files() {
-    soak("rule files", 16, edited(scenario_seeds()), |bytes| {
+    soak("rule files", 4, edited(scenario_seeds()), |bytes| {
         let text = String::from_utf8_lossy(&bytes).to_string();
         let files = RuleFiles::embedded().with_scenario("fuzz.yaml", text);
         if let Err(e) = files.load(geo()) {
-            prop_assert!(!e.diagnostics.is_empty(), "a load error without a diagnostic");
+            prop_assert!(
+                !e.diagnostics.is_empty(),
+                "a load error without a diagnostic"
+            );
             for d in &e.diagnostics {
                 well_formed(&d.message, d.line, d.column)?;
             }
@@ -231,11 +293,15 @@ fn fuzz_rule_files() {
 fn fuzz_geodata_bytes() {
     let edit = (0u8..3, any::<prop::sample::Index>(), any::<u8>());
     let strategy = (prop::collection::vec(edit, 1..6), any::<bool>());
-    soak("geodata bytes", 32, strategy, |(edits, fix_checksum)| {
+    soak("geodata bytes", 4, strategy, |(edits, fix_checksum)| {
         let mut b = EMBEDDED.to_vec();
         for (op, at, byte) in edits {
             // Most edits go to the header (the first 4 KiB), where the structure is.
-            let i = if op == 0 { at.index(4096.min(b.len())) } else { at.index(b.len()) };
+            let i = if op == 0 {
+                at.index(4096.min(b.len()))
+            } else {
+                at.index(b.len())
+            };
             match op {
                 0 | 1 => b[i] ^= byte | 1,
                 _ => b.truncate(i.max(1)),
@@ -283,30 +349,41 @@ fn router() -> axum::Router {
 
 #[test]
 fn fuzz_http_route_bodies() {
-    soak("HTTP /v1/route bodies", 2, garbage_or_edit(CASE_SEEDS), |(random, bytes)| {
-        let (status, body) = runtime().block_on(async {
-            let req = Request::post("/v1/route")
-                .header("content-type", "application/json")
-                .body(Body::from(bytes.clone()))
-                .unwrap();
-            let resp = router().oneshot(req).await.unwrap();
-            let status = resp.status();
-            let body = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-            (status, body)
-        });
-        prop_assert!(status != StatusCode::INTERNAL_SERVER_ERROR, "500: {:?}", String::from_utf8_lossy(&body));
-        let v: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|e| TestCaseError::fail(format!("not JSON ({e}): {body:?}")))?;
-        if status.is_success() {
-            prop_assert!(!random, "random bytes routed: {bytes:?}");
-            prop_assert!(v.get("status").is_some(), "{v}");
-        } else {
-            let e = &v["error"];
-            prop_assert!(e["code"].is_string() && e["message"].is_string(), "{v}");
-            prop_assert!(!e["message"].as_str().unwrap_or("").is_empty(), "{v}");
-        }
-        Ok(())
-    });
+    soak(
+        "HTTP /v1/route bodies",
+        2,
+        garbage_or_edit(CASE_SEEDS),
+        |(random, bytes)| {
+            let (status, body) = runtime().block_on(async {
+                let req = Request::post("/v1/route")
+                    .header("content-type", "application/json")
+                    .body(Body::from(bytes.clone()))
+                    .unwrap();
+                let resp = router().oneshot(req).await.unwrap();
+                let status = resp.status();
+                let body = axum::body::to_bytes(resp.into_body(), usize::MAX)
+                    .await
+                    .unwrap();
+                (status, body)
+            });
+            prop_assert!(
+                status != StatusCode::INTERNAL_SERVER_ERROR,
+                "500: {:?}",
+                String::from_utf8_lossy(&body)
+            );
+            let v: serde_json::Value = serde_json::from_slice(&body)
+                .map_err(|e| TestCaseError::fail(format!("not JSON ({e}): {body:?}")))?;
+            if status.is_success() {
+                prop_assert!(!random, "random bytes routed: {bytes:?}");
+                prop_assert!(v.get("status").is_some(), "{v}");
+            } else {
+                let e = &v["error"];
+                prop_assert!(e["code"].is_string() && e["message"].is_string(), "{v}");
+                prop_assert!(!e["message"].as_str().unwrap_or("").is_empty(), "{v}");
+            }
+            Ok(())
+        },
+    );
 }
 
 #[test]
@@ -314,7 +391,7 @@ fn fuzz_cli_garbage_case_files_exit_2() {
     let dir = std::env::temp_dir().join(format!("ecojuris-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let strategy = prop::collection::vec(any::<u8>(), 0..300);
-    soak("command-line garbage case files", 16, strategy, |bytes| {
+    soak("command-line garbage case files", 8, strategy, |bytes| {
         let f = dir.join("garbage.yaml");
         std::fs::write(&f, &bytes).unwrap();
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_ecojuris"))

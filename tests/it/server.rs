@@ -882,10 +882,14 @@ fn duplicate_keys_are_refused_by_route_and_batch() {
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
     let e = a.error();
     assert!(
-        e["message"].as_str().unwrap().contains("duplicate key `kind`"),
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate key `kind`"),
         "{e}"
     );
-    let nested = r#"{"kind":"civil","places":[{"role":"conduct","code":"310118","code":"320500"}]}"#;
+    let nested =
+        r#"{"kind":"civil","places":[{"role":"conduct","code":"310118","code":"320500"}]}"#;
     let a = post("/v1/batch", format!("{nested}\n{QINGPU}\n"));
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let lines: Vec<Value> = a
@@ -894,7 +898,11 @@ fn duplicate_keys_are_refused_by_route_and_batch() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 2, "{}", a.text());
-    assert!(lines[0].to_string().contains("duplicate key `code`"), "{}", lines[0]);
+    assert!(
+        lines[0].to_string().contains("duplicate key `code`"),
+        "{}",
+        lines[0]
+    );
     assert_eq!(lines[1]["status"], "routed", "{}", lines[1]);
 }
 
