@@ -75,9 +75,9 @@ pub fn max_input(kind: Kind) -> usize {
 
 /// Formats a byte count the way the limits are documented (`1 MiB`, `512 KiB`, `300 bytes`).
 pub fn show_bytes(n: usize) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{} MiB", n >> 20)
-    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
         format!("{} KiB", n >> 10)
     } else {
         format!("{n} bytes")
@@ -453,11 +453,13 @@ fn scan_yaml(text: &str) -> Result<(), DocError> {
                             break;
                         }
                     }
-                    b'-' | b'?' if flow == 0 && matches!(bytes.get(i + 1), Some(b' ') | None) => {
-                        // A compact nested entry (`- - x`): one level more.
-                        if i > indent {
-                            blocks.push(col - 1);
-                        }
+                    // A compact nested entry (`- - x`): one level more.
+                    b'-' | b'?'
+                        if flow == 0
+                            && i > indent
+                            && matches!(bytes.get(i + 1), Some(b' ') | None) =>
+                    {
+                        blocks.push(col - 1);
                     }
                     b'&' => {
                         let name = anchor_name(&bytes[i + 1..]);
