@@ -41,6 +41,21 @@ fn flag_place(role: Role, v: &str, crs: crate::spatial::Crs) -> Result<Place, Cl
 }
 
 fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
+    // The places first: an impossible point is the error even when `--kind` is missing.
+    let crs = super::locate::parse_crs(&a.crs)?;
+    let mut places = Vec::new();
+    for (role, vals) in [
+        (Role::Conduct, &a.conduct),
+        (Role::Result, &a.result),
+        (Role::DefendantDomicile, &a.domicile),
+        (Role::Agency, &a.agency),
+        (Role::ReconsiderationAgency, &a.reconsideration_agency),
+        (Role::Landing, &a.landing),
+    ] {
+        for v in vals {
+            places.push(flag_place(role, v, crs)?);
+        }
+    }
     let kind_s = a.kind.as_deref().unwrap_or("");
     let kind = CaseKind::parse(kind_s).ok_or_else(|| {
         CliError::Msg(format!(
@@ -56,20 +71,6 @@ fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
             })?),
             None => None,
         };
-    let crs = super::locate::parse_crs(&a.crs)?;
-    let mut places = Vec::new();
-    for (role, vals) in [
-        (Role::Conduct, &a.conduct),
-        (Role::Result, &a.result),
-        (Role::DefendantDomicile, &a.domicile),
-        (Role::Agency, &a.agency),
-        (Role::ReconsiderationAgency, &a.reconsideration_agency),
-        (Role::Landing, &a.landing),
-    ] {
-        for v in vals {
-            places.push(flag_place(role, v, crs)?);
-        }
-    }
     if places.is_empty() {
         return Err(CliError::Msg(
             "give a case file, or `--kind` with at least one place (`--conduct`, `--result`, `--domicile`, `--agency`, …)".to_string(),

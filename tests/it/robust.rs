@@ -856,6 +856,10 @@ fn impossible_coordinates_are_an_input_error_on_every_path() {
         let (code, _, err, _) = run_in(&d, &["locate", "--at", at]);
         assert_eq!(code, 2, "locate {at}: {err}");
     }
+    // The reproducer as written (no `--kind`): the point is the error.
+    let (code, out, err, _) = run_in(&d, &["route", "--conduct", "NaN,31", "--result", "310118"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("`NaN` is not a finite number"), "{err}");
     // Case files, YAML and JSON.
     std::fs::write(
         d.join("nan.yaml"),
