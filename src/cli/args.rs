@@ -64,6 +64,10 @@ pub struct Cli {
     /// Border tolerance in metres: units whose border is this close are reported.
     #[arg(long, global = true, default_value_t = 100.0, value_name = "METRES")]
     pub tolerance: f64,
+    /// Largest input read, in MiB: a case file (default 1), each rule or scenario file
+    /// (default 8), each JSONL batch line (default 1). One figure raises all three.
+    #[arg(long, global = true, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_input: Option<u32>,
     /// Print only results and errors on stderr (no notes, summaries or progress).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,

@@ -241,6 +241,9 @@ pub fn run(cli: Cli) -> ExitCode {
         1u8.saturating_add(cli.verbose)
     };
     VERBOSITY.store(level, Ordering::Relaxed);
+    if let Some(mib) = cli.max_input {
+        crate::input::doc::set_max_input((mib as usize) << 20);
+    }
     let started = std::time::Instant::now();
     if verbose() {
         meta::verbose_header(&cli);

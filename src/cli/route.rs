@@ -41,6 +41,21 @@ fn flag_place(role: Role, v: &str, crs: crate::spatial::Crs) -> Result<Place, Cl
 }
 
 fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
+    // The places first: an impossible point is the error even when `--kind` is missing.
+    let crs = super::locate::parse_crs(&a.crs)?;
+    let mut places = Vec::new();
+    for (role, vals) in [
+        (Role::Conduct, &a.conduct),
+        (Role::Result, &a.result),
+        (Role::DefendantDomicile, &a.domicile),
+        (Role::Agency, &a.agency),
+        (Role::ReconsiderationAgency, &a.reconsideration_agency),
+        (Role::Landing, &a.landing),
+    ] {
+        for v in vals {
+            places.push(flag_place(role, v, crs)?);
+        }
+    }
     let kind_s = a.kind.as_deref().unwrap_or("");
     let kind = CaseKind::parse(kind_s).ok_or_else(|| {
         CliError::Msg(format!(
@@ -56,20 +71,6 @@ fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
             })?),
             None => None,
         };
-    let crs = super::locate::parse_crs(&a.crs)?;
-    let mut places = Vec::new();
-    for (role, vals) in [
-        (Role::Conduct, &a.conduct),
-        (Role::Result, &a.result),
-        (Role::DefendantDomicile, &a.domicile),
-        (Role::Agency, &a.agency),
-        (Role::ReconsiderationAgency, &a.reconsideration_agency),
-        (Role::Landing, &a.landing),
-    ] {
-        for v in vals {
-            places.push(flag_place(role, v, crs)?);
-        }
-    }
     if places.is_empty() {
         return Err(CliError::Msg(
             "give a case file, or `--kind` with at least one place (`--conduct`, `--result`, `--domicile`, `--agency`, …)".to_string(),
@@ -105,15 +106,29 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
     let (case, origin) = match &a.case {
         Some(path) => {
             let origin = path.display().to_string();
-            let text = if origin == "-" {
-                let mut s = String::new();
+            // Read at most one byte more than the limit: a huge file is refused at once.
+            let limit = crate::input::doc::max_input(crate::input::doc::Kind::Case);
+            let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+            let mut bytes = Vec::new();
+            if origin == "-" {
                 std::io::stdin()
-                    .read_to_string(&mut s)
+                    .take(cap)
+                    .read_to_end(&mut bytes)
                     .map_err(|e| CliError::Io("stdin".into(), e))?;
-                s
             } else {
-                std::fs::read_to_string(path).map_err(|e| CliError::Io(origin.clone(), e))?
-            };
+                std::fs::File::open(path)
+                    .and_then(|f| f.take(cap).read_to_end(&mut bytes))
+                    .map_err(|e| CliError::Io(origin.clone(), e))?;
+            }
+            if bytes.len() > limit {
+                return Err(CliError::Msg(format!(
+                    "in `{origin}`: the file is larger than the limit of {} for a case file: raise it with `--max-input MIB`",
+                    crate::input::doc::show_bytes(limit)
+                )));
+            }
+            let text = String::from_utf8(bytes).map_err(|e| {
+                CliError::Msg(format!("in `{origin}`: the file is not UTF-8 text: {e}"))
+            })?;
             let case = crate::input::parse_case(&text, &origin).map_err(|e| {
                 CliError::Msg(match e.snippet() {
                     Some(s) => format!("{e}\n{s}"),

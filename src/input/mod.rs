@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+pub mod doc;
 pub mod place;
 pub mod row;
 
@@ -136,17 +137,14 @@ pub fn improve_serde_message(msg: &str) -> String {
     msg
 }
 
-fn yaml_error(origin: &str, text: &str, e: &serde_yaml::Error) -> CaseError {
-    let (line, column) = match e.location() {
-        Some(l) => (Some(l.line()), Some(l.column())),
-        None => (None, None),
-    };
+fn doc_error(origin: &str, text: &str, e: doc::DocError) -> CaseError {
+    let text = doc::strip_bom(text);
     CaseError {
         origin: origin.to_string(),
-        line,
-        column,
-        message: improve_serde_message(&e.to_string()),
-        snippet: line.zip(column).map(|(l, c)| snippet(text, l, c)),
+        line: e.line,
+        column: e.column,
+        message: improve_serde_message(&e.message),
+        snippet: e.line.zip(e.column).map(|(l, c)| snippet(text, l, c)),
     }
 }
 
@@ -179,9 +177,13 @@ fn place_line(text: &str, n: usize) -> Option<usize> {
     None
 }
 
-/// Parses a case document (YAML or JSON). `origin` names it in errors (a path or `-`).
+/// Parses a case document: JSON when it looks like JSON (first non-space character `{` or
+/// `[`, or a `.json` name), YAML otherwise, within the limits of [`doc`]. `origin` names it in
+/// errors (a path or `-`).
 pub fn parse_case(text: &str, origin: &str) -> Result<Case, CaseError> {
-    let raw: RawCase = serde_yaml::from_str(text).map_err(|e| yaml_error(origin, text, &e))?;
+    let raw: RawCase =
+        doc::parse(text, origin, doc::Kind::Case).map_err(|e| doc_error(origin, text, e))?;
+    let text = doc::strip_bom(text);
     case_from_raw(raw, |n| place_line(text, n), origin)
 }
 
@@ -250,6 +252,9 @@ fn case_from_raw(
                     at.len()
                 )));
             };
+            // One check for every path (case files, JSONL rows, the HTTP API).
+            place::check_lonlat(*lon, *lat)
+                .map_err(|e| err(format!("invalid point `[{lon}, {lat}]`: {e}")))?;
             PlaceSpec::At {
                 lon: *lon,
                 lat: *lat,

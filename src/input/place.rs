@@ -47,7 +47,39 @@ pub fn parse_lonlat(s: &str) -> Result<(f64, f64), String> {
         v.parse::<f64>()
             .map_err(|_| format!("invalid {what} `{v}` in point `{s}`: not a number"))
     };
-    Ok((num(&lon, "longitude")?, num(&lat, "latitude")?))
+    let (lonv, latv) = (num(&lon, "longitude")?, num(&lat, "latitude")?);
+    check_lonlat(lonv, latv).map_err(|e| format!("invalid point `{s}`: {e}"))?;
+    Ok((lonv, latv))
+}
+
+/// The one check of a point's numbers, used by every path (command-line flags, case files,
+/// JSONL and CSV rows, the HTTP API, `locate`): a NaN or infinite coordinate, a latitude
+/// outside ±90 or a longitude outside ±180 is an input error, never a dropped place; a point
+/// that is valid once swapped says so (`did you mean `121.4,31.1`?`).
+pub fn check_lonlat(lon: f64, lat: f64) -> Result<(), String> {
+    let ok = |lon: f64, lat: f64| (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
+    if !lon.is_finite() || !lat.is_finite() {
+        let which = if lon.is_finite() {
+            "latitude"
+        } else {
+            "longitude"
+        };
+        let v = if lon.is_finite() { lat } else { lon };
+        return Err(format!("{which} `{v}` is not a finite number"));
+    }
+    if ok(lon, lat) {
+        return Ok(());
+    }
+    let swap = if ok(lat, lon) {
+        format!(" (did you swap longitude and latitude? did you mean `{lat},{lon}`?)")
+    } else {
+        String::new()
+    };
+    if !(-90.0..=90.0).contains(&lat) {
+        Err(format!("latitude `{lat}` is outside ±90{swap}"))
+    } else {
+        Err(format!("longitude `{lon}` is outside ±180{swap}"))
+    }
 }
 
 /// Parses the two coordinate columns of a CSV row, named `{prefix}lon` and `{prefix}lat`.
@@ -74,6 +106,7 @@ pub fn parse_columns(
 
 /// Refuses an impossible point (`lon`, `lat` as written, for the message).
 pub fn check_point(lon: &str, lat: &str, lonv: f64, latv: f64, crs: Crs) -> Result<(), String> {
+    check_lonlat(lonv, latv).map_err(|e| format!("invalid point `{lon},{lat}`: {e}"))?;
     Geodata::check_point(lonv, latv, crs)
         .map(|_| ())
         .map_err(|e| format!("invalid point `{lon},{lat}`: {e}"))

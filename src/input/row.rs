@@ -237,7 +237,11 @@ pub fn case_from_jsonl(line: &str, line_no: u64) -> (String, Result<Case, String
         return (id.unwrap_or_else(|| format!("line-{line_no}")), Ok(case));
     }
     let fallback = format!("line-{line_no}");
-    let value: serde_json::Value = match serde_json::from_str(line) {
+    if let Err(e) = super::doc::check_size(line.len(), super::doc::Kind::Line) {
+        return (fallback, Err(e));
+    }
+    // Duplicate keys are an error, as in a case file (never last-wins).
+    let value = match super::doc::json_value(line.as_bytes()) {
         Ok(v) => v,
         Err(e) => return (fallback, Err(format!("malformed JSON: {e}"))),
     };
@@ -247,14 +251,7 @@ pub fn case_from_jsonl(line: &str, line_no: u64) -> (String, Result<Case, String
         _ => fallback,
     };
     let case = crate::input::case_from_json(value, "").map_err(|e| e.to_string());
-    let case = case.and_then(|c| {
-        for p in &c.places {
-            if let PlaceSpec::At { lon, lat, crs } = p.spec {
-                place::check_point(&lon.to_string(), &lat.to_string(), lon, lat, crs)?;
-            }
-        }
-        Ok(c)
-    });
+    // Impossible points are refused in `case_from_json` (`place::check_lonlat`).
     (id, case)
 }
 

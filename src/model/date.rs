@@ -105,10 +105,20 @@ impl serde::Serialize for Date {
 
 impl<'de> serde::Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("invalid date `{s}` (expected YYYY-MM-DD)"))
-        })
+        // A visitor, so that the error is raised inside the parser and carries the line
+        // and column of the date itself.
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Date;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a date `YYYY-MM-DD`")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Date, E> {
+                Date::parse(s)
+                    .ok_or_else(|| E::custom(format!("invalid date `{s}` (expected YYYY-MM-DD)")))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 

@@ -221,13 +221,14 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
     text: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    match serde_yaml::from_str::<T>(text) {
+    // JSON or YAML within the limits of `input::doc` (depth, aliases, size, duplicate keys).
+    match crate::input::doc::parse::<T>(text, file, crate::input::doc::Kind::Rules) {
         Ok(v) => Some(v),
         Err(e) => {
-            let msg = improve_serde_message(&e.to_string());
-            diags.push(match e.location() {
-                Some(l) => Diagnostic::at(file, text, l.line(), l.column(), msg),
-                None => Diagnostic::plain(file, msg),
+            let msg = improve_serde_message(&e.message);
+            diags.push(match (e.line, e.column) {
+                (Some(l), Some(c)) => Diagnostic::at(file, text, l, c, msg),
+                _ => Diagnostic::plain(file, msg),
             });
             None
         }

@@ -388,7 +388,7 @@ impl App {
 
 /// A case error with the field named (the body is parsed again: errors are the slow path).
 fn case_error(bytes: &[u8], message: &str) -> AppError {
-    let field = serde_json::from_slice::<Value>(bytes)
+    let field = crate::input::doc::json_value(bytes)
         .ok()
         .and_then(|v| fields::case_field(&v, message));
     AppError::bad_request("invalid_case", message).with_field(field)
@@ -413,7 +413,8 @@ fn parse_json(bytes: &[u8]) -> Result<Value, AppError> {
             "the request body is empty: send one JSON object",
         ));
     }
-    serde_json::from_slice::<Value>(bytes).map_err(|e| {
+    // Duplicate keys are an error (the command line's rule), not last-wins.
+    crate::input::doc::json_value(bytes).map_err(|e| {
         let (line, column) = (e.line(), e.column());
         let mut msg = e.to_string();
         if let Some(i) = msg.find(" at line ") {
@@ -713,6 +714,8 @@ fn locate_bytes(app: &App, bytes: &[u8]) -> Result<Response, AppError> {
                     ));
                 }
             };
+            crate::input::place::check_lonlat(lon, lat)
+                .map_err(|m| bad("at", format!("invalid point `{lon},{lat}`: {m}")))?;
             let crs = match obj.get("crs") {
                 None | Some(Value::Null) => Crs::Wgs84,
                 Some(Value::String(s)) => {

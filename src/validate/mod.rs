@@ -389,6 +389,16 @@ pub fn validate(rules: &RuleSet, geo: &Geodata) -> Report {
         gaps: BTreeMap::new(),
         overlaps: BTreeMap::new(),
     };
+    if rules.rules.is_empty() {
+        // Without rules there are no date intervals and so no combination to find a gap in:
+        // say so instead of validating clean.
+        sw.findings.push(Finding::about(
+            FindingKind::Gap,
+            "the rule set has no rules: no case has a competent court".to_string(),
+            Vec::new(),
+            crate::model::Validity::default(),
+        ));
+    }
     let places: Vec<Place<'_>> = (0..geo.units().len())
         .map(Place::Unit)
         .chain(seas.iter().map(|f| Place::Sea(f.as_str())))

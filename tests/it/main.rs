@@ -15,6 +15,7 @@ mod cases;
 mod cli;
 mod common;
 mod evidence;
+mod fuzz;
 mod population;
 mod robust;
 mod routing;

@@ -777,3 +777,286 @@ fn locate_input_keeps_every_row_after_an_unbalanced_quote_and_escapes_formula_id
     // A point outside is a row like any other, its id escaped.
     assert!(rows[4][6].contains("outside the covered area"), "{text}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4, 5, 8, 11. Inputs: bounded parsers, impossible points, sizes, duplicate keys, BOM, dates
+
+/// Runs the binary; `(exit code, stdout, stderr, seconds)`.
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String, f64) {
+    let t = Instant::now();
+    let o = bin().current_dir(dir).args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+        t.elapsed().as_secs_f64(),
+    )
+}
+
+#[test]
+fn deeply_nested_case_files_answer_a_depth_error_at_once() {
+    let d = tmp("deep");
+    let n = 64_000;
+    let (open, close) = ("[".repeat(n), "]".repeat(n));
+    std::fs::write(d.join("deep.json"), format!("{open}{close}")).unwrap();
+    std::fs::write(
+        d.join("deep.yaml"),
+        format!("kind: civil\nplaces: {open}{close}\n"),
+    )
+    .unwrap();
+    // 200 KB of flow nesting, which the YAML parser alone did not finish in 30 s.
+    let m = 100_000;
+    std::fs::write(
+        d.join("deeper.yaml"),
+        format!(
+            "kind: civil\nplaces: {}{}\n",
+            "{a: ".repeat(m / 4),
+            "}".repeat(m / 4)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("block.yaml"),
+        format!("kind: civil\nplaces: {}x\n", "- ".repeat(n)),
+    )
+    .unwrap();
+    for f in ["deep.json", "deep.yaml", "deeper.yaml", "block.yaml"] {
+        let (code, out, err, secs) = run_in(&d, &["route", f]);
+        assert_eq!(code, 2, "{f}: {out}{err}");
+        assert!(err.contains(&format!("in `{f}` line ")), "{f}: {err}");
+        assert!(secs < 5.0, "{f}: {secs} s");
+        if f != "block.yaml" {
+            assert!(
+                err.contains("deeper than the limit of 128 levels"),
+                "{f}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused_in_cases_and_rule_files() {
+    let d = tmp("alias");
+    // The issue's 164 KB case: 8,000 aliases to one long address.
+    let mut case = format!(
+        "kind: civil\nid: &a \"{}\"\nplaces:\n",
+        "上海市青浦区".repeat(500)
+    );
+    for _ in 0..8000 {
+        case.push_str("  - {role: conduct, address: *a}\n");
+    }
+    std::fs::write(d.join("alias.yaml"), &case).unwrap();
+    let (code, out, err, secs) = run_in(&d, &["route", "alias.yaml"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("alias"), "{err}");
+    assert!(secs < 5.0, "{secs} s");
+    // A billion laughs of 10 aliases per level in a rule file.
+    let rules = rules_copy("alias-rules");
+    let mut bomb = "schema_version: 1\njurisdiction: \"310000\"\nrevised: 2024-01-01\ndescription: &l0 \"lol lol lol lol lol lol lol lol\"\n".to_string();
+    for l in 1..10 {
+        let prev = format!("*l{}", l - 1);
+        bomb.push_str(&format!("x{l}: &l{l} [{}]\n", vec![prev; 10].join(", ")));
+    }
+    std::fs::write(rules.join("zz-bomb.yaml"), bomb).unwrap();
+    let (code, out, err, secs) = run_in(
+        &d,
+        &[
+            "--rules",
+            rules.to_str().unwrap(),
+            "route",
+            "--kind",
+            "civil",
+            "--conduct",
+            "310118",
+        ],
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("zz-bomb.yaml") && err.contains("aliases expand the document"),
+        "{err}"
+    );
+    assert!(secs < 5.0, "{secs} s");
+}
+
+#[test]
+fn impossible_coordinates_are_an_input_error_on_every_path() {
+    let d = tmp("coords");
+    // Route flags: NaN, infinite, swapped (with the suggestion), out of range.
+    for (at, needle) in [
+        ("NaN,31", "not a finite number"),
+        ("121.4,inf", "not a finite number"),
+        ("31.1,121.4", "did you mean `121.4,31.1`?"),
+        ("200,31", "outside ±180"),
+    ] {
+        for extra in [&["--result", "310118"][..], &[][..]] {
+            let mut args = vec!["route", "--kind", "civil", "--conduct", at];
+            args.extend_from_slice(extra);
+            let (code, out, err, _) = run_in(&d, &args);
+            assert_eq!(code, 2, "{at} {extra:?}: {out}{err}");
+            assert!(err.contains(needle), "{at}: {err}");
+            assert!(!out.contains("routed"), "{at}: {out}");
+        }
+        let (code, _, err, _) = run_in(&d, &["locate", "--at", at]);
+        assert_eq!(code, 2, "locate {at}: {err}");
+    }
+    // The issue's reproducer as written (no `--kind`): the point is the error.
+    let (code, out, err, _) = run_in(&d, &["route", "--conduct", "NaN,31", "--result", "310118"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("`NaN` is not a finite number"), "{err}");
+    // Case files, YAML and JSON.
+    std::fs::write(
+        d.join("nan.yaml"),
+        "kind: civil\nplaces:\n  - {role: result, code: \"310118\"}\n  - {role: conduct, at: [.nan, 31]}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("swap.json"),
+        r#"{"kind":"civil","places":[{"role":"conduct","at":[31.1,121.4]}]}"#,
+    )
+    .unwrap();
+    let (code, _, err, _) = run_in(&d, &["route", "nan.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 4") && err.contains("place #2"), "{err}");
+    let (code, _, err, _) = run_in(&d, &["route", "swap.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("did you mean `121.4,31.1`?"), "{err}");
+    // Batch rows: JSONL and CSV.
+    std::fs::write(
+        d.join("b.jsonl"),
+        format!("{QINGPU_JSON}\n{{\"kind\":\"civil\",\"places\":[{{\"role\":\"conduct\",\"at\":[31.1,121.4]}}]}}\n"),
+    )
+    .unwrap();
+    std::fs::write(d.join("b.csv"), "id,kind,lon,lat\na,civil,31.1,121.4\n").unwrap();
+    for input in ["b.jsonl", "b.csv"] {
+        let out = format!("out-{input}");
+        let (code, _, err, _) = run_in(&d, &["batch", input, "--output", &out]);
+        assert_ne!(code, 0, "{input}: {err}");
+        let text = std::fs::read_to_string(d.join(&out)).unwrap();
+        assert!(text.contains("121.4,31.1"), "{input}: {text}");
+    }
+}
+
+#[test]
+fn input_sizes_are_bounded_and_the_flag_raises_them() {
+    let d = tmp("sizes");
+    let big = format!(
+        "kind: civil\nplaces:\n  - {{role: conduct, code: \"310118\"}}\n#{}\n",
+        "x".repeat(2 << 20)
+    );
+    std::fs::write(d.join("big.yaml"), &big).unwrap();
+    let (code, _, err, _) = run_in(&d, &["route", "big.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("limit of 1 MiB for a case file") && err.contains("--max-input"),
+        "{err}"
+    );
+    let (code, out, err, _) = run_in(&d, &["--max-input", "4", "route", "big.yaml"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A JSONL line over 1 MiB is an error row naming the flag; the other rows are routed.
+    let long = format!(
+        "{{\"id\":\"long\",\"note\":\"{}\",\"kind\":\"civil\",\"places\":[]}}",
+        "y".repeat(1 << 20)
+    );
+    std::fs::write(d.join("b.jsonl"), format!("{QINGPU_JSON}\n{long}\n")).unwrap();
+    let (code, _, err, _) = run_in(&d, &["batch", "b.jsonl", "--output", "o.jsonl"]);
+    assert_ne!(code, 0, "{err}");
+    let text = std::fs::read_to_string(d.join("o.jsonl")).unwrap();
+    assert!(text.contains("routed"), "{text}");
+    assert!(text.contains("--max-input"), "{text}");
+    // A rule file over its 8 MiB limit.
+    let rules = rules_copy("size-rules");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(rules.join("anhui.yaml"))
+        .unwrap();
+    writeln!(f, "#{}", "z".repeat(9 << 20)).unwrap();
+    let (code, _, err, _) = run_in(&d, &["--rules", rules.to_str().unwrap(), "validate"]);
+    assert_ne!(code, 0, "{err}");
+}
+
+#[test]
+fn duplicate_keys_are_an_error_in_case_files_and_batch_rows() {
+    let d = tmp("dups");
+    let dup = r#"{"kind":"civil","places":[{"role":"conduct","code":"310118"}],"kind":"criminal"}"#;
+    std::fs::write(d.join("dup.json"), dup).unwrap();
+    std::fs::write(
+        d.join("dup.yaml"),
+        "kind: civil\nplaces:\n  - {role: conduct, code: \"310118\"}\nkind: criminal\n",
+    )
+    .unwrap();
+    for f in ["dup.json", "dup.yaml"] {
+        let (code, _, err, _) = run_in(&d, &["route", f]);
+        assert_eq!(code, 2, "{f}: {err}");
+        assert!(
+            err.contains("duplicate") && err.contains("kind"),
+            "{f}: {err}"
+        );
+    }
+    let nested =
+        r#"{"kind":"civil","places":[{"role":"conduct","code":"310118","code":"320500"}]}"#;
+    std::fs::write(
+        d.join("b.jsonl"),
+        format!("{dup}\n{nested}\n{QINGPU_JSON}\n"),
+    )
+    .unwrap();
+    let (code, _, err, _) = run_in(&d, &["batch", "b.jsonl", "--output", "o.jsonl"]);
+    assert_ne!(code, 0, "{err}");
+    let text = std::fs::read_to_string(d.join("o.jsonl")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].contains("duplicate key `kind`"), "{text}");
+    assert!(lines[1].contains("duplicate key `code`"), "{text}");
+    assert!(lines[2].contains("routed"), "{text}");
+}
+
+#[test]
+fn a_bom_is_accepted_and_a_bad_date_is_reported_where_it_is() {
+    let d = tmp("bom");
+    let yaml =
+        "kind: civil\nfiled_on: 2024-05-01\nplaces:\n  - {role: conduct, code: \"310118\"}\n";
+    std::fs::write(d.join("bom.yaml"), format!("\u{feff}{yaml}")).unwrap();
+    std::fs::write(d.join("bom.json"), format!("\u{feff}{QINGPU_JSON}")).unwrap();
+    std::fs::write(
+        d.join("b.jsonl"),
+        format!("\u{feff}{QINGPU_JSON}\n{QINGPU_JSON}\n"),
+    )
+    .unwrap();
+    for f in ["bom.yaml", "bom.json"] {
+        let (code, out, err, _) = run_in(&d, &["route", f]);
+        assert_eq!(code, 0, "{f}: {out}{err}");
+        assert!(out.contains("basic-310118"), "{f}: {out}");
+    }
+    let (code, _, err, _) = run_in(&d, &["batch", "b.jsonl", "--output", "o.jsonl"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(
+        d.join("date.yaml"),
+        "kind: civil\nplaces:\n  - {role: conduct, code: \"310118\"}\nfiled_on: 2024-13-45\n",
+    )
+    .unwrap();
+    let (code, _, err, _) = run_in(&d, &["route", "date.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("line 4 column 11") && err.contains("`2024-13-45`"),
+        "{err}"
+    );
+    std::fs::write(
+        d.join("date.json"),
+        "{\"kind\": \"civil\",\n \"filed_on\": \"2024-02-30\",\n \"places\": [{\"role\": \"conduct\", \"code\": \"310118\"}]}",
+    )
+    .unwrap();
+    let (code, _, err, _) = run_in(&d, &["route", "date.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("line 2 column"), "{err}");
+}
+
+#[test]
+fn an_empty_rule_set_is_a_validate_finding_not_clean() {
+    let d = tmp("empty-rules");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("jurisdiction-rules");
+    for f in ["courts.yaml", "sources.yaml"] {
+        std::fs::copy(src.join(f), d.join(f)).unwrap();
+    }
+    let (code, out, err, _) = run_in(&d, &["--rules", d.to_str().unwrap(), "validate"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("the rule set has no rules"), "{out}");
+}

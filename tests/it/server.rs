@@ -869,3 +869,66 @@ fn sigterm_shuts_down_gracefully() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l == "shut down"), "{rest:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13, items 4, 8, 11: the API's inputs
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn duplicate_keys_are_refused_by_route_and_batch() {
+    // Last-wins would have routed this as a criminal case.
+    let dup = r#"{"kind":"civil","places":[{"role":"conduct","code":"310118"}],"kind":"criminal"}"#;
+    let a = post("/v1/route", dup);
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    let e = a.error();
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate key `kind`"),
+        "{e}"
+    );
+    let nested =
+        r#"{"kind":"civil","places":[{"role":"conduct","code":"310118","code":"320500"}]}"#;
+    let a = post("/v1/batch", format!("{nested}\n{QINGPU}\n"));
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let lines: Vec<Value> = a
+        .text()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", a.text());
+    assert!(
+        lines[0].to_string().contains("duplicate key `code`"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1]["status"], "routed", "{}", lines[1]);
+}
+
+#[test]
+fn impossible_points_are_400_with_the_swap_named() {
+    let swapped = r#"{"kind":"civil","places":[{"role":"conduct","at":[31.1,121.4]}]}"#;
+    let a = post("/v1/route", swapped);
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    let m = a.error()["message"].as_str().unwrap().to_string();
+    assert!(m.contains("did you mean `121.4,31.1`?"), "{m}");
+    // Beside a valid place, the impossible one is not dropped.
+    let mixed = r#"{"kind":"civil","places":[{"role":"result","code":"310118"},{"role":"conduct","at":[200,31]}]}"#;
+    let a = post("/v1/route", mixed);
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    let a = post("/v1/locate", r#"{"at":[31.1,121.4]}"#);
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    assert!(a.text().contains("121.4,31.1"), "{}", a.text());
+}
+
+#[test]
+fn a_bom_is_accepted_and_deep_nesting_is_refused_at_once() {
+    let a = post("/v1/route", format!("\u{feff}{QINGPU}"));
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    let t = std::time::Instant::now();
+    let a = post("/v1/route", deep);
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+}

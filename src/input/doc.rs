@@ -1,0 +1,672 @@
+//! Reading one document — a case file, a rule or scenario file, a JSONL line or an HTTP body —
+//! within bounds: JSON is read as JSON (a JSON file is valid YAML, but the YAML parser is far
+//! slower on it), YAML only for the rest; a UTF-8 byte order mark is skipped; the nesting depth,
+//! the YAML aliases and their expansion and the size are bounded *before* the parser runs, so a
+//! hostile document answers an error at once; duplicate keys are an error everywhere.
+//!
+//! The figures are in `docs/limits.md`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Deepest nesting of lists and maps accepted (YAML and JSON).
+pub const MAX_DEPTH: usize = 128;
+/// Most YAML aliases (`*name`) in one document.
+pub const MAX_ALIASES: usize = 1_000;
+/// YAML aliases may expand a document to at most this many times its size …
+pub const ALIAS_EXPANSION_FACTOR: u64 = 4;
+/// … or to this many bytes, whichever is larger.
+pub const ALIAS_EXPANSION_FLOOR: u64 = 64 * 1024;
+/// Largest case file (`route CASE`), by default.
+pub const MAX_CASE_FILE: usize = 1 << 20;
+/// Largest rule, court, source or scenario file, by default.
+pub const MAX_RULE_FILE: usize = 8 << 20;
+/// Longest JSONL line of a batch file, by default.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// The `--max-input` override in bytes (0: the defaults above).
+static MAX_INPUT: AtomicUsize = AtomicUsize::new(0);
+
+/// What a document is, for its size limit and the error message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A case file.
+    Case,
+    /// A rule, court, source or scenario file.
+    Rules,
+    /// One line of a JSONL batch file.
+    Line,
+    /// A document whose size is bounded elsewhere (an HTTP body, a string in a test).
+    Unbounded,
+}
+
+impl Kind {
+    fn what(self) -> &'static str {
+        match self {
+            Kind::Case => "a case file",
+            Kind::Rules => "a rule file",
+            Kind::Line => "a JSONL line",
+            Kind::Unbounded => "a document",
+        }
+    }
+
+    fn default_limit(self) -> usize {
+        match self {
+            Kind::Case => MAX_CASE_FILE,
+            Kind::Rules => MAX_RULE_FILE,
+            Kind::Line => MAX_LINE,
+            Kind::Unbounded => usize::MAX,
+        }
+    }
+}
+
+/// Sets every command-line input limit to `bytes` (`--max-input MIB`); 0 restores the defaults.
+pub fn set_max_input(bytes: usize) {
+    MAX_INPUT.store(bytes, Ordering::Relaxed);
+}
+
+/// The size limit for a document of this kind, in bytes.
+pub fn max_input(kind: Kind) -> usize {
+    match (kind, MAX_INPUT.load(Ordering::Relaxed)) {
+        (Kind::Unbounded, _) => usize::MAX,
+        (k, 0) => k.default_limit(),
+        (_, n) => n,
+    }
+}
+
+/// Formats a byte count the way the limits are documented (`1 MiB`, `512 KiB`, `300 bytes`).
+pub fn show_bytes(n: usize) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Refuses a document larger than its limit; the message names the flag that raises it.
+pub fn check_size(len: usize, kind: Kind) -> Result<(), String> {
+    let limit = max_input(kind);
+    if len > limit {
+        return Err(format!(
+            "{} bytes is more than the limit of {} for {}: raise it with `--max-input MIB`",
+            len,
+            show_bytes(limit),
+            kind.what()
+        ));
+    }
+    Ok(())
+}
+
+/// A document that cannot be read: a message (lowercase, values in backticks) and, when known,
+/// the 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocError {
+    /// 1-based line.
+    pub line: Option<usize>,
+    /// 1-based column (in characters).
+    pub column: Option<usize>,
+    /// The message, without position.
+    pub message: String,
+}
+
+impl DocError {
+    fn at(line: usize, column: usize, message: String) -> DocError {
+        DocError {
+            line: Some(line),
+            column: Some(column),
+            message,
+        }
+    }
+
+    fn plain(message: String) -> DocError {
+        DocError {
+            line: None,
+            column: None,
+            message,
+        }
+    }
+}
+
+/// The text without a leading UTF-8 byte order mark.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Whether a document is read as JSON: a `.json` / `.jsonl` name, or a first non-space
+/// character `{` or `[`.
+pub fn is_json(text: &str, origin: &str) -> bool {
+    let lower = origin.to_ascii_lowercase();
+    lower.ends_with(".json")
+        || lower.ends_with(".jsonl")
+        || matches!(
+            strip_bom(text).trim_start().as_bytes().first(),
+            Some(b'{' | b'[')
+        )
+}
+
+/// Parses a document into `T`: JSON when [`is_json`], YAML otherwise, after the size, depth
+/// and alias checks.
+pub fn parse<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+    kind: Kind,
+) -> Result<T, DocError> {
+    check_size(text.len(), kind).map_err(DocError::plain)?;
+    let json = is_json(text, origin);
+    let text = strip_bom(text);
+    if json {
+        check_json_depth(text.as_bytes())?;
+        serde_json::from_str::<T>(text).map_err(|e| json_error(&e))
+    } else {
+        scan_yaml(text)?;
+        serde_yaml::from_str::<T>(text).map_err(|e| {
+            let msg = e.to_string();
+            match e.location() {
+                Some(l) => DocError::at(l.line(), l.column(), msg),
+                None => DocError::plain(msg),
+            }
+        })
+    }
+}
+
+fn json_error(e: &serde_json::Error) -> DocError {
+    let msg = e.to_string();
+    if e.line() == 0 {
+        DocError::plain(msg)
+    } else {
+        DocError::at(e.line(), e.column().max(1), msg)
+    }
+}
+
+/// Parses JSON text into a value, refusing duplicate keys and nesting deeper than
+/// [`MAX_DEPTH`]; a byte order mark is skipped. The error carries serde_json's line and
+/// column.
+pub fn json_value(bytes: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    // serde_json's own recursion limit is 128 levels: the same as MAX_DEPTH.
+    serde_json::from_slice::<Strict>(bytes).map(|s| s.0)
+}
+
+/// Like [`json_value`], with the error as a [`DocError`].
+pub fn json_value_doc(bytes: &[u8]) -> Result<serde_json::Value, DocError> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    check_json_depth(bytes)?;
+    json_value(bytes).map_err(|e| json_error(&e))
+}
+
+/// A JSON value whose objects have no duplicate keys.
+struct Strict(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        serde::Deserialize::deserialize(d).map(|s: Strict| s.0)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(Strict(x)) = seq.next_element()? {
+            v.push(x);
+        }
+        Ok(serde_json::Value::Array(v))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut m = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if m.contains_key(&k) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate key `{k}`: give each key once"
+                )));
+            }
+            let Strict(v) = map.next_value()?;
+            m.insert(k, v);
+        }
+        Ok(serde_json::Value::Object(m))
+    }
+}
+
+fn too_deep(line: usize, column: usize) -> DocError {
+    DocError::at(
+        line,
+        column,
+        format!("the document is nested deeper than the limit of {MAX_DEPTH} levels"),
+    )
+}
+
+/// Refuses JSON nested deeper than [`MAX_DEPTH`] (brackets outside strings), in one pass.
+fn check_json_depth(bytes: &[u8]) -> Result<(), DocError> {
+    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
+    let (mut in_str, mut esc) = (false, false);
+    for &b in bytes {
+        // Columns count characters: continuation bytes do not advance.
+        if b & 0xC0 != 0x80 {
+            col += 1;
+        }
+        if in_str {
+            match (esc, b) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(too_deep(line, col));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line += 1;
+                col = 0;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// An anchor whose node is still being read.
+struct OpenAnchor {
+    name: String,
+    start: usize,
+    /// How its node ends.
+    end: AnchorEnd,
+    /// Bytes its aliases add so far.
+    added: u64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AnchorEnd {
+    /// Not known yet: decided by the next token.
+    Pending { line_indent: usize },
+    /// A flow collection: when the flow depth falls below this.
+    Flow(usize),
+    /// A quoted scalar: at its closing quote.
+    Quote,
+    /// A plain scalar: at the end of the line (or a flow indicator).
+    Plain,
+    /// A block node: at a line indented `<=` this.
+    Block(usize),
+}
+
+/// The pre-parse scan of a YAML document: nesting depth (flow brackets plus block
+/// indentation, with compact `- - x` entries), aliases and the bytes they expand to, in one
+/// pass over the text. Conservative: something that looks like an alias inside a block
+/// scalar counts.
+fn scan_yaml(text: &str) -> Result<(), DocError> {
+    let size = text.len() as u64;
+    let budget = (size.saturating_mul(ALIAS_EXPANSION_FACTOR)).max(ALIAS_EXPANSION_FLOOR);
+    let mut expanded = size;
+    let mut aliases = 0usize;
+    let mut closed: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut open: Vec<OpenAnchor> = Vec::new();
+    let mut blocks: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    // Inside a block scalar whose parent line is indented this much.
+    let mut block_scalar: Option<usize> = None;
+    let mut quote: Option<u8> = None;
+    let mut line_no = 0usize;
+    let mut offset = 0usize;
+
+    for line in text.split_inclusive('\n') {
+        line_no += 1;
+        let line_start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start_matches(' ').len();
+        let blank = body.trim().is_empty();
+        if let Some(parent) = block_scalar {
+            if blank || indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let bytes = body.as_bytes();
+        let content_line =
+            quote.is_none() && flow == 0 && !blank && bytes.get(indent) != Some(&b'#');
+        if content_line {
+            // Close block anchors and block levels this line leaves.
+            close_anchors(
+                &mut open,
+                &mut closed,
+                line_start,
+                |e| matches!(e, AnchorEnd::Block(i) if indent <= i),
+            );
+            while blocks.last().is_some_and(|&b| b >= indent) {
+                blocks.pop();
+            }
+            blocks.push(indent);
+        }
+        let mut i = 0usize;
+        let mut col = 0usize;
+        let mut prev: Option<u8> = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b & 0xC0 != 0x80 {
+                col += 1;
+            }
+            if let Some(q) = quote {
+                if b == q {
+                    if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        col += 1;
+                        continue;
+                    }
+                    quote = None;
+                    close_anchors(&mut open, &mut closed, line_start + i + 1, |e| {
+                        e == AnchorEnd::Quote
+                    });
+                } else if q == b'"' && b == b'\\' {
+                    i += 2;
+                    col += 1;
+                    continue;
+                }
+                prev = Some(b);
+                i += 1;
+                continue;
+            }
+            let token_start = match prev {
+                None => true,
+                Some(p) => p == b' ' || p == b'\t' || (flow > 0 && matches!(p, b'[' | b'{' | b',')),
+            };
+            let at = line_start + i;
+            if token_start {
+                // The first token after an anchor decides where the anchored node ends.
+                if !matches!(b, b'&' | b'!' | b'#') {
+                    let end = match b {
+                        b'[' | b'{' => AnchorEnd::Flow(flow + 1),
+                        b'"' | b'\'' => AnchorEnd::Quote,
+                        _ => AnchorEnd::Plain,
+                    };
+                    for a in open.iter_mut() {
+                        if matches!(a.end, AnchorEnd::Pending { .. }) {
+                            a.end = end;
+                        }
+                    }
+                }
+                match b {
+                    b'#' => break,
+                    b'"' | b'\'' => quote = Some(b),
+                    b'|' | b'>' if flow == 0 => {
+                        let rest = body.get(i + 1..).unwrap_or("");
+                        let rest = rest.split(" #").next().unwrap_or("").trim();
+                        if rest
+                            .bytes()
+                            .all(|c| c.is_ascii_digit() || c == b'+' || c == b'-')
+                        {
+                            block_scalar = Some(indent);
+                            close_anchors(&mut open, &mut closed, line_start + line.len(), |e| {
+                                e == AnchorEnd::Plain
+                            });
+                            break;
+                        }
+                    }
+                    // A compact nested entry (`- - x`): one level more.
+                    b'-' | b'?'
+                        if flow == 0
+                            && i > indent
+                            && matches!(bytes.get(i + 1), Some(b' ') | None) =>
+                    {
+                        blocks.push(col - 1);
+                    }
+                    b'&' => {
+                        let name = anchor_name(&bytes[i + 1..]);
+                        open.push(OpenAnchor {
+                            name: name.to_string(),
+                            start: at,
+                            end: AnchorEnd::Pending {
+                                line_indent: indent,
+                            },
+                            added: 0,
+                        });
+                    }
+                    b'*' => {
+                        let name = anchor_name(&bytes[i + 1..]);
+                        aliases += 1;
+                        if aliases > MAX_ALIASES {
+                            return Err(DocError::at(
+                                line_no,
+                                col,
+                                format!(
+                                    "the document has more than the limit of {MAX_ALIASES} aliases (`*{name}`)"
+                                ),
+                            ));
+                        }
+                        let add = closed
+                            .get(name)
+                            .copied()
+                            .or_else(|| {
+                                open.iter()
+                                    .rev()
+                                    .find(|a| a.name == name)
+                                    .map(|a| (at - a.start) as u64 + a.added)
+                            })
+                            .unwrap_or(0);
+                        expanded = expanded.saturating_add(add);
+                        for a in open.iter_mut() {
+                            a.added = a.added.saturating_add(add);
+                        }
+                        if expanded > budget {
+                            return Err(DocError::at(
+                                line_no,
+                                col,
+                                format!(
+                                    "the aliases expand the document to more than {budget} bytes (the limit is {ALIAS_EXPANSION_FACTOR} times its size, at least {ALIAS_EXPANSION_FLOOR} bytes): at `*{name}`"
+                                ),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            match b {
+                b'[' | b'{' if token_start || flow > 0 => {
+                    flow += 1;
+                    if blocks.len() + flow > MAX_DEPTH {
+                        return Err(too_deep(line_no, col));
+                    }
+                }
+                b']' | b'}' if flow > 0 => {
+                    flow -= 1;
+                    close_anchors(
+                        &mut open,
+                        &mut closed,
+                        at + 1,
+                        |e| matches!(e, AnchorEnd::Flow(d) if d > flow),
+                    );
+                }
+                b',' if flow > 0 => {
+                    close_anchors(&mut open, &mut closed, at, |e| e == AnchorEnd::Plain);
+                }
+                _ => {}
+            }
+            if blocks.len() + flow > MAX_DEPTH {
+                return Err(too_deep(line_no, col));
+            }
+            prev = Some(b);
+            i += 1;
+        }
+        // End of line: plain scalars end; an anchor with nothing after it on its line
+        // anchors the block node below.
+        if quote.is_none() {
+            close_anchors(&mut open, &mut closed, line_start + line.len(), |e| {
+                e == AnchorEnd::Plain
+            });
+            for a in open.iter_mut() {
+                if let AnchorEnd::Pending { line_indent } = a.end {
+                    a.end = AnchorEnd::Block(line_indent);
+                }
+            }
+        }
+    }
+    close_anchors(&mut open, &mut closed, text.len(), |_| true);
+    Ok(())
+}
+
+fn close_anchors(
+    open: &mut Vec<OpenAnchor>,
+    closed: &mut std::collections::HashMap<String, u64>,
+    at: usize,
+    ends: impl Fn(AnchorEnd) -> bool,
+) {
+    open.retain(|a| {
+        if ends(a.end) {
+            let size = (at.saturating_sub(a.start) as u64).saturating_add(a.added);
+            closed.insert(a.name.clone(), size);
+            false
+        } else {
+            true
+        }
+    });
+}
+
+fn anchor_name(bytes: &[u8]) -> &str {
+    let n = bytes
+        .iter()
+        .position(|&c| matches!(c, b' ' | b'\t' | b',' | b'[' | b']' | b'{' | b'}'))
+        .unwrap_or(bytes.len());
+    std::str::from_utf8(bytes.get(..n).unwrap_or(&[])).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_flow_yaml_is_refused_at_once() {
+        let n = 64_000;
+        let text = format!("kind: civil\nplaces: {}{}\n", "[".repeat(n), "]".repeat(n));
+        let t = std::time::Instant::now();
+        let e = scan_yaml(&text).unwrap_err();
+        assert!(t.elapsed().as_millis() < 500);
+        assert!(e.message.contains("deeper than the limit of 128"), "{e:?}");
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn deep_block_yaml_is_refused() {
+        let text = format!("places:\n  {}x\n", "- ".repeat(200));
+        assert!(scan_yaml(&text).is_err());
+        let mut nested = String::new();
+        for d in 0..150 {
+            nested.push_str(&format!("{}k{d}:\n", " ".repeat(d)));
+        }
+        assert!(scan_yaml(&nested).is_err());
+    }
+
+    #[test]
+    fn ordinary_yaml_passes() {
+        let text =
+            "a: &x {b: [1, 2, \"*no\"], c: 'it''s'}\nd: *x\ne: |\n  *not an alias\n  [\nf: - g\n";
+        scan_yaml(text).unwrap();
+        let text = "list:\n  - - a\n    - b\n  - c\n";
+        scan_yaml(text).unwrap();
+    }
+
+    #[test]
+    fn many_aliases_are_refused() {
+        let mut t = "a: &a x\nl:\n".to_string();
+        for _ in 0..1001 {
+            t.push_str("  - *a\n");
+        }
+        let e = scan_yaml(&t).unwrap_err();
+        assert!(e.message.contains("1000 aliases"), "{e:?}");
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded() {
+        // A billion laughs with few aliases: each level ten times the one before.
+        let mut t = "a: &a \"lol lol lol lol lol\"\n".to_string();
+        let mut prev = "a".to_string();
+        for l in 0..9 {
+            let name = format!("l{l}");
+            t.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 10].join(", ")
+            ));
+            prev = name;
+        }
+        let e = scan_yaml(&t).unwrap_err();
+        assert!(e.message.contains("expand the document"), "{e:?}");
+        // A block anchor: its size is its lines.
+        let mut t = format!("a: &big\n  x: \"{}\"\nl:\n", "y".repeat(50_000));
+        for _ in 0..10 {
+            t.push_str("  - *big\n");
+        }
+        assert!(scan_yaml(&t).is_err());
+    }
+
+    #[test]
+    fn duplicate_json_keys_are_refused() {
+        let e = json_value(br#"{"a": 1, "b": {"c": 1, "c": 2}}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate key `c`"), "{e}");
+        assert!(json_value(b"\xEF\xBB\xBF{\"a\": [1, 2.5, null, true]}").is_ok());
+    }
+
+    #[test]
+    fn deep_json_is_refused() {
+        let text = format!("{}{}", "[".repeat(64_000), "]".repeat(64_000));
+        let e = json_value_doc(text.as_bytes()).unwrap_err();
+        assert!(e.message.contains("deeper"), "{e:?}");
+    }
+
+    #[test]
+    fn json_by_first_byte_or_name() {
+        assert!(is_json("  {\"a\": 1}", "x.yaml"));
+        assert!(is_json("\u{feff}[1]", "-"));
+        assert!(is_json("a: 1", "x.JSON"));
+        assert!(!is_json("a: 1", "x.yaml"));
+    }
+}
