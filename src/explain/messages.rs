@@ -425,3 +425,162 @@ impl Names<'_> {
         }
     }
 }
+
+/// The text of a "why not this court?" reason.
+impl Names<'_> {
+    pub(crate) fn court_both(&self, id: &str) -> (String, String) {
+        self.rules.courts.get(id).map_or_else(
+            || (id.to_string(), id.to_string()),
+            |c| (format!("{} ({})", c.name_en, c.name_zh), c.name_zh.clone()),
+        )
+    }
+
+    pub(crate) fn why_not_reason(
+        &self,
+        a: &Admitted,
+        r: &crate::eval::whynot::WhyNotReason,
+    ) -> Text {
+        use crate::eval::whynot::WhyNotReason as W;
+        let span =
+            |from: &Option<crate::model::Date>, to: &Option<crate::model::Date>| match (from, to) {
+                (Some(f), Some(t)) => (format!("from {f} until {t}"), format!("{f}起至{t}前")),
+                (Some(f), None) => (format!("from {f}"), format!("{f}起")),
+                (None, Some(t)) => (format!("until {t}"), format!("{t}前")),
+                (None, None) => (String::new(), String::new()),
+            };
+        match r {
+            W::Applies => Text::new(
+                "applies: it gives this court for this case",
+                "适用：据此该法院对本案有管辖权",
+            ),
+            W::WrongKind { kinds } => Text::new(
+                format!(
+                    "covers {} cases, not a `{}` case",
+                    kinds
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    a.kind
+                ),
+                format!(
+                    "只适用于{}案件，本案为{}案件",
+                    kinds
+                        .iter()
+                        .map(|k| k.name_zh())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    a.kind.name_zh()
+                ),
+            ),
+            W::NotInForce { from, to } => {
+                let (en, zh) = span(from, to);
+                Text::new(
+                    format!("in force {en}, not on the filing date {}", a.date),
+                    format!("有效期为{zh}，不含立案日期{}", a.date),
+                )
+            }
+            W::OutsideTerritory { places } => Text::new(
+                format!(
+                    "no connecting place of the case is in its territory for this court (the case's connecting places: {})",
+                    if places.is_empty() {
+                        "none".to_string()
+                    } else {
+                        places.join(", ")
+                    }
+                ),
+                format!(
+                    "本案的管辖连结点不在该规则为该法院划定的地域内（本案连结点：{}）",
+                    if places.is_empty() {
+                        "无".to_string()
+                    } else {
+                        places.join("、")
+                    }
+                ),
+            ),
+            W::WrongLevel { level, levels } => Text::new(
+                format!(
+                    "covers {} level, the case is at {} level",
+                    levels
+                        .iter()
+                        .map(|l| l.name())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    level.name()
+                ),
+                format!(
+                    "只适用于{}案件，本案为{}案件",
+                    levels
+                        .iter()
+                        .map(|l| level_zh(*l))
+                        .collect::<Vec<_>>()
+                        .join("或"),
+                    level_zh(*level)
+                ),
+            ),
+            W::NoLevel => Text::new(
+                "the scope rules give the place no level on this date",
+                "当日的范围规则未确定该地点案件的审级",
+            ),
+            W::Conditions { fields } => Text::new(
+                format!(
+                    "its conditions ({}) do not hold for this case",
+                    fields
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                format!(
+                    "本案不满足其适用条件（{}）",
+                    fields
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            ),
+            W::Alternative => Text::new(
+                "an alternative reading only: it gives a warning, not a court",
+                "仅为另一种解读：只给出提示，不确定管辖法院",
+            ),
+            W::Overridden { rule, court } => {
+                let (en, zh) = self.court_both(court);
+                Text::new(
+                    format!("overridden: rule `{rule}` of higher precedence won and gives {en}"),
+                    format!("被优先规则 {rule} 取代：该规则指定{zh}管辖"),
+                )
+            }
+        }
+    }
+
+    /// The one-line answer for a court.
+    pub(crate) fn why_not_summary(&self, a: &Admitted, w: &crate::eval::whynot::WhyNot) -> Text {
+        let (en, zh) = self.court_both(&w.court);
+        if w.competent {
+            Text::new(
+                format!("{en} is competent for this case"),
+                format!("{zh}对本案有管辖权"),
+            )
+        } else if w.rules.is_empty() {
+            Text::new(
+                format!(
+                    "{en} is not competent for this case: no venue rule of the rule set can give it"
+                ),
+                format!("{zh}对本案没有管辖权：规则集中没有可指定该法院的地域管辖规则"),
+            )
+        } else {
+            Text::new(
+                format!(
+                    "{en} is not competent for this `{}` case on {}",
+                    a.kind, a.date
+                ),
+                format!(
+                    "{zh}对本案（{}案件，{}）没有管辖权",
+                    a.kind.name_zh(),
+                    a.date
+                ),
+            )
+        }
+    }
+}

@@ -7,7 +7,9 @@
 //! steps, so that `eval` never depends on text.
 
 mod decision;
+pub mod errors;
 pub(crate) mod messages;
+pub mod whynot;
 
 use std::fmt::Write as _;
 
