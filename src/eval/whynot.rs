@@ -216,6 +216,8 @@ impl Engine {
             let reason = self.reason(a, &cx, r, court, &targets, &names);
             rules.push((r.id.clone(), reason));
         }
+        // Rules of other kinds last: they explain the least.
+        rules.sort_by_key(|(_, r)| matches!(r, WhyNotReason::WrongKind { .. }));
         WhyNot {
             court: court.id.clone(),
             competent,

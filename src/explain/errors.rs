@@ -18,11 +18,38 @@ use super::Lang;
 
 /// Whole sentences: (English template, Chinese template).
 const SENTENCES: &[(&str, &str)] = &[
+    // Why an address may mean a unit (`address`; `locate --address` candidates).
+    (
+        "{}, which is not in {} named earlier in the address",
+        "{0}，但不在地址前文所写的{1}内",
+    ),
+    (
+        "{} is the former {} ({}, until {}), which was split; part of it is now {} ({}) in {}",
+        "{0} 为原{1}（{2}，{3}止），已拆分，其一部分现为{6}{4}（{5}）",
+    ),
+    (
+        "{} is the former prefecture {} ({}, until {}), which contained what is now {} ({}) in {}",
+        "{0} 为原{1}（{2}，{3}止），其辖域含现{6}{4}（{5}）",
+    ),
+    (
+        "{} is the former {} ({}, until {}), now {} ({}) in {}",
+        "{0} 为原{1}（{2}，{3}止），现为{6}{4}（{5}）",
+    ),
+    (
+        "{} names the development zone {}, which lies partly in {} ({}) in {}",
+        "{0} 指开发区{1}，其部分位于{4}{2}（{3}）",
+    ),
+    (
+        "{} names the development zone {}, which lies in {} ({}) in {}",
+        "{0} 指开发区{1}，位于{4}{2}（{3}）",
+    ),
+    ("{} names {} ({}) in {}", "{0} 指{3}{1}（{2}）"),
     // Positions and wrappers.
     ("in {} line {} column {}: {}", "{0} 第 {1} 行第 {2} 列：{3}"),
     ("in {} line {}: {}", "{0} 第 {1} 行：{2}"),
     ("in {} table line {}: {}", "{0} 表第 {1} 行：{2}"),
     ("in code table line {}: {}", "代码表第 {0} 行：{1}"),
+    ("in {}: {}", "{0}：{1}"),
     ("{} (did you mean {}?)", "{0}（是否想输入 {1}？）"),
     ("geodata: {}", "地理数据：{0}"),
     ("cannot read {}: {}", "无法读取 {0}：{1}"),

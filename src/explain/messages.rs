@@ -397,18 +397,37 @@ impl Names<'_> {
         )
     }
 
-    /// The relation's explanation: the relation rules' texts.
-    pub(crate) fn relation(&self, kind: crate::model::RelationKind, rules: &[String]) -> Text {
+    /// The relation's explanation: the relation rules' texts, the rules of the case's kind
+    /// first (what the parties do: "the plaintiff chooses…"), then the rules of every kind
+    /// (disputes between courts). A rule of every kind that cites the three procedure laws
+    /// at once is cited here by the law of the case's kind only ([`designation`]).
+    pub(crate) fn relation(
+        &self,
+        a: &Admitted,
+        kind: crate::model::RelationKind,
+        rules: &[String],
+    ) -> Text {
         use crate::model::RelationKind;
+        use crate::rules::RelationApplies;
         match kind {
             RelationKind::None => Text::new("no competent court", "无管辖法院"),
-            RelationKind::Exclusive => Text::new("one competent court", "唯一管辖法院"),
+            RelationKind::Exclusive => Text::new("sole competent court", "唯一有管辖权的法院"),
             _ => {
-                let texts: Vec<&Text> = rules
-                    .iter()
-                    .filter_map(|id| self.rules.rule(id))
-                    .filter_map(|r| r.warning.as_ref())
-                    .collect();
+                let found: Vec<&crate::rules::Rule> =
+                    rules.iter().filter_map(|id| self.rules.rule(id)).collect();
+                let mut texts: Vec<Text> = Vec::new();
+                for general in [false, true] {
+                    for r in found.iter().filter(|r| r.kinds.is_empty() == general) {
+                        let Some(w) = r.warning.as_ref() else {
+                            continue;
+                        };
+                        if general && r.applies_to.contains(&RelationApplies::CrossProvince) {
+                            texts.push(designation(a));
+                        } else {
+                            texts.push(w.clone());
+                        }
+                    }
+                }
                 Text::new(
                     texts
                         .iter()
@@ -424,6 +443,54 @@ impl Names<'_> {
             }
         }
     }
+}
+
+/// Courts of different provinces: who settles a dispute over jurisdiction, citing the
+/// procedure law of the case's kind only (article numbers as in docs/legal-facts.md: CPL
+/// art. 38 and Interpretation art. 40 from the 2021 amendment, in force 2022-01-01; CrimPL
+/// art. 27 in the 2018 text; ALL art. 23 from the 2014 revision, in force 2015-05-01; before
+/// those dates the law is cited without an article number).
+fn designation(a: &Admitted) -> Text {
+    use crate::model::CaseKind as K;
+    let on_or_after =
+        |y: i32, m: u32, d: u32| crate::model::Date::from_ymd(y, m, d).is_some_and(|x| a.date >= x);
+    let (en_law, zh_law) = match a.kind {
+        K::Criminal | K::CriminalIncidentalCivilPublicInterest => {
+            if on_or_after(2018, 10, 26) {
+                ("CrimPL art. 27", "刑事诉讼法第二十七条")
+            } else {
+                ("Criminal Procedure Law", "刑事诉讼法")
+            }
+        }
+        K::Administrative | K::AdministrativePublicInterest => {
+            if on_or_after(2015, 5, 1) {
+                ("ALL art. 23", "行政诉讼法第二十三条")
+            } else {
+                ("Administrative Litigation Law", "行政诉讼法")
+            }
+        }
+        K::Civil | K::CivilPublicInterest | K::EcoDamageCompensation => {
+            if on_or_after(2022, 1, 1) {
+                (
+                    "CPL art. 38; CPL Interpretation art. 40",
+                    "民事诉讼法第三十八条、民诉法解释第四十条",
+                )
+            } else {
+                (
+                    "Civil Procedure Law; CPL Interpretation",
+                    "民事诉讼法及其司法解释",
+                )
+            }
+        }
+    };
+    Text::new(
+        format!(
+            "Courts in different provinces: a dispute over jurisdiction goes to their high courts and, failing agreement, the Supreme People's Court designates the court ({en_law})."
+        ),
+        format!(
+            "涉及不同省份的法院：管辖权争议由双方高级人民法院协商，协商不成报请最高人民法院指定管辖（{zh_law}）。"
+        ),
+    )
 }
 
 /// The text of a "why not this court?" reason.

@@ -96,17 +96,17 @@ impl Engine {
 pub fn render_why_not(answers: &[WhyNotAnswer], lang: Lang) -> String {
     let mut s = String::new();
     for w in answers {
-        let (head, summary) = match lang {
-            Lang::En => ("why not", &w.summary.en),
-            Lang::Zh => ("为何不是", &w.summary.zh),
+        let (head, colon, summary) = match lang {
+            Lang::En => ("why not", ": ", &w.summary.en),
+            Lang::Zh => ("为何不是", "：", &w.summary.zh),
         };
-        let _ = writeln!(s, "\n{head} {}: {summary}", w.court);
+        let _ = writeln!(s, "\n{head} {}{colon}{summary}", w.court);
         for r in &w.rules {
             let text = match lang {
                 Lang::En => &r.reason.en,
                 Lang::Zh => &r.reason.zh,
             };
-            let _ = writeln!(s, "  - {}: {text}", r.rule);
+            let _ = writeln!(s, "  - {}{colon}{text}", r.rule);
         }
     }
     s
