@@ -156,8 +156,16 @@ fn a_case_file_with_case_flags_is_a_usage_error() {
 fn global_flags_a_subcommand_cannot_honour_are_errors() {
     let o = run(&["validate", "--lang", "zh"]);
     assert_eq!(o.status.code(), Some(2));
+    // The error itself follows `--lang zh`.
     assert!(
-        stderr(&o).contains("`--lang zh` has no effect on `ecojuris validate`"),
+        stderr(&o).contains("错误：`--lang zh` 对 `ecojuris validate` 无效（其检查结果为英文）"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["validate", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`--lang en` has no effect on `ecojuris validate`"),
         "{}",
         stderr(&o)
     );
