@@ -321,16 +321,18 @@ fn errors_are_chinese_under_a_chinese_locale() {
 
 #[test]
 fn locate_address_speaks_words_not_enum_names() {
+    // 鼓楼区: Nanjing or Xuzhou.
     for (lang, word) in [("zh", "歧义"), ("en", "ambiguous")] {
-        let o = run(&["locate", "--address", "新区", "--lang", lang]);
+        let o = run(&["locate", "--address", "鼓楼区", "--lang", lang]);
+        assert_eq!(o.status.code(), Some(1));
         let s = stdout(&o);
         for name in ["Ambiguous", "NotFound", "AreaOnly"] {
             assert!(!s.contains(name), "{lang}: {s}");
         }
-        if s.contains("候选") || s.contains("maybe") {
-            assert!(s.contains(word), "{lang}: {s}");
-        }
+        assert!(s.contains(word), "{lang}: {s}");
     }
+    let o = run(&["locate", "--address", "鼓楼区", "--lang", "zh"]);
+    assert!(stdout(&o).contains("指江苏省徐州市鼓楼区"), "{}", stdout(&o));
     let o = run(&["locate", "--address", "江苏省", "--lang", "zh"]);
     let s = stdout(&o);
     assert!(s.contains("仅到市级或省级"), "{s}");
