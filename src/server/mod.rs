@@ -397,10 +397,6 @@ impl App {
         if courts.is_empty() {
             return pretty_capped(&d, limit);
         }
-        let mut value = value;
-        if let Some(o) = value.as_object_mut() {
-            o.remove("why_not");
-        }
         let case =
             crate::input::case_from_json(value, "").map_err(|e| case_error(bytes, e.message()))?;
         let admitted = self
