@@ -332,7 +332,11 @@ fn locate_address_speaks_words_not_enum_names() {
         assert!(s.contains(word), "{lang}: {s}");
     }
     let o = run(&["locate", "--address", "鼓楼区", "--lang", "zh"]);
-    assert!(stdout(&o).contains("指江苏省徐州市鼓楼区"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("指江苏省徐州市鼓楼区"),
+        "{}",
+        stdout(&o)
+    );
     let o = run(&["locate", "--address", "江苏省", "--lang", "zh"]);
     let s = stdout(&o);
     assert!(s.contains("仅到市级或省级"), "{s}");
