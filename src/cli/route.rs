@@ -40,8 +40,12 @@ fn flag_place(role: Role, v: &str, crs: crate::spatial::Crs) -> Result<Place, Cl
     crate::input::place::place_from_flag(role, v, crs).map_err(CliError::Msg)
 }
 
+const NO_CASE: &str = "give a case file, or `--kind` with at least one place (`--conduct`, `--result`, `--domicile`, `--agency`, …)";
+
 fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
-    let kind_s = a.kind.as_deref().unwrap_or("");
+    let Some(kind_s) = a.kind.as_deref() else {
+        return Err(CliError::Msg(NO_CASE.to_string()));
+    };
     let kind = CaseKind::parse(kind_s).ok_or_else(|| {
         CliError::Msg(format!(
             "unknown case kind `{kind_s}`{} (expected one of {})",
@@ -71,9 +75,7 @@ fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
         }
     }
     if places.is_empty() {
-        return Err(CliError::Msg(
-            "give a case file, or `--kind` with at least one place (`--conduct`, `--result`, `--domicile`, `--agency`, …)".to_string(),
-        ));
+        return Err(CliError::Msg(NO_CASE.to_string()));
     }
     let mut case = Case::simple(
         kind,

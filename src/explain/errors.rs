@@ -51,6 +51,14 @@ const SENTENCES: &[(&str, &str)] = &[
     ("in code table line {}: {}", "代码表第 {0} 行：{1}"),
     ("in {}: {}", "{0}：{1}"),
     ("{} (did you mean {}?)", "{0}（是否想输入 {1}？）"),
+    (
+        "{} (nearest known codes: {})",
+        "{0}（最接近的已知代码：{1}）",
+    ),
+    (
+        "unknown code {}: codes have 6 digits (province, city, county) or 9 (town)",
+        "未知代码 {0}：代码为 6 位（省、市、县）或 9 位（乡镇）",
+    ),
     ("geodata: {}", "地理数据：{0}"),
     ("cannot read {}: {}", "无法读取 {0}：{1}"),
     // Case documents (input/).
@@ -599,6 +607,8 @@ mod tests {
             "places[0].role: unknown variant `x`, expected one of `conduct`, `result`",
             "missing field `kind`",
             "unknown court `basic-31011` (did you mean `basic-310118`?)",
+            "in `command line`: place #1 (`conduct`): unknown code `999999` (nearest known codes: `310109` 虹口区)",
+            "unknown code `99`: codes have 6 digits (province, city, county) or 9 (town) (nearest known codes: `310109` 虹口区)",
         ] {
             assert!(known(en), "not in the catalogue: {en}");
             let zh = zh(en);

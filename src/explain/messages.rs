@@ -65,7 +65,7 @@ impl Names<'_> {
             return Text::default();
         };
         match problem {
-            PlaceProblem::InvalidPoint(e) => Text::new(e.clone(), format!("坐标无效：{e}")),
+            PlaceProblem::InvalidPoint(e) => Text::new(e.clone(), super::errors::zh(e)),
             PlaceProblem::OutsideArea(near) => Text::new(
                 format!(
                     "point {text} is outside the covered area{}",
@@ -79,7 +79,7 @@ impl Names<'_> {
                 format!("point {text} is in no county-level unit and no sea area"),
                 format!("坐标 {text} 不在任何县级行政区或海域内"),
             ),
-            PlaceProblem::UnknownCode(e) => Text::new(e.clone(), format!("未知代码：{e}")),
+            PlaceProblem::UnknownCode(e) => Text::new(e.clone(), super::errors::zh(e)),
             PlaceProblem::CodeNoArea => Text::default(),
             PlaceProblem::CodeNoUnit(code) => Text::new(
                 format!("code `{code}` has no unit in the geodata"),
