@@ -40,6 +40,8 @@ fn flag_place(role: Role, v: &str, crs: crate::spatial::Crs) -> Result<Place, Cl
     crate::input::place::place_from_flag(role, v, crs).map_err(CliError::Msg)
 }
 
+const NO_CASE: &str = "give a case file, or `--kind` with at least one place (`--conduct`, `--result`, `--domicile`, `--agency`, …)";
+
 fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
     // The places first: an impossible point is the error even when `--kind` is missing.
     let crs = super::locate::parse_crs(&a.crs)?;
@@ -56,7 +58,9 @@ fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
             places.push(flag_place(role, v, crs)?);
         }
     }
-    let kind_s = a.kind.as_deref().unwrap_or("");
+    let Some(kind_s) = a.kind.as_deref() else {
+        return Err(CliError::Msg(NO_CASE.to_string()));
+    };
     let kind = CaseKind::parse(kind_s).ok_or_else(|| {
         CliError::Msg(format!(
             "unknown case kind `{kind_s}`{} (expected one of {})",
@@ -72,9 +76,7 @@ fn case_from_flags(a: &RouteArgs) -> Result<Case, CliError> {
             None => None,
         };
     if places.is_empty() {
-        return Err(CliError::Msg(
-            "give a case file, or `--kind` with at least one place (`--conduct`, `--result`, `--domicile`, `--agency`, …)".to_string(),
-        ));
+        return Err(CliError::Msg(NO_CASE.to_string()));
     }
     let mut case = Case::simple(
         kind,
@@ -140,6 +142,15 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
         None => (case_from_flags(a)?, "command line".to_string()),
     };
     let engine = load_engine(cli)?;
+    let courts = a
+        .why_not
+        .iter()
+        .map(|c| {
+            engine
+                .find_court(c)
+                .map_err(|e| CliError::Msg(format!("`--why-not`: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let today = today();
     let mut d = engine
         .route(&case, today, &origin)
@@ -148,9 +159,34 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
     if let Ok(support) = crate::evidence::embedded_support(&engine) {
         crate::evidence::annotate(&mut d, &support);
     }
+    let why_not = if courts.is_empty() {
+        Vec::new()
+    } else {
+        let admitted = engine
+            .admit(&case, today, &origin)
+            .map_err(|e| CliError::Msg(e.to_string()))?;
+        engine.why_not_answers(&admitted, &courts)
+    };
     match cli.format {
-        Format::Json => out(&to_json(&d))?,
-        Format::Text => out(&render_text(&d, explain_lang(cli.lang)))?,
+        Format::Json if why_not.is_empty() => out(&to_json(&d))?,
+        Format::Json => {
+            let mut v = serde_json::to_value(&d).map_err(|e| CliError::Msg(e.to_string()))?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert(
+                    "why_not".to_string(),
+                    serde_json::to_value(&why_not).map_err(|e| CliError::Msg(e.to_string()))?,
+                );
+            }
+            out(&to_json(&v))?;
+        }
+        Format::Text => {
+            let mut s = render_text(&d, explain_lang(cli.lang));
+            s.push_str(&crate::explain::whynot::render_why_not(
+                &why_not,
+                explain_lang(cli.lang),
+            ));
+            out(&s)?;
+        }
     }
     Ok(match d.status {
         Status::Routed => Outcome::Ok,

@@ -491,7 +491,12 @@ pub fn jsonl_compact_row(
             json_str(e, out);
             out.push_str(",\"id\":");
             json_str(id, out);
-            let _ = write!(out, ",\"line\":{line},\"status\":\"error\"}}");
+            let _ = write!(out, ",\"line\":{line},\"messages\":");
+            match serde_json::to_string(&crate::explain::errors::text(e)) {
+                Ok(m) => out.push_str(&m),
+                Err(_) => out.push_str("null"),
+            }
+            out.push_str(",\"status\":\"error\"}");
             out.push('\n');
             return;
         }
@@ -576,8 +581,9 @@ pub fn jsonl_row(
         Err(e) => {
             counts.failed += 1;
             out.push_str(
-                &serde_json::json!({"case_id": id, "line": line, "status": "error", "error": e})
-                    .to_string(),
+                &serde_json::json!({"case_id": id, "line": line, "status": "error", "error": e,
+                    "messages": crate::explain::errors::text(e)})
+                .to_string(),
             );
         }
     }
