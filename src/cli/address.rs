@@ -27,9 +27,9 @@ pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, C
                 None => {
                     let _ = writeln!(
                         s,
-                        "{:<8} {:?}",
+                        "{:<8} {}",
                         if zh { "区县" } else { "unit" },
-                        loc.status
+                        status_words(loc.status, cli.lang)
                     );
                 }
             }
@@ -48,7 +48,11 @@ pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, C
                     if zh { "候选" } else { "maybe" },
                     c.adcode,
                     c.name,
-                    c.why
+                    if zh {
+                        crate::explain::errors::zh(&c.why)
+                    } else {
+                        c.why.clone()
+                    }
                 );
             }
             for m in &loc.matched {
@@ -56,12 +60,15 @@ pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, C
                     .historical
                     .as_ref()
                     .map(|h| {
-                        format!(
-                            " (former name {} {}, until {})",
-                            h.old_code,
-                            h.old_name,
-                            h.valid_until.as_deref().unwrap_or("?")
-                        )
+                        let until = h.valid_until.as_deref().unwrap_or("?");
+                        if zh {
+                            format!("（旧名 {} {}，{until}止）", h.old_code, h.old_name)
+                        } else {
+                            format!(
+                                " (former name {} {}, until {until})",
+                                h.old_code, h.old_name
+                            )
+                        }
                     })
                     .unwrap_or_default();
                 let _ = writeln!(
@@ -71,7 +78,7 @@ pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, C
                     m.text,
                     m.code,
                     m.name,
-                    m.level
+                    level_words(&m.level, cli.lang)
                 );
             }
             let _ = writeln!(
@@ -87,4 +94,32 @@ pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, C
         AddressStatus::Resolved => Outcome::Ok,
         _ => Outcome::Negative,
     })
+}
+
+/// The status of an unresolved address in words (never the enum's name).
+fn status_words(st: AddressStatus, lang: Lang) -> &'static str {
+    match (st, lang) {
+        (AddressStatus::Resolved, Lang::En) => "resolved",
+        (AddressStatus::Resolved, Lang::Zh) => "已确定",
+        (AddressStatus::Ambiguous, Lang::En) => {
+            "ambiguous: the address may mean any of the candidates below"
+        }
+        (AddressStatus::Ambiguous, Lang::Zh) => "歧义：地址可能指下列任一区县",
+        (AddressStatus::AreaOnly, Lang::En) => "city or province only: no county-level unit named",
+        (AddressStatus::AreaOnly, Lang::Zh) => "仅到市级或省级：未写明区县",
+        (AddressStatus::NotFound, Lang::En) => "not found: no place name recognised",
+        (AddressStatus::NotFound, Lang::Zh) => "未找到：未识别出任何地名",
+    }
+}
+
+/// `province`, `city`, `county`, `town` in words.
+fn level_words(level: &str, lang: Lang) -> String {
+    match (level, lang) {
+        (_, Lang::En) => level.to_string(),
+        ("province", Lang::Zh) => "省级".to_string(),
+        ("city", Lang::Zh) => "市级".to_string(),
+        ("county", Lang::Zh) => "县级".to_string(),
+        ("town", Lang::Zh) => "乡镇级".to_string(),
+        (other, Lang::Zh) => other.to_string(),
+    }
 }

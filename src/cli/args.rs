@@ -193,6 +193,11 @@ pub struct RouteArgs {
         "landing", "crs", "agency_level", "ship_source", "life_or_death", "coast_guard",
     ])]
     pub case: Option<PathBuf>,
+    /// Also explain why this court is or is not competent: the rules that could give it and
+    /// why each did not apply (a court id such as `basic-310118` or its Chinese name;
+    /// repeatable). Combines with a case file or the flags.
+    #[arg(long = "why-not", value_name = "COURT")]
+    pub why_not: Vec<String>,
     /// Case kind (flag form).
     #[arg(long)]
     pub kind: Option<String>,

@@ -206,11 +206,11 @@ fn render_code(c: &CodeLocation, lang: Lang) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<8} {} {} ({:?})",
+        "{:<8} {} {} ({})",
         label(lang, "code", "代码"),
         c.code,
         c.name,
-        c.level
+        area_level_words(c.level, lang)
     );
     match &c.unit {
         Some(u) => unit_line(&mut s, u, lang),
@@ -232,15 +232,15 @@ fn render_code(c: &CodeLocation, lang: Lang) -> String {
     if let Some(t) = &c.town {
         let _ = writeln!(
             s,
-            "{:<8} {} {} ({:?} numbering){}",
+            "{:<8} {} {} ({}){}",
             label(lang, "town", "乡镇"),
             t.code,
             t.name,
-            t.system,
-            if t.pilot {
-                ", pilot town of the Demonstration Zone"
-            } else {
-                ""
+            system_words(t.system, lang),
+            match (t.pilot, lang) {
+                (false, _) => "",
+                (true, Lang::En) => ", pilot town of the Demonstration Zone",
+                (true, Lang::Zh) => "，示范区先行启动区镇",
             }
         );
     }
@@ -248,7 +248,7 @@ fn render_code(c: &CodeLocation, lang: Lang) -> String {
         let list: Vec<String> = c
             .town_candidates
             .iter()
-            .map(|t| format!("{} in {:?} numbering", t.name, t.system))
+            .map(|t| format!("{} ({})", t.name, system_words(t.system, lang)))
             .collect();
         let _ = writeln!(
             s,
@@ -782,4 +782,30 @@ fn format_rows(
         }
     }
     (s, c)
+}
+
+/// The level of a code-table area in words.
+fn area_level_words(l: crate::spatial::AreaLevel, lang: Lang) -> &'static str {
+    use crate::spatial::AreaLevel as A;
+    match (l, lang) {
+        (A::Province, Lang::En) => "province",
+        (A::City, Lang::En) => "prefecture-level city",
+        (A::County, Lang::En) => "county-level unit",
+        (A::Town, Lang::En) => "town or sub-district",
+        (A::Province, Lang::Zh) => "省级",
+        (A::City, Lang::Zh) => "地级市",
+        (A::County, Lang::Zh) => "县级",
+        (A::Town, Lang::Zh) => "乡镇街道",
+    }
+}
+
+/// The numbering system of a town code in words.
+fn system_words(s: crate::spatial::CodeSystem, lang: Lang) -> &'static str {
+    use crate::spatial::CodeSystem as S;
+    match (s, lang) {
+        (S::Mca, Lang::En) => "Ministry of Civil Affairs numbering",
+        (S::Nbs, Lang::En) => "statistical (NBS) numbering",
+        (S::Mca, Lang::Zh) => "民政部区划代码",
+        (S::Nbs, Lang::Zh) => "统计用区划代码",
+    }
 }

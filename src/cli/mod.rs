@@ -69,6 +69,35 @@ pub enum CliError {
     Io(String, std::io::Error),
 }
 
+impl CliError {
+    /// The error in `lang`, from the error catalogue ([`crate::explain::errors`]).
+    pub fn localized(&self, lang: Lang) -> String {
+        use crate::explain::errors;
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => match self {
+                CliError::Io(what, e) => {
+                    let what = if what == "stdin" || what == "stdout" {
+                        what.clone()
+                    } else {
+                        format!("`{what}`")
+                    };
+                    format!("{what}：{}", errors::io_zh(e))
+                }
+                other => errors::zh(&other.to_string()),
+            },
+        }
+    }
+}
+
+/// The prefix of an error line in `lang`.
+pub(crate) fn error_prefix(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "error: ",
+        Lang::Zh => "错误：",
+    }
+}
+
 /// 0 quiet, 1 normal, 2+ verbose (set once by [`run`]).
 static VERBOSITY: AtomicU8 = AtomicU8::new(1);
 
@@ -118,8 +147,13 @@ pub fn parse() -> Cli {
             Ok(Some(l)) => cli.lang = l,
             Ok(None) => {}
             Err(e) => {
+                // The language itself is in doubt: both.
                 let mut err = std::io::stderr().lock();
                 let _ = writeln!(err, "error: {e}");
+                let _ = writeln!(
+                    err,
+                    "错误：环境变量 ECOJURIS_LANG 无效，应为 `en` 或 `zh`（或不设置）"
+                );
                 std::process::exit(2);
             }
         }
@@ -250,7 +284,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(o) => o,
         Err(e) => {
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "error: {e}");
+            let _ = writeln!(err, "{}{}", error_prefix(cli.lang), e.localized(cli.lang));
             Outcome::Error
         }
     };

@@ -125,6 +125,15 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
         None => (case_from_flags(a)?, "command line".to_string()),
     };
     let engine = load_engine(cli)?;
+    let courts = a
+        .why_not
+        .iter()
+        .map(|c| {
+            engine
+                .find_court(c)
+                .map_err(|e| CliError::Msg(format!("`--why-not`: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let today = today();
     let mut d = engine
         .route(&case, today, &origin)
@@ -133,9 +142,34 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
     if let Ok(support) = crate::evidence::embedded_support(&engine) {
         crate::evidence::annotate(&mut d, &support);
     }
+    let why_not = if courts.is_empty() {
+        Vec::new()
+    } else {
+        let admitted = engine
+            .admit(&case, today, &origin)
+            .map_err(|e| CliError::Msg(e.to_string()))?;
+        engine.why_not_answers(&admitted, &courts)
+    };
     match cli.format {
-        Format::Json => out(&to_json(&d))?,
-        Format::Text => out(&render_text(&d, explain_lang(cli.lang)))?,
+        Format::Json if why_not.is_empty() => out(&to_json(&d))?,
+        Format::Json => {
+            let mut v = serde_json::to_value(&d).map_err(|e| CliError::Msg(e.to_string()))?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert(
+                    "why_not".to_string(),
+                    serde_json::to_value(&why_not).map_err(|e| CliError::Msg(e.to_string()))?,
+                );
+            }
+            out(&to_json(&v))?;
+        }
+        Format::Text => {
+            let mut s = render_text(&d, explain_lang(cli.lang));
+            s.push_str(&crate::explain::whynot::render_why_not(
+                &why_not,
+                explain_lang(cli.lang),
+            ));
+            out(&s)?;
+        }
     }
     Ok(match d.status {
         Status::Routed => Outcome::Ok,

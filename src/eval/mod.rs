@@ -8,6 +8,7 @@
 
 pub mod admit;
 mod decide;
+pub mod whynot;
 
 pub use admit::Admitted;
 

@@ -88,7 +88,7 @@ pub fn decision(rules: &RuleSet, geo: &Geodata, a: &Admitted, o: &Outcome) -> De
         relation: Relation {
             kind: o.relation,
             rules: o.relation_rules.clone(),
-            text: names.relation(o.relation, &o.relation_rules),
+            text: names.relation(a, o.relation, &o.relation_rules),
         },
         warnings: o
             .warnings

@@ -397,18 +397,37 @@ impl Names<'_> {
         )
     }
 
-    /// The relation's explanation: the relation rules' texts.
-    pub(crate) fn relation(&self, kind: crate::model::RelationKind, rules: &[String]) -> Text {
+    /// The relation's explanation: the relation rules' texts, the rules of the case's kind
+    /// first (what the parties do: "the plaintiff chooses…"), then the rules of every kind
+    /// (disputes between courts). A rule of every kind that cites the three procedure laws
+    /// at once is cited here by the law of the case's kind only ([`designation`]).
+    pub(crate) fn relation(
+        &self,
+        a: &Admitted,
+        kind: crate::model::RelationKind,
+        rules: &[String],
+    ) -> Text {
         use crate::model::RelationKind;
+        use crate::rules::RelationApplies;
         match kind {
             RelationKind::None => Text::new("no competent court", "无管辖法院"),
-            RelationKind::Exclusive => Text::new("one competent court", "唯一管辖法院"),
+            RelationKind::Exclusive => Text::new("sole competent court", "唯一有管辖权的法院"),
             _ => {
-                let texts: Vec<&Text> = rules
-                    .iter()
-                    .filter_map(|id| self.rules.rule(id))
-                    .filter_map(|r| r.warning.as_ref())
-                    .collect();
+                let found: Vec<&crate::rules::Rule> =
+                    rules.iter().filter_map(|id| self.rules.rule(id)).collect();
+                let mut texts: Vec<Text> = Vec::new();
+                for general in [false, true] {
+                    for r in found.iter().filter(|r| r.kinds.is_empty() == general) {
+                        let Some(w) = r.warning.as_ref() else {
+                            continue;
+                        };
+                        if general && r.applies_to.contains(&RelationApplies::CrossProvince) {
+                            texts.push(designation(a));
+                        } else {
+                            texts.push(w.clone());
+                        }
+                    }
+                }
                 Text::new(
                     texts
                         .iter()
@@ -422,6 +441,213 @@ impl Names<'_> {
                         .join(""),
                 )
             }
+        }
+    }
+}
+
+/// Courts of different provinces: who settles a dispute over jurisdiction, citing the
+/// procedure law of the case's kind only (article numbers as in docs/legal-facts.md: CPL
+/// art. 38 and Interpretation art. 40 from the 2021 amendment, in force 2022-01-01; CrimPL
+/// art. 27 in the 2018 text; ALL art. 23 from the 2014 revision, in force 2015-05-01; before
+/// those dates the law is cited without an article number).
+fn designation(a: &Admitted) -> Text {
+    use crate::model::CaseKind as K;
+    let on_or_after =
+        |y: i32, m: u32, d: u32| crate::model::Date::from_ymd(y, m, d).is_some_and(|x| a.date >= x);
+    let (en_law, zh_law) = match a.kind {
+        K::Criminal | K::CriminalIncidentalCivilPublicInterest => {
+            if on_or_after(2018, 10, 26) {
+                ("CrimPL art. 27", "刑事诉讼法第二十七条")
+            } else {
+                ("Criminal Procedure Law", "刑事诉讼法")
+            }
+        }
+        K::Administrative | K::AdministrativePublicInterest => {
+            if on_or_after(2015, 5, 1) {
+                ("ALL art. 23", "行政诉讼法第二十三条")
+            } else {
+                ("Administrative Litigation Law", "行政诉讼法")
+            }
+        }
+        K::Civil | K::CivilPublicInterest | K::EcoDamageCompensation => {
+            if on_or_after(2022, 1, 1) {
+                (
+                    "CPL art. 38; CPL Interpretation art. 40",
+                    "民事诉讼法第三十八条、民诉法解释第四十条",
+                )
+            } else {
+                (
+                    "Civil Procedure Law; CPL Interpretation",
+                    "民事诉讼法及其司法解释",
+                )
+            }
+        }
+    };
+    Text::new(
+        format!(
+            "Courts in different provinces: a dispute over jurisdiction goes to their high courts and, failing agreement, the Supreme People's Court designates the court ({en_law})."
+        ),
+        format!(
+            "涉及不同省份的法院：管辖权争议由双方高级人民法院协商，协商不成报请最高人民法院指定管辖（{zh_law}）。"
+        ),
+    )
+}
+
+/// The text of a "why not this court?" reason.
+impl Names<'_> {
+    pub(crate) fn court_both(&self, id: &str) -> (String, String) {
+        self.rules.courts.get(id).map_or_else(
+            || (id.to_string(), id.to_string()),
+            |c| (format!("{} ({})", c.name_en, c.name_zh), c.name_zh.clone()),
+        )
+    }
+
+    pub(crate) fn why_not_reason(
+        &self,
+        a: &Admitted,
+        r: &crate::eval::whynot::WhyNotReason,
+    ) -> Text {
+        use crate::eval::whynot::WhyNotReason as W;
+        let span =
+            |from: &Option<crate::model::Date>, to: &Option<crate::model::Date>| match (from, to) {
+                (Some(f), Some(t)) => (format!("from {f} until {t}"), format!("{f}起至{t}前")),
+                (Some(f), None) => (format!("from {f}"), format!("{f}起")),
+                (None, Some(t)) => (format!("until {t}"), format!("{t}前")),
+                (None, None) => (String::new(), String::new()),
+            };
+        match r {
+            W::Applies => Text::new(
+                "applies: it gives this court for this case",
+                "适用：据此该法院对本案有管辖权",
+            ),
+            W::WrongKind { kinds } => Text::new(
+                format!(
+                    "covers {} cases, not a `{}` case",
+                    kinds
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    a.kind
+                ),
+                format!(
+                    "只适用于{}案件，本案为{}案件",
+                    kinds
+                        .iter()
+                        .map(|k| k.name_zh())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    a.kind.name_zh()
+                ),
+            ),
+            W::NotInForce { from, to } => {
+                let (en, zh) = span(from, to);
+                Text::new(
+                    format!("in force {en}, not on the filing date {}", a.date),
+                    format!("有效期为{zh}，不含立案日期{}", a.date),
+                )
+            }
+            W::OutsideTerritory { places } => Text::new(
+                format!(
+                    "no connecting place of the case is in its territory for this court (the case's connecting places: {})",
+                    if places.is_empty() {
+                        "none".to_string()
+                    } else {
+                        places.join(", ")
+                    }
+                ),
+                format!(
+                    "本案的管辖连结点不在该规则为该法院划定的地域内（本案连结点：{}）",
+                    if places.is_empty() {
+                        "无".to_string()
+                    } else {
+                        places.join("、")
+                    }
+                ),
+            ),
+            W::WrongLevel { level, levels } => Text::new(
+                format!(
+                    "covers {} level, the case is at {} level",
+                    levels
+                        .iter()
+                        .map(|l| l.name())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    level.name()
+                ),
+                format!(
+                    "只适用于{}案件，本案为{}案件",
+                    levels
+                        .iter()
+                        .map(|l| level_zh(*l))
+                        .collect::<Vec<_>>()
+                        .join("或"),
+                    level_zh(*level)
+                ),
+            ),
+            W::NoLevel => Text::new(
+                "the scope rules give the place no level on this date",
+                "当日的范围规则未确定该地点案件的审级",
+            ),
+            W::Conditions { fields } => Text::new(
+                format!(
+                    "its conditions ({}) do not hold for this case",
+                    fields
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                format!(
+                    "本案不满足其适用条件（{}）",
+                    fields
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                ),
+            ),
+            W::Alternative => Text::new(
+                "an alternative reading only: it gives a warning, not a court",
+                "仅为另一种解读：只给出提示，不确定管辖法院",
+            ),
+            W::Overridden { rule, court } => {
+                let (en, zh) = self.court_both(court);
+                Text::new(
+                    format!("overridden: rule `{rule}` of higher precedence won and gives {en}"),
+                    format!("被优先规则 {rule} 取代：该规则指定{zh}管辖"),
+                )
+            }
+        }
+    }
+
+    /// The one-line answer for a court.
+    pub(crate) fn why_not_summary(&self, a: &Admitted, w: &crate::eval::whynot::WhyNot) -> Text {
+        let (en, zh) = self.court_both(&w.court);
+        if w.competent {
+            Text::new(
+                format!("{en} is competent for this case"),
+                format!("{zh}对本案有管辖权"),
+            )
+        } else if w.rules.is_empty() {
+            Text::new(
+                format!(
+                    "{en} is not competent for this case: no venue rule of the rule set can give it"
+                ),
+                format!("{zh}对本案没有管辖权：规则集中没有可指定该法院的地域管辖规则"),
+            )
+        } else {
+            Text::new(
+                format!(
+                    "{en} is not competent for this `{}` case on {}",
+                    a.kind, a.date
+                ),
+                format!(
+                    "{zh}对本案（{}案件，{}）没有管辖权",
+                    a.kind.name_zh(),
+                    a.date
+                ),
+            )
         }
     }
 }

@@ -7,7 +7,9 @@
 //! steps, so that `eval` never depends on text.
 
 mod decision;
+pub mod errors;
 pub(crate) mod messages;
+pub mod whynot;
 
 use std::fmt::Write as _;
 
@@ -305,9 +307,9 @@ fn relation(s: &mut String, d: &Decision, zh: bool) {
         return;
     }
     let label = match (d.relation.kind, zh) {
-        (RelationKind::CrossProvince, true) => "跨省并存管辖",
+        (RelationKind::CrossProvince, true) => "跨省共同管辖",
         (RelationKind::CrossProvince, false) => "concurrent, across provinces",
-        (_, true) => "并存管辖",
+        (_, true) => "共同管辖",
         (_, false) => "concurrent",
     };
     if zh {

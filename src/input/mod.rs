@@ -52,6 +52,12 @@ impl CaseError {
         &self.message
     }
 
+    /// The whole error (location and message) in both languages, from the error catalogue
+    /// ([`crate::explain::errors`]).
+    pub fn messages(&self) -> crate::model::Text {
+        crate::explain::errors::text(&self.to_string())
+    }
+
     /// 1-based line, when known.
     pub fn line(&self) -> Option<usize> {
         self.line

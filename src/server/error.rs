@@ -1,5 +1,5 @@
 //! [`AppError`]: every failure of the HTTP API as one JSON shape,
-//! `{"error": {"code", "message", "field"}}`, with the HTTP status it maps to.
+//! `{"error": {"code", "message", "messages": {"en", "zh"}, "field"}}`, with the HTTP status it maps to.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -9,7 +9,8 @@ use serde::Serialize;
 ///
 /// `code` is a stable machine word (`malformed_json`, `invalid_case`, `body_too_large`, …),
 /// `message` is the same sentence the command line prints (lowercase, no final period), and
-/// `field` names the JSON field at fault (`kind`, `places[1].at`) when one can be named.
+/// `messages` carries the message in English and Chinese (the error catalogue,
+/// [`crate::explain::errors`]), and `field` names the JSON field at fault (`kind`, `places[1].at`) when one can be named.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct AppError {
@@ -30,11 +31,19 @@ struct Body<'a> {
 struct Inner<'a> {
     code: &'a str,
     message: &'a str,
+    messages: Messages<'a>,
     field: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     column: Option<usize>,
+}
+
+/// The message in both languages (`message` is the English alone, kept for old clients).
+#[derive(Serialize)]
+struct Messages<'a> {
+    en: &'a str,
+    zh: String,
 }
 
 impl AppError {
@@ -121,6 +130,11 @@ impl AppError {
         &self.message
     }
 
+    /// The message in Chinese, from the error catalogue ([`crate::explain::errors`]).
+    pub fn message_zh(&self) -> String {
+        crate::explain::errors::zh(&self.message)
+    }
+
     /// The field at fault, if known.
     pub fn field(&self) -> Option<&str> {
         self.field.as_deref()
@@ -130,6 +144,10 @@ impl AppError {
         Inner {
             code: self.code,
             message: &self.message,
+            messages: Messages {
+                en: &self.message,
+                zh: crate::explain::errors::zh(&self.message),
+            },
             field: self.field.as_deref(),
             line: self.line,
             column: self.column,
@@ -166,7 +184,9 @@ impl IntoResponse for AppError {
 }
 
 fn fallback(code: &str) -> String {
-    format!("{{\"code\":\"{code}\",\"message\":\"\",\"field\":null}}")
+    format!(
+        "{{\"code\":\"{code}\",\"message\":\"\",\"messages\":{{\"en\":\"\",\"zh\":\"\"}},\"field\":null}}"
+    )
 }
 
 /// `1 MiB`, `64 MiB`, `512 bytes`.

@@ -362,6 +362,63 @@ impl App {
     /// Parses, checks and routes one case given as JSON bytes.
     pub(crate) fn route_bytes(&self, bytes: &[u8], today: Date) -> Result<Decision, AppError> {
         let value = parse_json(bytes)?;
+        self.route_value(value, bytes, today)
+    }
+
+    /// `/v1/route`: a case, optionally with `"why_not": [COURT, …]` (court ids or names);
+    /// with it, the decision gains `why_not` (see `explain::whynot`).
+    fn route_request(&self, bytes: &[u8], today: Date) -> Result<Vec<u8>, AppError> {
+        let mut value = parse_json(bytes)?;
+        let why = value.as_object_mut().and_then(|o| o.remove("why_not"));
+        let names: Vec<String> = match why {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    _ => Err(()),
+                })
+                .collect::<Result<_, _>>()
+                .map_err(|()| why_not_error())?,
+            Some(_) => return Err(why_not_error()),
+        };
+        let courts = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                self.engine.find_court(n).map_err(|e| {
+                    AppError::bad_request("unknown_court", e.to_string())
+                        .with_field(Some(format!("why_not[{i}]")))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let d = self.route_value(value.clone(), bytes, today)?;
+        let limit = self.config.response_limit;
+        if courts.is_empty() {
+            return pretty_capped(&d, limit);
+        }
+        let mut value = value;
+        if let Some(o) = value.as_object_mut() {
+            o.remove("why_not");
+        }
+        let case =
+            crate::input::case_from_json(value, "").map_err(|e| case_error(bytes, e.message()))?;
+        let admitted = self
+            .engine
+            .admit(&case, today, "")
+            .map_err(|e| case_error(bytes, e.message()))?;
+        let answers = self.engine.why_not_answers(&admitted, &courts);
+        let mut out = serde_json::to_value(&d).map_err(|e| AppError::internal(e.to_string()))?;
+        if let Some(o) = out.as_object_mut() {
+            o.insert(
+                "why_not".to_string(),
+                serde_json::to_value(&answers).map_err(|e| AppError::internal(e.to_string()))?,
+            );
+        }
+        pretty_capped(&out, limit)
+    }
+
+    fn route_value(&self, value: Value, bytes: &[u8], today: Date) -> Result<Decision, AppError> {
         if !value.is_object() {
             return Err(AppError::bad_request(
                 "invalid_case",
@@ -384,6 +441,14 @@ impl App {
         crate::evidence::annotate(&mut d, &self.support);
         Ok(d)
     }
+}
+
+fn why_not_error() -> AppError {
+    AppError::bad_request(
+        "invalid_case",
+        "`why_not` must be a list of court ids or names",
+    )
+    .with_field(Some("why_not".to_string()))
 }
 
 /// A case error with the field named (the body is parsed again: errors are the slow path).
@@ -634,11 +699,7 @@ async fn route(State(app): State<Arc<App>>, req: Request) -> Result<Response, Ap
     check_json_type(&parts.headers, &[])?;
     let bytes = read_body(body, &parts.headers, app.config.body_limit).await?;
     let today = app.today();
-    let out = off_workers(bytes.len(), move || {
-        let d = app.route_bytes(&bytes, today)?;
-        pretty_capped(&d, app.config.response_limit)
-    })
-    .await?;
+    let out = off_workers(bytes.len(), move || app.route_request(&bytes, today)).await?;
     Ok(json_ok(out))
 }
 

@@ -430,8 +430,9 @@ pub fn jsonl_compact_row(
         Err(e) => {
             counts.failed += 1;
             out.push_str(
-                &serde_json::json!({"id": id, "line": line, "status": "error", "error": e})
-                    .to_string(),
+                &serde_json::json!({"id": id, "line": line, "status": "error", "error": e,
+                    "messages": crate::explain::errors::text(e)})
+                .to_string(),
             );
             out.push('\n');
             return;
@@ -498,8 +499,9 @@ pub fn jsonl_row(
         Err(e) => {
             counts.failed += 1;
             out.push_str(
-                &serde_json::json!({"case_id": id, "line": line, "status": "error", "error": e})
-                    .to_string(),
+                &serde_json::json!({"case_id": id, "line": line, "status": "error", "error": e,
+                    "messages": crate::explain::errors::text(e)})
+                .to_string(),
             );
         }
     }

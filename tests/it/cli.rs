@@ -224,3 +224,237 @@ fn quiet_and_verbose_change_only_stderr() {
     let both = run(&with(ROUTE, &["-q", "-v"]));
     assert_eq!(both.status.code(), Some(2), "-q with -v is a usage error");
 }
+
+/// Whether `s` has a CJK character.
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn errors_are_chinese_under_a_chinese_locale() {
+    let zh = [("LANG", "zh_CN.UTF-8")];
+    // An admission error (route).
+    let admin = [
+        "route",
+        "--kind",
+        "administrative",
+        "--conduct",
+        "121.1,31.1",
+        "--date",
+        "2024-01-01",
+    ];
+    let o = run_in(None, &zh, &admin);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.starts_with("错误："), "{e}");
+    assert!(e.contains("案件需要一个角色为"), "{e}");
+    assert!(!e.contains("needs a place with role"), "{e}");
+    assert!(e.contains("`agency`"), "values stay as written: {e}");
+    // `--lang en` overrides the locale.
+    let o = run_in(None, &zh, &with(&admin, &["--lang", "en"]));
+    let e = stderr(&o);
+    assert!(e.starts_with("error: "), "{e}");
+    assert!(e.contains("needs a place with role"), "{e}");
+    // A bad point (route and locate).
+    let o = run_in(
+        None,
+        &zh,
+        &["route", "--kind", "civil", "--conduct", "121.1,x"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("无效"), "{}", stderr(&o));
+    let o = run_in(None, &zh, &["locate", "--at", "31.1,121.1"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.starts_with("错误：") && e.contains("纬度须在"), "{e}");
+    assert!(!e.contains("latitude must be"), "{e}");
+    // A case file with an unknown kind: the position, the did-you-mean, in Chinese.
+    let dir = std::env::temp_dir().join(format!("ecojuris-cli-zh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = dir.join("case.yaml");
+    std::fs::write(
+        &case,
+        "kind: civl\nplaces:\n  - {role: conduct, code: \"310118\"}\n",
+    )
+    .unwrap();
+    let o = run_in(None, &zh, &["route", case.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert!(
+        e.contains("第 1 行") && e.contains("是否想输入 `civil`"),
+        "{e}"
+    );
+    // A missing file.
+    let o = run_in(None, &zh, &["route", "no-such-case.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("文件或目录不存在"), "{}", stderr(&o));
+    // Batch input errors.
+    let bad = dir.join("rows.csv");
+    std::fs::write(&bad, "id,kynd,code\n1,civil,310118\n").unwrap();
+    let out = dir.join("out.csv");
+    let o = run_in(
+        None,
+        &zh,
+        &[
+            "batch",
+            bad.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.starts_with("错误：") && has_chinese(e.trim_start_matches("错误：")),
+        "{e}"
+    );
+    assert!(!e.contains("unknown column"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn locate_address_speaks_words_not_enum_names() {
+    for (lang, word) in [("zh", "歧义"), ("en", "ambiguous")] {
+        let o = run(&["locate", "--address", "新区", "--lang", lang]);
+        let s = stdout(&o);
+        for name in ["Ambiguous", "NotFound", "AreaOnly"] {
+            assert!(!s.contains(name), "{lang}: {s}");
+        }
+        if s.contains("候选") || s.contains("maybe") {
+            assert!(s.contains(word), "{lang}: {s}");
+        }
+    }
+    let o = run(&["locate", "--address", "江苏省", "--lang", "zh"]);
+    let s = stdout(&o);
+    assert!(s.contains("仅到市级或省级"), "{s}");
+    let o = run(&["locate", "--address", "xyz", "--lang", "zh"]);
+    assert!(stdout(&o).contains("未找到"), "{}", stdout(&o));
+    let o = run(&["locate", "--address", "xyz", "--lang", "en"]);
+    assert!(stdout(&o).contains("not found"), "{}", stdout(&o));
+}
+
+const QINGPU_CRIME: &[&str] = &["route", "--kind", "criminal", "--conduct", "310118"];
+
+#[test]
+fn why_not_names_the_rule_that_won() {
+    // 2018: the railway court's citywide rule (SH-2016-CRIM) won over the territorial rules.
+    let o = run(&with(
+        QINGPU_CRIME,
+        &[
+            "--date",
+            "2018-03-01",
+            "--why-not",
+            "basic-310118",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(d["competent"][0]["court"]["id"], "sh-railway");
+    let w = &d["why_not"][0];
+    assert_eq!(w["court"], "basic-310118");
+    assert_eq!(w["competent"], false);
+    let rules = w["rules"].as_array().unwrap();
+    let territorial = rules
+        .iter()
+        .find(|r| r["rule"] == "NAT-TERRITORIAL-BASIC")
+        .expect("the general territorial rule could give the Qingpu court");
+    assert_eq!(territorial["reason"]["code"], "overridden");
+    assert!(
+        territorial["reason"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("SH-2016-CRIM"),
+        "{territorial}"
+    );
+    assert!(
+        territorial["reason"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("SH-2016-CRIM")
+    );
+    let local = rules
+        .iter()
+        .find(|r| r["rule"] == "SH-2020-CRIM-LOCAL")
+        .unwrap();
+    assert_eq!(local["reason"]["code"], "not_in_force");
+    // The same in Chinese text, by the court's Chinese name.
+    let o = run(&with(
+        QINGPU_CRIME,
+        &[
+            "--date",
+            "2018-03-01",
+            "--why-not",
+            "上海市青浦区人民法院",
+            "--lang",
+            "zh",
+        ],
+    ));
+    let s = stdout(&o);
+    assert!(
+        s.contains("为何不是 basic-310118：上海市青浦区人民法院对本案"),
+        "{s}"
+    );
+    assert!(s.contains("被优先规则 SH-2016-CRIM 取代"), "{s}");
+}
+
+#[test]
+fn why_not_says_when_the_court_is_competent() {
+    // 2024: the Qingpu court tries the crimes of its district (SH-2020-CRIM-LOCAL); the
+    // railway court's rule excludes Qingpu.
+    let o = run(&with(
+        QINGPU_CRIME,
+        &[
+            "--date",
+            "2024-03-01",
+            "--why-not",
+            "basic-310118",
+            "--why-not",
+            "sh-railway",
+            "--format",
+            "json",
+        ],
+    ));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let q = &d["why_not"][0];
+    assert_eq!(q["competent"], true);
+    assert!(
+        q["summary"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("is competent")
+    );
+    assert!(
+        q["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["rule"] == "SH-2020-CRIM-LOCAL" && r["reason"]["code"] == "applies")
+    );
+    let r = &d["why_not"][1];
+    assert_eq!(r["competent"], false);
+    let crim = r["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "SH-QP2020-CRIM")
+        .unwrap();
+    assert_eq!(crim["reason"]["code"], "outside_territory");
+}
+
+#[test]
+fn why_not_an_unknown_court_is_an_error_with_a_suggestion() {
+    let o = run(&with(QINGPU_CRIME, &["--why-not", "basic-31018"]));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `basic-310118`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_in(
+        None,
+        &[("LANG", "zh_CN.UTF-8")],
+        &with(QINGPU_CRIME, &["--why-not", "basic-31018"]),
+    );
+    assert!(stderr(&o).contains("未知法院"), "{}", stderr(&o));
+}

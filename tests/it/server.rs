@@ -869,3 +869,105 @@ fn sigterm_shuts_down_gracefully() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l == "shut down"), "{rest:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Errors in both languages, why-not
+// ---------------------------------------------------------------------------------------------
+
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// `messages.en` is `message`, `messages.zh` is Chinese.
+fn assert_bilingual(e: &Value) {
+    assert_eq!(e["messages"]["en"], e["message"], "{e}");
+    let zh = e["messages"]["zh"].as_str().unwrap_or("");
+    assert!(has_chinese(zh), "{e}");
+}
+
+#[test]
+fn error_bodies_carry_chinese() {
+    let a = post("/v1/route", r#"{"kind": "civil", "places": [}"#);
+    assert_eq!(a.error()["code"], "malformed_json");
+    assert_bilingual(&a.error());
+    assert!(
+        a.error()["messages"]["zh"]
+            .as_str()
+            .unwrap()
+            .starts_with("JSON 格式错误")
+    );
+
+    let a = post(
+        "/v1/route",
+        r#"{"kind":"administrative","filed_on":"2024-01-01","places":[{"role":"conduct","at":[121.1,31.1]}]}"#,
+    );
+    let e = a.error();
+    assert_eq!(e["code"], "invalid_case");
+    assert_bilingual(&e);
+    let zh = e["messages"]["zh"].as_str().unwrap();
+    assert!(!zh.contains("needs a place with role"), "{zh}");
+
+    let req = Request::post("/v1/route")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(QINGPU))
+        .unwrap();
+    let a = call(req);
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_bilingual(&a.error());
+
+    let a = post("/v1/route", vec![b' '; server::BODY_LIMIT + 1]);
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_bilingual(&a.error());
+
+    let a = get("/v1/nothing-here");
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert_bilingual(&a.error());
+}
+
+#[test]
+fn batch_error_lines_carry_chinese() {
+    let a = post("/v1/batch", "{\"kind\": \"civl\", \"places\": []}\n");
+    let line: Value = serde_json::from_str(a.text().lines().next().unwrap()).unwrap();
+    assert_eq!(line["status"], "error");
+    assert_bilingual(&line["error"]);
+}
+
+#[test]
+fn route_answers_why_not() {
+    let body = r#"{"kind":"criminal","filed_on":"2018-03-01","places":[{"role":"conduct","code":"310118"}],"why_not":["basic-310118"]}"#;
+    let a = post("/v1/route", body);
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let d = a.json();
+    assert_eq!(d["competent"][0]["court"]["id"], "sh-railway");
+    let w = &d["why_not"][0];
+    assert_eq!(w["competent"], false);
+    assert!(
+        w["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["reason"]["code"] == "overridden"
+                && r["reason"]["en"].as_str().unwrap().contains("SH-2016-CRIM")),
+        "{w}"
+    );
+    // Without `why_not` the body is the plain decision.
+    let plain = post("/v1/route", QINGPU).json();
+    assert!(plain.get("why_not").is_none());
+    // An unknown court is a 400 naming the entry, with a suggestion.
+    let body = r#"{"kind":"criminal","places":[{"role":"conduct","code":"310118"}],"why_not":["basic-31018"]}"#;
+    let a = post("/v1/route", body);
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    let e = a.error();
+    assert_eq!(e["code"], "unknown_court");
+    assert_eq!(e["field"], "why_not[0]");
+    assert!(
+        e["message"].as_str().unwrap().contains("basic-310118"),
+        "{e}"
+    );
+    assert_bilingual(&e);
+    let a = post(
+        "/v1/route",
+        r#"{"kind":"criminal","places":[{"role":"conduct","code":"310118"}],"why_not":"x"}"#,
+    );
+    assert_eq!(a.error()["field"], "why_not");
+}
