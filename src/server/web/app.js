@@ -28,23 +28,24 @@
       locating: "定位中…", ambiguous: "有歧义：", not_found: "未识别", outside: "超出覆盖范围",
       at_sea: "海域", feature: "水域", area: "地区", court_levels: { basic: "基层法院", intermediate: "中级法院", high: "高级法院", supreme: "最高法院" },
       route_levels: { basic: "基层", intermediate: "中级", maritime: "海事" },
-      rel: { none: "无", exclusive: "专属（仅一个法院）", concurrent: "共同管辖（同省）", cross_province: "跨省共同管辖" },
+      rel: { none: "无", exclusive: "唯一有管辖权的法院", concurrent: "共同管辖（同省）", cross_province: "跨省共同管辖" },
       zoom_in: "放大", zoom_out: "缩小", zoom_reset: "全图", search_ph: "查找区县：青浦 / Qingpu / 310118", search: "查找",
       search_none: "未找到该区县", search_pick: "请选择：", map_keys: "地图：滚轮或 +/− 缩放，拖动平移",
       clarify: "需要确认地点", clarify_q: (n) => `地点 ${n} 可对应多个区县，请选择其一：`, clarify_none: "无有管辖权的法院",
       clarify_gives: "将由以下法院管辖：", print: "打印决定记录", record: "管辖决定记录", printed: "打印时间",
       engine_v: "程序版本", answer: "结论", field_place: (n) => `地点 ${n}`, needs_clarification: "需要确认地点",
-      kinds_roles_note: "可选角色随案件类型变化",
+      kinds_roles_note: "可选角色随案件类型变化", why_not: "为什么不是这个法院？", why_not_ph: "输入或选择法院名称", why_not_btn: "查询原因",
+      why_competent: "该法院有管辖权", why_not_competent: "该法院没有管辖权",
       err: {
         invalid_case: "案件信息有误，无法查询。", invalid_request: "请求格式有误。", invalid_point: "坐标无效（经度 −180 至 180，纬度 −90 至 90）。",
         unknown_code: "无法识别该行政区划代码。", body_read: "无法读取请求内容。", body_too_large: "请求内容过大。",
         response_too_large: "结果过大，请减少地点数量。", not_found: "请求的接口不存在。", unsupported_media_type: "请求须为 JSON 格式。",
         method_not_allowed: "不支持该请求方式。", timeout: "查询超时，请稍后重试。", busy: "服务器繁忙，请稍后重试。",
-        internal: "服务器内部错误。", network: "无法连接服务器。", other: "无法处理该请求。",
+        unknown_court: "未找到该法院，请输入法院全称或从列表中选择。", internal: "服务器内部错误。", network: "无法连接服务器。", other: "无法处理该请求。",
         places_empty: "请至少填写一个地点。", claim: "诉讼标的额须为不小于 0 的数字。",
         earliest: (d, f) => `立案日期 ${d} 早于规则集中最早的规则（${f}），无法查询。`,
         needs_role: (kind, want, have) => `${kind}案件需要填写下列角色之一的地点：${want}；当前地点的角色为：${have}。`,
-        place_code: (n) => `地点 ${n} 的行政区划代码无法识别。`, values: "相关值：",
+        place_code: (n) => `地点 ${n} 的行政区划代码无法识别。`, values: "相关值：", nearest: "相近的已知代码：",
       },
       fields: { kind: "案件类型", filed_on: "立案日期", places: "地点", role: "角色", code: "代码", address: "地址", at: "坐标", crs: "坐标系",
         claim_amount_cny: "诉讼标的额", brought_by: "起诉主体", defendant_agency_level: "被告行政机关", admin_subject: "行政案件事项",
@@ -74,23 +75,24 @@
       locating: "Locating…", ambiguous: "Ambiguous: ", not_found: "Not recognised", outside: "Outside the covered area",
       at_sea: "at sea", feature: "water", area: "area", court_levels: { basic: "basic court", intermediate: "intermediate court", high: "high court", supreme: "supreme court" },
       route_levels: { basic: "basic", intermediate: "intermediate", maritime: "maritime" },
-      rel: { none: "none", exclusive: "exclusive (one court)", concurrent: "concurrent (same province)", cross_province: "concurrent across provinces" },
+      rel: { none: "none", exclusive: "sole competent court", concurrent: "concurrent (same province)", cross_province: "concurrent across provinces" },
       zoom_in: "Zoom in", zoom_out: "Zoom out", zoom_reset: "Whole map", search_ph: "Find a district: 青浦 / Qingpu / 310118", search: "Find",
       search_none: "No such district", search_pick: "Choose: ", map_keys: "Map: wheel or +/− to zoom, drag to pan",
       clarify: "Which place is meant?", clarify_q: (n) => `Place ${n} matches several districts; choose one:`, clarify_none: "no competent court",
       clarify_gives: "would go to:", print: "Print decision record", record: "Jurisdiction decision record", printed: "Printed",
       engine_v: "Program version", answer: "Answer", field_place: (n) => `Place ${n}`, needs_clarification: "Place to be confirmed",
-      kinds_roles_note: "The roles offered follow the case kind",
+      kinds_roles_note: "The roles offered follow the case kind", why_not: "Why not this court?", why_not_ph: "Type or pick a court", why_not_btn: "Ask",
+      why_competent: "This court is competent", why_not_competent: "This court is not competent",
       err: {
         invalid_case: "The case cannot be routed as entered.", invalid_request: "The request is malformed.", invalid_point: "Invalid coordinates (longitude −180 to 180, latitude −90 to 90).",
         unknown_code: "Unknown administrative code.", body_read: "Cannot read the request.", body_too_large: "The request is too large.",
         response_too_large: "The answer is too large: give fewer places.", not_found: "No such endpoint.", unsupported_media_type: "The request must be JSON.",
         method_not_allowed: "Method not allowed.", timeout: "Timed out; try again.", busy: "The server is busy; try again.",
-        internal: "Internal server error.", network: "Cannot reach the server.", other: "The request could not be handled.",
+        unknown_court: "No such court: give its full name or pick it from the list.", internal: "Internal server error.", network: "Cannot reach the server.", other: "The request could not be handled.",
         places_empty: "Give at least one place.", claim: "The claim amount must be a number ≥ 0.",
         earliest: (d, f) => `The filing date ${d} is before the earliest rule of the rule set (${f}).`,
         needs_role: (kind, want, have) => `A ${kind} case needs a place with one of the roles: ${want}; the places have: ${have}.`,
-        place_code: (n) => `The administrative code of place ${n} is not known.`, values: "Values: ",
+        place_code: (n) => `The administrative code of place ${n} is not known.`, values: "Values: ", nearest: "nearest known codes: ",
       },
       fields: { kind: "case kind", filed_on: "filing date", places: "places", role: "role", code: "code", address: "address", at: "coordinates", crs: "CRS",
         claim_amount_cny: "claim amount", brought_by: "brought by", defendant_agency_level: "defendant agency", admin_subject: "administrative subject",
@@ -450,7 +452,7 @@
 
   const NS = "http://www.w3.org/2000/svg";
   // Marks (place markers, court seats) keep their size on screen at any zoom.
-  function markTransform(x, y) { return `translate(${x.toFixed(1)} ${y.toFixed(1)}) scale(${(1 / zoomK()).toFixed(4)})`; }
+  function markTransform(x, y) { return `translate(${x.toFixed(1)} ${y.toFixed(1)}) scale(${(1.5 / zoomK()).toFixed(4)})`; }
 
   function drawMarkers() {
     if (!svg) return;
@@ -853,6 +855,7 @@
     try {
       const c = caseJson();
       lastCase = c;
+      whyNot = null;
       try { history.replaceState(null, "", "#case=" + encodeURIComponent(JSON.stringify(c))); } catch (_) { /* file: URLs */ }
       const r = await fetch("/v1/route", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(c) });
       const j = await r.json();
@@ -940,8 +943,11 @@
     if (m) return E.earliest(m[1], m[2]);
     if (/^`places` is empty/.test(msg)) return E.places_empty;
     if (/^`claim_amount_cny`/.test(msg)) return E.claim;
-    m = /^place #(\d+) .*unknown code/.exec(msg);
-    if (m) return E.place_code(m[1]) + valuesText(msg);
+    m = /^place #(\d+) .*unknown code `([^`]*)`(?: \(nearest known codes: (.*)\))?/.exec(msg);
+    if (m) {
+      const near = m[3] ? m[3].split(/,\s*/).map((x) => x.replace(/`/g, "").trim()).filter(Boolean) : [];
+      return E.place_code(m[1]) + " " + E.values + m[2] + (near.length ? (lang === "zh" ? "；" : "; ") + E.nearest + near.join(lang === "zh" ? "、" : ", ") : "");
+    }
     return E.invalid_case + valuesText(msg);
   }
   // The values quoted in the English message that mean something in any language (numbers,
@@ -955,10 +961,21 @@
     }
     return vs.length ? " " + I18N[lang].err.values + vs.join(lang === "zh" ? "、" : ", ") : "";
   }
+  // In a Chinese text from the API, quoted kind, role and field names become their Chinese
+  // names (`agency` → 「行政机关所在地」); other quoted values lose their backticks.
+  function localTicks(text) {
+    if (lang !== "zh") return text;
+    return String(text).replace(/ ?`([^`]*)` ?/g, (all, v) => {
+      const z = zhEnumValue(v) || (I18N.zh.fields[v] !== undefined ? I18N.zh.fields[v] : null);
+      return z ? `「${z}」` : all.replace(/`/g, "");
+    });
+  }
   function errorText(e) {
     if (!e) return "";
-    if (e.messages && typeof e.messages === "object" && typeof e.messages[lang] === "string" && e.messages[lang]) return e.messages[lang];
-    if (e.message && typeof e.message === "object" && typeof e.message[lang] === "string") return e.message[lang];
+    const api = e.messages && typeof e.messages === "object" && typeof e.messages[lang] === "string" ? e.messages[lang]
+      : e.message && typeof e.message === "object" && typeof e.message[lang] === "string" ? e.message[lang] : "";
+    // A Chinese text that still carries an English phrase is replaced by the page's own.
+    if (api && (lang !== "zh" || !/[A-Za-z]{2,}[\s,.;:()]+[A-Za-z]{2,}/.test(localTicks(api)))) return localTicks(api);
     if (lang === "en" && typeof e.message === "string" && e.message) return e.message;
     if (e.code === "invalid_case") return caseErrorText(e);
     const E = I18N[lang].err;
@@ -1014,6 +1031,47 @@
     submit(null);
   }
 
+  // "Why not this court?": the case routed again with `why_not: [court]`; the answer names
+  // every rule that could have given that court and why it did not apply.
+  let whyNot = null; // { asked, answer | error }
+  function renderWhyNot() {
+    const list = el("datalist", { id: "why-not-courts" },
+      Array.from(courtsById.values()).map((c) => el("option", { value: courtName(c) })));
+    const input = el("input", { type: "text", id: "why-not-court", list: "why-not-courts", autocomplete: "off", placeholder: t("why_not_ph"), value: whyNot ? whyNot.asked : "" });
+    const form = el("form", { class: "why-not-form", onsubmit: (ev) => { ev.preventDefault(); askWhyNot(input.value); } },
+      input, el("button", { type: "submit", class: "ghost" }, t("why_not_btn")));
+    const box = el("details", { class: "why-not", id: "why-not" }, el("summary", {}, t("why_not")), form, list);
+    if (whyNot) {
+      box.open = true;
+      if (whyNot.error) box.append(el("div", { class: "error-box", role: "alert", "data-error-code": whyNot.error.code }, errorText(whyNot.error)));
+      else if (whyNot.answer) {
+        const a = whyNot.answer;
+        const c = courtsById.get(a.court);
+        box.append(el("div", { class: "why-not-answer", "data-court-id": a.court, "data-competent": String(!!a.competent) },
+          el("b", {}, `${c ? courtName(c) : a.court_name} · ${a.competent ? t("why_competent") : t("why_not_competent")}`),
+          el("p", { class: "summary" }, pick(a.summary)),
+          el("ul", { class: "why-rules" }, (a.rules || []).map((r) => el("li", { "data-reason": r.reason ? r.reason.code : null },
+            el("span", { class: "rule-id" }, r.rule), " ", r.reason ? (lang === "zh" ? r.reason.zh : r.reason.en) : "")))));
+      }
+    }
+    return box;
+  }
+  async function askWhyNot(name) {
+    const q = String(name || "").trim();
+    if (!q || !lastCase) return;
+    whyNot = { asked: q };
+    try {
+      const r = await fetch("/v1/route", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ...lastCase, why_not: [q] }) });
+      const j = await r.json();
+      if (j.error) whyNot.error = j.error;
+      else if (Array.isArray(j.why_not) && j.why_not.length) whyNot.answer = j.why_not[0];
+      else whyNot.error = { code: "other", message: "" };
+    } catch (_) {
+      whyNot.error = { code: "network", message: "" };
+    }
+    render();
+  }
+
   function render() {
     const body = $("#result-body");
     body.textContent = "";
@@ -1021,7 +1079,7 @@
     if (lastError) {
       body.append(el("div", { class: "error-box", role: "alert", "data-error-code": lastError.code, "data-field": lastError.field || null },
         el("b", {}, t("error")), el("div", { class: "error-text" }, errorText(lastError)),
-        lastError.field && fieldText(lastError.field) ? el("div", {}, `${t("field")}: `, el("span", { class: "field-name" }, fieldText(lastError.field))) : null));
+        lastError.field && fieldText(lastError.field) ? el("div", {}, `${t("field")}${lang === "zh" ? "：" : ": "}`, el("span", { class: "field-name" }, fieldText(lastError.field))) : null));
       renderRecord();
       return;
     }
@@ -1040,6 +1098,7 @@
         d.relation.rules.length ? el("div", {}, `${t("rule")}: `, ...d.relation.rules.map((r, i) => [i ? ", " : "", el("span", { class: "rule-id" }, r)])) : null));
     }
     for (const c of d.competent) body.append(renderCourt(c));
+    if (!clarify) body.append(renderWhyNot());
     if (d.warnings.length) {
       body.append(el("h3", {}, t("warnings")));
       body.append(el("ul", { class: "warnings" }, d.warnings.map((w) => el("li", { "data-warning": w.code },
