@@ -873,6 +873,7 @@
     if (window.matchMedia("(max-width: 1179px)").matches) $("#result").scrollIntoView({ behavior: ev ? "smooth" : "auto", block: "start" });
   }
 
+  const colon = () => (lang === "zh" ? "：" : ": ");
   const pick = (text) => (text ? (lang === "zh" ? text.zh : text.en) : "");
   const courtName = (c) => (lang === "zh" ? c.name_zh : c.name_en);
   const courtAlt = (c) => (lang === "zh" ? c.name_en : c.name_zh);
@@ -890,13 +891,13 @@
       el("div", { class: "ground-head" },
         el("b", {}, roleName(lastDecision ? lastDecision.kind : $("#kind").value, g.factor)),
         g.subsidiary ? el("span", { class: "court-alt" }, t("subsidiary")) : null,
-        el("span", {}, `${t("place")} ${g.place}: ${g.place_text}`),
+        el("span", {}, `${t("place")} ${g.place}${colon()}${g.place_text}`),
         unit && !(g.unit && g.place_text.includes(g.unit.name)) ? el("span", { class: "court-alt" }, unit) : null,
         el("span", { class: "badge" }, (I18N[lang].route_levels[g.level] || g.level)),
         el("span", { class: "badge" + (g.confidence === "uncertain" ? " uncertain" : "") }, t(g.confidence)),
       ),
       el("p", { class: "summary" }, pick(g.summary)),
-      el("div", {}, `${t("rule")}: `, ...g.rules.map((r, i) => [i ? " → " : "", el("span", { class: "rule-id" + (r === g.rule ? " main" : "") }, r)])),
+      el("div", {}, `${t("rule")}${colon()}`, ...g.rules.map((r, i) => [i ? " → " : "", el("span", { class: "rule-id" + (r === g.rule ? " main" : "") }, r)])),
       g.sources && g.sources.length ? el("ul", { class: "sources", "aria-label": t("sources") }, g.sources.map(sourceItem)) : null,
     );
   }
@@ -1093,9 +1094,9 @@
     if (clarify && d.clarification) body.append(renderClarification(d.clarification));
     if (routed) {
       body.append(el("div", { class: "relation", "data-relation": d.relation.kind },
-        el("b", {}, `${t("relation")}: ${I18N[lang].rel[d.relation.kind] || d.relation.kind}`),
+        el("b", {}, `${t("relation")}${colon()}${I18N[lang].rel[d.relation.kind] || d.relation.kind}`),
         el("div", {}, pick(d.relation.text)),
-        d.relation.rules.length ? el("div", {}, `${t("rule")}: `, ...d.relation.rules.map((r, i) => [i ? ", " : "", el("span", { class: "rule-id" }, r)])) : null));
+        d.relation.rules.length ? el("div", {}, `${t("rule")}${colon()}`, ...d.relation.rules.map((r, i) => [i ? ", " : "", el("span", { class: "rule-id" }, r)])) : null));
     }
     for (const c of d.competent) body.append(renderCourt(c));
     if (!clarify) body.append(renderWhyNot());
@@ -1104,9 +1105,9 @@
       body.append(el("ul", { class: "warnings" }, d.warnings.map((w) => el("li", { "data-warning": w.code },
         pick(w.message),
         w.rule ? [" ", el("span", { class: "rule-id" }, w.rule)] : null,
-        w.place ? ` (${t("place")} ${w.place})` : null))));
+        w.place ? (lang === "zh" ? `（${t("place")} ${w.place}）` : ` (${t("place")} ${w.place})`) : null))));
     }
-    body.append(el("p", { class: "meta" }, `${t("filed_used")}: ${d.filed_on} · ${t("versions")}: ${d.rules_version} / ${d.geodata_version}`));
+    body.append(el("p", { class: "meta" }, `${t("filed_used")}${colon()}${d.filed_on} · ${t("versions")}${colon()}${d.rules_version} / ${d.geodata_version}`));
     body.append(el("details", { class: "raw" }, el("summary", {}, t("raw")), el("pre", {}, JSON.stringify(d, null, 2))));
     renderRecord();
   }
