@@ -404,6 +404,36 @@ const WORDS: &[(&str, &str)] = &[
         "纬度须在 ±90 之间（是否把经度和纬度写反了？请按 `经度,纬度` 给出）",
     ),
     ("longitude must be within ±180", "经度须在 ±180 之间"),
+    // Why a global flag has no effect (cli::check_globals).
+    ("it writes CSV; its columns are fixed", "它输出 CSV，列固定"),
+    ("its CSV columns are fixed", "其 CSV 列固定"),
+    ("its report is in English", "其报告为英文"),
+    ("its findings are in English", "其检查结果为英文"),
+    (
+        "the API answers JSON and the page switches language itself",
+        "API 只返回 JSON，网页自行切换语言",
+    ),
+    (
+        "the page is Chinese by default with an English switch",
+        "网页默认中文，可切换为英文",
+    ),
+    (
+        "use `--output-format csv|jsonl` or the output file's extension",
+        "请用 `--output-format csv|jsonl` 或输出文件的扩展名",
+    ),
+    (
+        "its CSV/JSONL columns are fixed; JSONL rows carry both languages",
+        "其 CSV/JSONL 列固定；JSONL 行含两种语言",
+    ),
+    (
+        "it writes Markdown, HTML, CSV and SVG files under `--report`",
+        "它在 `--report` 下输出 Markdown、HTML、CSV 和 SVG 文件",
+    ),
+    ("it writes data, not text", "它输出数据而非文字"),
+    ("it writes a binary file", "它输出二进制文件"),
+    ("it prints a shell script", "它输出 shell 脚本"),
+    ("it prints roff", "它输出 roff"),
+    ("the manual page is in English", "手册页为英文"),
     ("null", "null"),
     ("a boolean", "布尔值"),
     ("a number", "数字"),

@@ -15,7 +15,7 @@
 //! | `GET /openapi.json` | | OpenAPI 3.1 description of all of the above |
 //! | `GET /` | | the web page (with `/app.js`, `/app.css`, `/map.svg`) |
 //!
-//! Every error is `{"error": {"code", "message", "field"}}` ([`AppError`]). The server never
+//! Every error is `{"error": {"code", "message", "messages": {"en", "zh"}, "field"}}` ([`AppError`]). The server never
 //! panics on input; a panic in a handler would still be caught and answered with a 500.
 //!
 //! # Example
