@@ -1,8 +1,12 @@
 //! The intake page in a real browser: starts `ecojuris serve` on a free loopback port and
-//! ChromeDriver with headless Chromium, fills the form like a clerk, submits, checks the court
-//! shown for a known case, places a point by clicking the map, switches to English, checks the
-//! phone-width layout, and saves screenshots under the cargo target directory
-//! (`CARGO_TARGET_TMPDIR`, or `ECOJURIS_SCREENSHOTS` when set).
+//! ChromeDriver with headless Chromium (browser language zh-CN), fills the form like a clerk,
+//! submits, checks the court shown for a known case, places a point by clicking the map,
+//! switches to English, checks that errors are shown in Chinese (no English sentence), routes
+//! an administrative case entered through the form (the role follows the kind), zooms the map
+//! to a district found by the search box, answers an ambiguous address through the
+//! clarification picker, checks the phone-width layout (390×844), and saves screenshots under
+//! the cargo target directory (`CARGO_TARGET_TMPDIR`, or `ECOJURIS_SCREENSHOTS` when set); when
+//! a step fails, a screenshot named after the step (`failed-<step>.png`) is saved there too.
 //!
 //! Finding the browser: `ECOJURIS_CHROMIUM` and `ECOJURIS_CHROMEDRIVER` name the two programs
 //! (a path, or a name looked up on `PATH`); otherwise the first of `chromium`,
@@ -24,7 +28,7 @@ use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
@@ -183,8 +187,10 @@ async fn connect(port: u16, chromium: &PathBuf, profile: &std::path::Path) -> Cl
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,800",
+                "--lang=zh-CN",
                 format!("--user-data-dir={}", profile.display()),
-            ]
+            ],
+            "prefs": {"intl.accept_languages": "zh-CN,zh"}
         }),
     );
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -242,10 +248,62 @@ async fn intake_page_routes_a_known_case_in_chromium() {
     let profile =
         std::env::temp_dir().join(format!("ecojuris-chromium-{}-{port}", std::process::id()));
     let c = connect(port, &chromium, &profile).await;
-    let result = run(&c, &base).await;
+    let result =
+        futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(run(&c, &base))).await;
+    let failed = !matches!(result, Ok(Ok(())));
+    if failed {
+        let name = format!(
+            "failed-{}.png",
+            STEP.lock().map(|s| s.clone()).unwrap_or_default()
+        );
+        if let Ok(png) = c.screenshot().await {
+            let p = shots_dir().join(name);
+            if std::fs::write(&p, png).is_ok() {
+                eprintln!("browser test failed; screenshot: {}", p.display());
+            }
+        }
+    }
     let _ = c.close().await;
     let _ = std::fs::remove_dir_all(&profile);
-    result.unwrap_or_else(|e| panic!("{e}"));
+    match result {
+        Ok(r) => r.unwrap_or_else(|e| panic!("{e}")),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// The step the test is at, for the name of the failure screenshot.
+static STEP: Mutex<String> = Mutex::new(String::new());
+
+fn step(name: &str) {
+    if let Ok(mut s) = STEP.lock() {
+        *s = name.to_string();
+    }
+}
+
+/// Whether a text shown on the Chinese page is free of English: no Latin letters at all.
+fn no_english(text: &str) -> bool {
+    !text.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+async fn js_str(c: &Client, expr: &str) -> String {
+    c.execute(&format!("return String({expr});"), vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The map's viewBox width (user units): smaller means zoomed in.
+async fn view_width(c: &Client) -> f64 {
+    c.execute(
+        "return document.getElementById('map').viewBox.baseVal.width;",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_f64()
+    .unwrap()
 }
 
 /// Resizes the window so that the page itself (the viewport) is `w`×`h`.
@@ -262,6 +320,7 @@ async fn viewport(c: &Client, w: u32, h: u32) {
 }
 
 async fn run(c: &Client, base: &str) -> Result<(), String> {
+    step("load");
     c.goto(base).await.map_err(|e| e.to_string())?;
     viewport(c, 1280, 800).await;
     wait_js(c, "document.body.dataset.ready === '1'").await;
@@ -271,11 +330,12 @@ async fn run(c: &Client, base: &str) -> Result<(), String> {
         .unwrap();
     assert_eq!(inner, json!([1280, 800]), "viewport");
 
-    // Chinese by default.
+    // Chinese for a Chinese browser.
     let h1 = text_of(c, "h1").await;
     assert!(h1.contains("管辖"), "title is not Chinese: {h1}");
 
     // Fill the form: a civil case filed on 2024-05-01, conduct in Qingpu given by its code.
+    step("civil-case");
     c.find(Locator::Css("#kind"))
         .await
         .unwrap()
@@ -356,6 +416,13 @@ async fn run(c: &Client, base: &str) -> Result<(), String> {
     eprintln!("screenshot: {}", shot.display());
 
     // Click the map at a point in Qingpu: the place switches to coordinates.
+    step("map-click");
+    c.find(Locator::Css("#zoom-reset"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let xy = c
         .execute(
             "const s = document.getElementById('map'); const d = s.dataset;
@@ -428,6 +495,7 @@ async fn run(c: &Client, base: &str) -> Result<(), String> {
     assert_eq!(court, "上海市青浦区人民法院");
 
     // English switch.
+    step("english");
     c.find(Locator::Css("#lang-en"))
         .await
         .unwrap()
@@ -440,7 +508,8 @@ async fn run(c: &Client, base: &str) -> Result<(), String> {
     assert!(h1.contains("routing"), "title is not English: {h1}");
     screenshot(c, "desktop-1280x800-en.png").await;
 
-    // A bad place is refused with the field named.
+    // A bad place is refused with the field named, in Chinese.
+    step("chinese-error");
     c.find(Locator::Css("#lang-zh"))
         .await
         .unwrap()
@@ -466,12 +535,229 @@ async fn run(c: &Client, base: &str) -> Result<(), String> {
         .unwrap();
     let err = text_of(c, "#result-body .error-box").await;
     assert!(
-        err.contains("999999") && err.contains("places[0]"),
+        err.contains("999999") && err.contains("地点 1"),
         "error box: {err}"
     );
+    assert!(no_english(&err), "English in the Chinese error box: {err}");
+
+    // A shared link with a role the kind does not use: the error is Chinese, with the kind
+    // and the roles named in Chinese (no enum names).
+    let bad = json!({"kind": "administrative", "filed_on": "2024-05-01",
+                     "places": [{"role": "conduct", "code": "310118"}]});
+    c.goto(&format!("{base}#case={}", urlencode(&bad.to_string())))
+        .await
+        .map_err(|e| e.to_string())?;
+    c.refresh().await.map_err(|e| e.to_string())?;
+    wait_js(c, "document.body.dataset.ready === '1'").await;
+    let err = text_of(c, "#result-body .error-box").await;
+    assert!(
+        err.contains("行政") && err.contains("行政机关所在地"),
+        "missing-role error: {err}"
+    );
+    assert!(no_english(&err), "English in the Chinese error box: {err}");
+    screenshot(c, "desktop-1280x800-zh-error.png").await;
+
+    // An administrative case entered through the form: the role switches to the agency.
+    step("administrative-case");
+    c.goto(base).await.map_err(|e| e.to_string())?;
+    wait_js(c, "document.body.dataset.ready === '1'").await;
+    c.find(Locator::Css("#kind"))
+        .await
+        .unwrap()
+        .select_by_value("administrative")
+        .await
+        .unwrap();
+    wait_js(
+        c,
+        "document.querySelector('.place .role').value === 'agency'",
+    )
+    .await;
+    let roles = js_str(
+        c,
+        "Array.from(document.querySelector('.place .role').options).map(o => o.value).join(',')",
+    )
+    .await;
+    assert!(!roles.contains("conduct"), "administrative roles: {roles}");
+    let label = js_str(
+        c,
+        "document.querySelector('.place .role').selectedOptions[0].text",
+    )
+    .await;
+    assert_eq!(label, "被诉行政机关所在地");
+    c.execute(
+        "document.querySelector('#filed-on').value = '2024-05-01';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let place = c.find(Locator::Css("#places .place")).await.unwrap();
+    place
+        .find(Locator::Css(".modes label:nth-child(2)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    place
+        .find(Locator::Css("input.code"))
+        .await
+        .unwrap()
+        .send_keys("310118")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_js(
+        c,
+        "document.querySelector('#result-body .status[data-status=routed]')",
+    )
+    .await;
+    let courts = c
+        .find_all(Locator::Css("#result-body article.court"))
+        .await
+        .unwrap();
+    assert!(!courts.is_empty(), "no court for the administrative case");
+    let ground = text_of(c, "#result-body .ground").await;
+    assert!(ground.contains("被诉行政机关所在地"), "ground: {ground}");
+    // After routing the map shows the case.
+    wait_js(c, "+document.getElementById('map').dataset.zoom > 2").await;
+    // The printable record names the case, the answer, the versions and the date.
+    let record = js_str(c, "document.getElementById('record').textContent").await;
+    let rules_v = js_str(c, "document.querySelector('.foot').dataset.rules").await;
+    assert!(
+        record.contains("管辖决定记录") && record.contains("行政") && record.contains(&rules_v),
+        "record: {record}"
+    );
+    assert!(
+        !js_str(c, "document.getElementById('print').hidden")
+            .await
+            .contains("true"),
+        "no print button"
+    );
+    // Switching back to a civil kind gives civil roles again.
+    c.find(Locator::Css("#kind"))
+        .await
+        .unwrap()
+        .select_by_value("civil")
+        .await
+        .unwrap();
+    wait_js(
+        c,
+        "document.querySelector('.place .role').value === 'conduct'",
+    )
+    .await;
+
+    // District search: the map zooms to 青浦区 and marks it; the English name works too.
+    step("district-search");
+    c.find(Locator::Css("#zoom-reset"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let whole = view_width(c).await;
+    let search = c.find(Locator::Css("#unit-search")).await.unwrap();
+    search.send_keys("青浦\u{e007}").await.unwrap();
+    wait_js(
+        c,
+        "document.querySelector('#map .units path.found[data-code=\"310118\"]')",
+    )
+    .await;
+    let zoomed = view_width(c).await;
+    assert!(
+        zoomed * 4.0 < whole,
+        "search did not zoom: viewBox width {zoomed} of {whole}"
+    );
+    let status = text_of(c, "#search-status").await;
+    assert!(status.contains("310118"), "search status: {status}");
+    screenshot(c, "desktop-1280x800-zh-search.png").await;
+    c.find(Locator::Css("#zoom-reset"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    search.clear().await.unwrap();
+    search.send_keys("Jiading\u{e007}").await.unwrap();
+    wait_js(
+        c,
+        "document.querySelector('#map .units path.found[data-code=\"310114\"]')",
+    )
+    .await;
+    assert!(
+        view_width(c).await * 4.0 < whole,
+        "English search did not zoom"
+    );
+    // The zoom buttons.
+    let before = view_width(c).await;
+    c.find(Locator::Css("#zoom-out"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(view_width(c).await > before, "zoom-out did nothing");
+
+    // An ambiguous address: the page asks which district is meant; a click routes.
+    step("clarification");
+    let place = c.find(Locator::Css("#places .place")).await.unwrap();
+    place
+        .find(Locator::Css(".modes label:nth-child(1)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    place
+        .find(Locator::Css("input.address"))
+        .await
+        .unwrap()
+        .send_keys("鼓楼区")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let pick = text_of(c, "#result-body .clarify button.cand[data-code='320106']").await;
+    assert!(
+        pick.contains("鼓楼区") && pick.contains("法院"),
+        "reading: {pick}"
+    );
+    assert!(
+        c.find(Locator::Css(
+            "#result-body .clarify button.cand[data-code='320302']"
+        ))
+        .await
+        .is_ok(),
+        "the Xuzhou reading is missing"
+    );
+    screenshot(c, "desktop-1280x800-zh-clarify.png").await;
+    c.find(Locator::Css(
+        "#result-body .clarify button.cand[data-code='320106']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_js(
+        c,
+        "document.querySelector('#result-body .status[data-status=routed]')",
+    )
+    .await;
+    let ground = text_of(c, "#result-body .ground").await;
+    assert!(ground.contains("320106"), "after the pick: {ground}");
 
     // Phone width: nothing overflows sideways, the form and map are there, and a routed
     // case shows its court.
+    step("phone");
     viewport(c, 390, 844).await;
     c.goto(base).await.map_err(|e| e.to_string())?;
     wait_js(c, "document.body.dataset.ready === '1'").await;
@@ -538,4 +824,17 @@ async fn run(c: &Client, base: &str) -> Result<(), String> {
     tokio::time::sleep(Duration::from_millis(300)).await;
     screenshot(c, "phone-390x844-zh-result.png").await;
     Ok(())
+}
+
+/// Percent-encodes a string for a URL fragment.
+fn urlencode(s: &str) -> String {
+    let mut o = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            o.push(b as char);
+        } else {
+            let _ = std::fmt::Write::write_fmt(&mut o, format_args!("%{b:02X}"));
+        }
+    }
+    o
 }
