@@ -3,11 +3,15 @@
 
 use std::sync::Arc;
 
+use crate::address::ZoneMatch;
 use crate::eval::Admitted;
+use crate::eval::admit::AdmittedPlace;
 use crate::model::{
     Competent, Decision, Ground, Outcome, Relation, Status, TribunalRef, UnitBrief, Warning,
+    WaterRef, ZoneRef,
 };
 use crate::rules::RuleSet;
+use crate::spatial::FeatureKind;
 use crate::spatial::Geodata;
 
 use super::messages::Names;
@@ -67,6 +71,15 @@ pub fn decision(rules: &RuleSet, geo: &Geodata, a: &Admitted, o: &Outcome) -> De
                                 .unwrap_or_else(|| Arc::from(Vec::new())),
                             confidence: g.confidence,
                             evidence_cases: None,
+                            zone: a
+                                .places
+                                .get(g.place.wrapping_sub(1))
+                                .and_then(|p| p.zone.as_ref())
+                                .map(zone_ref),
+                            water: a
+                                .places
+                                .get(g.place.wrapping_sub(1))
+                                .and_then(|p| water_ref(geo, p)),
                         }
                     })
                     .collect(),
@@ -116,4 +129,39 @@ pub fn no_court_reason_en(
     o.competent
         .is_empty()
         .then(|| Names { rules, geo }.no_court(a, &o.no_court).en)
+}
+
+/// The answer's reference to a development zone.
+pub(crate) fn zone_ref(z: &ZoneMatch) -> ZoneRef {
+    ZoneRef {
+        id: z.id.clone(),
+        name: z.name.clone(),
+        name_en: z.name_en.clone(),
+        hosts: z.hosts.clone(),
+    }
+}
+
+/// The estuary water a place lies in, with its adjacent unit.
+fn water_ref(geo: &Geodata, p: &AdmittedPlace) -> Option<WaterRef> {
+    let loc = p.loc.as_ref().ok()?;
+    if !loc.at_sea {
+        return None;
+    }
+    let f = loc
+        .features
+        .iter()
+        .filter_map(|f| geo.feature(f))
+        .find(|f| f.kind == FeatureKind::Estuary)?;
+    Some(WaterRef {
+        feature: f.id.clone(),
+        name: f.name.split(" (").next().unwrap_or(&f.name).to_string(),
+        adjacent: loc
+            .adjacent
+            .first()
+            .and_then(|&u| geo.units().get(u))
+            .map(|u| UnitBrief {
+                adcode: u.adcode.clone(),
+                name: u.name.clone(),
+            }),
+    })
 }

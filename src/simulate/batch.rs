@@ -301,7 +301,7 @@ pub fn relation_name(r: RelationKind) -> &'static str {
     }
 }
 
-/// Row counters; they reconcile: `read == routed + no_court + failed`.
+/// Row counters; they reconcile: `read == routed + no_court + needs_clarification + failed`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
     /// Rows read.
@@ -310,6 +310,8 @@ pub struct Counts {
     pub routed: u64,
     /// Rows with no competent court.
     pub no_court: u64,
+    /// Rows with no court yet because a place is ambiguous (status `needs_clarification`).
+    pub needs_clarification: u64,
     /// Rows that could not be routed (bad input).
     pub failed: u64,
 }
@@ -320,12 +322,13 @@ impl Counts {
         self.read += o.read;
         self.routed += o.routed;
         self.no_court += o.no_court;
+        self.needs_clarification += o.needs_clarification;
         self.failed += o.failed;
     }
 
     /// Whether the counters reconcile.
     pub fn reconciles(&self) -> bool {
-        self.read == self.routed + self.no_court + self.failed
+        self.read == self.routed + self.no_court + self.needs_clarification + self.failed
     }
 }
 
@@ -373,8 +376,14 @@ pub fn csv_row(
                     counts.routed += 1;
                     ",routed,"
                 }
-                // Batch rows report an ambiguous place as no court (with the ambiguity as the
-                // reason); the `--full` JSONL line carries the clarification.
+                // An ambiguous place: status `needs_clarification`, the ambiguity as the
+                // reason; the `--full` JSONL line carries the candidates.
+                Status::NoCourt | Status::NeedsClarification
+                    if r.admitted.needs_clarification() =>
+                {
+                    counts.needs_clarification += 1;
+                    ",needs_clarification,"
+                }
                 Status::NoCourt | Status::NeedsClarification => {
                     counts.no_court += 1;
                     ",no_court,"
@@ -403,7 +412,7 @@ pub fn csv_row(
                 out.push_str(w);
             }
             out.push(',');
-            if s.status == Status::NoCourt
+            if s.status != Status::Routed
                 && let Some(reason) = router.no_court_reason(r)
             {
                 csv_field(&reason, out);
@@ -443,6 +452,10 @@ pub fn jsonl_compact_row(
             counts.routed += 1;
             "routed"
         }
+        Status::NoCourt | Status::NeedsClarification if r.admitted.needs_clarification() => {
+            counts.needs_clarification += 1;
+            "needs_clarification"
+        }
         Status::NoCourt | Status::NeedsClarification => {
             counts.no_court += 1;
             "no_court"
@@ -465,7 +478,7 @@ pub fn jsonl_compact_row(
         "relation": relation_name(s.relation),
         "warnings": s.warnings,
     });
-    if s.status == Status::NoCourt
+    if s.status != Status::Routed
         && let Some(reason) = router.no_court_reason(r)
     {
         v["reason"] = serde_json::Value::String(reason);
@@ -488,7 +501,8 @@ pub fn jsonl_row(
         Ok(d) => {
             match d.status {
                 Status::Routed => counts.routed += 1,
-                Status::NoCourt | Status::NeedsClarification => counts.no_court += 1,
+                Status::NoCourt => counts.no_court += 1,
+                Status::NeedsClarification => counts.needs_clarification += 1,
             }
             match serde_json::to_string(d) {
                 Ok(s) => out.push_str(&s),
