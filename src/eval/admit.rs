@@ -399,21 +399,10 @@ impl Engine {
                 let loc = match m.unit.as_deref().and_then(|u| self.unit_index(u)) {
                     Some(u) => Ok(Located::unit(u)),
                     None if m.candidates.is_empty() => match (&m.zone, m.status, &m.area) {
+                        // Only a city or province (or a zone of unknown host in a city).
+                        (_, AddressStatus::AreaOnly, Some(code)) => Err(self.area_problem(code)),
                         (Some(z), _, _) if z.hosts.is_empty() => {
                             Err(PlaceProblem::ZoneNoHost(z.name.clone()))
-                        }
-                        (_, AddressStatus::AreaOnly, Some(code)) => {
-                            match self.geo.codes().get(code) {
-                                Some(a) => Err(PlaceProblem::AddressArea {
-                                    code: code.clone(),
-                                    name: a.name.clone(),
-                                    // A municipality is a province and its own city: its
-                                    // districts are the candidates.
-                                    province: a.level == AreaLevel::Province
-                                        && !self.geo.units().iter().any(|u| u.city_adcode == *code),
-                                }),
-                                None => Err(PlaceProblem::AddressNoMatch),
-                            }
                         }
                         _ => Err(PlaceProblem::AddressNoMatch),
                     },
@@ -429,7 +418,23 @@ impl Engine {
         }
     }
 
-    /// The host unit of a zone; its hosts as candidates when it lies in several.
+    /// A place that names only the city or province `code`.
+    fn area_problem(&self, code: &str) -> PlaceProblem {
+        match self.geo.codes().get(code) {
+            Some(a) => PlaceProblem::AddressArea {
+                code: code.to_string(),
+                name: a.name.clone(),
+                // A municipality is a province and its own city: its districts are the
+                // candidates.
+                province: a.level == AreaLevel::Province
+                    && !self.geo.units().iter().any(|u| u.city_adcode == code),
+            },
+            None => PlaceProblem::AddressNoMatch,
+        }
+    }
+
+    /// The host unit of a zone; its hosts as candidates when it lies in several; the zone's
+    /// city (the first four digits of its statistics code) when its host is not known.
     fn zone_hosts(&self, z: &ZoneMatch) -> Result<Located, PlaceProblem> {
         let hosts: Vec<(usize, &str)> = z
             .hosts
@@ -437,7 +442,16 @@ impl Engine {
             .filter_map(|h| Some((self.unit_index(h)?, h.as_str())))
             .collect();
         match hosts.as_slice() {
-            [] => Err(PlaceProblem::ZoneNoHost(z.name.clone())),
+            [] => Err(z
+                .stat_codes
+                .first()
+                .and_then(|c| c.get(..4))
+                .map(|c| format!("{c}00"))
+                .filter(|c| self.geo.codes().get(c).is_some())
+                .map_or_else(
+                    || PlaceProblem::ZoneNoHost(z.name.clone()),
+                    |c| self.area_problem(&c),
+                )),
             [(u, _)] => Ok(Located::unit(*u)),
             many => Err(PlaceProblem::AddressAmbiguous(
                 many.iter()

@@ -248,6 +248,18 @@ fn header(s: &mut String, d: &Decision, zh: bool) {
                     };
                     let _ = writeln!(s, "  - {} {} → {courts}", cand.unit.adcode, cand.unit.name);
                 }
+                if let Some(first) = c.candidates.first()
+                    && c.candidates.len() > 1
+                    && !first.courts.is_empty()
+                    && c.candidates.iter().all(|x| x.courts == first.courts)
+                {
+                    let list = first.courts.join(", ");
+                    if zh {
+                        let _ = writeln!(s, "（各候选的管辖法院相同：{list}）");
+                    } else {
+                        let _ = writeln!(s, "(every reading gives the same court(s): {list})");
+                    }
+                }
             }
         }
         Status::NoCourt => {
