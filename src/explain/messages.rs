@@ -121,6 +121,17 @@ impl Names<'_> {
                 ),
                 format!("地址“{text}”仅写明省份{name}（{code}）：请写明市和县（区）"),
             ),
+            PlaceProblem::AddressArea { code, name, .. } if p.zone.is_some() => {
+                let zone = p.zone.as_ref().map_or("", |z| z.name.as_str());
+                Text::new(
+                    format!(
+                        "`{text}` names the development zone {zone}, whose county-level unit is not known: name the county of {code} {name}"
+                    ),
+                    format!(
+                        "“{text}”为{zone}，其所在县级行政区不详：请写明{name}（{code}）的县（区）"
+                    ),
+                )
+            }
             PlaceProblem::AddressArea { code, name, .. } => Text::new(
                 format!("address `{text}` names only the city {code} {name}: name the county"),
                 format!("地址“{text}”仅写明城市{name}（{code}）：请写明县（区）"),

@@ -649,3 +649,24 @@ fn estuary_water_belongs_to_the_adjacent_unit_where_no_rule_sees_the_water() {
     let sea = route_one("administrative", "agency", "at: [123.0, 31.0]");
     assert!(sea.warnings.iter().all(|w| w.code != "water_adjacent"));
 }
+
+/// A zone whose host unit is not known (宿马园区, code 341371) asks for the county of its city
+/// and says why, instead of failing.
+#[test]
+fn a_zone_without_a_known_host_asks_for_the_county_of_its_city() {
+    for spec in ["address: \"宿马园区\"", "code: \"341371\""] {
+        let d = route_one("civil", "conduct", spec);
+        assert_eq!(d.status, Status::NeedsClarification, "{spec}");
+        let c = d.clarification.as_ref().unwrap();
+        assert_eq!(c.area.as_ref().map(|a| a.adcode.as_str()), Some("341300"));
+        assert_eq!(
+            c.zone.as_ref().map(|z| z.id.as_str()),
+            Some("suzhou-maanshan-park")
+        );
+        let reason = d.no_court_reason.as_ref().unwrap();
+        assert!(
+            reason.en.contains("whose county-level unit is not known"),
+            "{reason:?}"
+        );
+    }
+}
