@@ -41,6 +41,40 @@ pub(super) fn run_one(cli: &Cli, geo: &Geodata, addr: &str) -> Result<Outcome, C
                     .unwrap_or_default();
                 let _ = writeln!(s, "{:<8} {t} {name}", if zh { "乡镇" } else { "town" });
             }
+            if let Some(z) = &loc.zone {
+                let hosts: Vec<String> = z
+                    .hosts
+                    .iter()
+                    .map(|h| {
+                        let name = geo.unit(h).map(|u| u.name.as_str()).unwrap_or("");
+                        format!("{h} {name}")
+                    })
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "{:<8} {} {} ({}) — {}",
+                    if zh { "开发区" } else { "zone" },
+                    z.name,
+                    z.name_en,
+                    if z.stat_codes.is_empty() {
+                        z.id.clone()
+                    } else {
+                        z.stat_codes.join(", ")
+                    },
+                    if hosts.is_empty() {
+                        (if zh {
+                            "所在区县不详"
+                        } else {
+                            "host unit not known"
+                        })
+                        .to_string()
+                    } else if zh {
+                        format!("位于 {}", hosts.join("、"))
+                    } else {
+                        format!("within {}", hosts.join(", "))
+                    }
+                );
+            }
             for c in &loc.candidates {
                 let _ = writeln!(
                     s,

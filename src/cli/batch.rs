@@ -558,10 +558,11 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
         .iter()
         .fold((0, 0), |(h, m), x| (h + x.hits, m + x.misses));
     note(&format!(
-        "read {} = routed {} + no court {} + failed {}{}; {:.2} s ({:.0} rows/s); cache {hits} hits, {misses} routed",
+        "read {} = routed {} + no court {} + needs clarification {} + failed {}{}; {:.2} s ({:.0} rows/s); cache {hits} hits, {misses} routed",
         counts.read,
         counts.routed,
         counts.no_court,
+        counts.needs_clarification,
         counts.failed,
         if counts.reconciles() {
             ""
@@ -571,11 +572,13 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
         secs,
         counts.read as f64 / secs.max(1e-9),
     ));
-    Ok(if counts.failed == 0 && counts.no_court == 0 {
-        Outcome::Ok
-    } else {
-        Outcome::Negative
-    })
+    Ok(
+        if counts.failed == 0 && counts.no_court == 0 && counts.needs_clarification == 0 {
+            Outcome::Ok
+        } else {
+            Outcome::Negative
+        },
+    )
 }
 
 fn process(

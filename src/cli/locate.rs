@@ -47,6 +47,15 @@ pub(super) fn run(cli: &Cli, a: &LocateArgs) -> Result<Outcome, CliError> {
     }
     if let Some(code) = &a.code {
         let geo = load_geodata(cli)?;
+        // A development zone's statistics code (320576 苏州工业园区) is no area of the code
+        // table: answer with the zone and its host unit(s), as for its name.
+        if geo.codes().get(code.trim()).is_none()
+            && crate::address::AddressIndex::new(geo.codes())
+                .zone_by_code(code.trim())
+                .is_some()
+        {
+            return super::address::run_one(cli, &geo, code.trim());
+        }
         let loc = geo
             .locate_code(code)
             .map_err(|e| CliError::Msg(e.to_string()))?;

@@ -7,10 +7,11 @@
 
 use std::hash::{Hash, Hasher};
 
+use crate::address::{AddressStatus, ZoneMatch};
 use crate::input::CaseError;
 use crate::model::{Attributes, Case, CaseKind, Date, PlaceSpec, Role};
 use crate::rules::select::{CaseCtx, connecting_roles};
-use crate::spatial::{AreaLevel, Crs};
+use crate::spatial::{AreaLevel, Crs, FeatureKind};
 
 use super::Engine;
 
@@ -45,6 +46,9 @@ pub(crate) struct AdmittedPlace {
     pub(crate) check: Option<AddressCheck>,
     /// The WGS-84 point, when the place was given as a valid one (for travel estimates).
     pub(crate) point: Option<[f64; 2]>,
+    /// The development zone the place names (by name or statistics code), for the answer.
+    /// Display only: routing reads the units in `loc`.
+    pub(crate) zone: Option<ZoneMatch>,
 }
 
 /// The place as shown to a user: `[121.1, 31.1]` (with the CRS unless WGS-84), `310118 青浦区`
@@ -86,6 +90,10 @@ pub(crate) struct Located {
     pub(crate) at_sea: bool,
     /// Other units within the tolerance: (index, metres).
     pub(crate) near: Vec<(usize, f64)>,
+    /// In estuary water inside the coast (`at_sea` and an estuary feature): the unit whose
+    /// border is nearest, which the water belongs to for rules that follow administrative
+    /// areas (the nearest-unit rule; maritime rules still see the water).
+    pub(crate) adjacent: Vec<usize>,
 }
 
 /// Why a place could not be located.
@@ -105,8 +113,18 @@ pub(crate) enum PlaceProblem {
     CodeNoUnit(String),
     /// An address that names no county-level unit.
     AddressNoMatch,
-    /// An ambiguous address: (code, name) of each candidate unit.
+    /// An ambiguous address (or a development zone lying in several units): (code, name) of
+    /// each candidate unit.
     AddressAmbiguous(Vec<(String, String)>),
+    /// An address that names only a prefecture city or a province: its code and name, and
+    /// whether it is a province (then the question is "which city and county").
+    AddressArea {
+        code: String,
+        name: String,
+        province: bool,
+    },
+    /// A development zone whose host unit is not known: the zone's name.
+    ZoneNoHost(String),
 }
 
 impl PartialEq for Located {
@@ -115,6 +133,7 @@ impl PartialEq for Located {
             && self.area == o.area
             && self.features == o.features
             && self.at_sea == o.at_sea
+            && self.adjacent == o.adjacent
             && self.near.len() == o.near.len()
             && self.near.iter().zip(&o.near).all(|(a, b)| a.0 == b.0)
     }
@@ -126,6 +145,7 @@ impl Hash for Located {
         self.area.hash(h);
         self.features.hash(h);
         self.at_sea.hash(h);
+        self.adjacent.hash(h);
         for (u, _) in &self.near {
             u.hash(h);
         }
@@ -204,6 +224,18 @@ impl Admitted {
         })
     }
 
+    /// Whether a place is ambiguous in a way a user can settle (an address or zone naming
+    /// several units, or only a city or province): with no court, the answer is
+    /// `needs_clarification`.
+    pub fn needs_clarification(&self) -> bool {
+        self.places.iter().any(|p| {
+            matches!(
+                p.loc,
+                Err(PlaceProblem::AddressAmbiguous(_) | PlaceProblem::AddressArea { .. })
+            )
+        })
+    }
+
     /// Per place: the WGS-84 point when the place was given as one.
     pub fn place_points(&self) -> impl Iterator<Item = Option<[f64; 2]>> + '_ {
         self.places.iter().map(|p| p.point)
@@ -240,6 +272,7 @@ impl Engine {
         }
         for (i, p) in case.places.iter().enumerate() {
             if let PlaceSpec::Code(code) = &p.spec
+                && self.address.zone_by_code(code.trim()).is_none()
                 && let Err(e) = self.geo.locate_code(code)
             {
                 return Err(CaseError::new(
@@ -252,7 +285,7 @@ impl Engine {
             .places
             .iter()
             .map(|p| {
-                let (loc, text) = self.locate_place(&p.spec);
+                let (loc, text, zone) = self.locate_place(&p.spec);
                 let check = match (&p.address_check, &loc) {
                     (Some(a), Ok(_)) => Some(self.address_check(a)),
                     _ => None,
@@ -270,6 +303,7 @@ impl Engine {
                         }
                         _ => None,
                     },
+                    zone,
                 }
             })
             .collect();
@@ -344,19 +378,46 @@ impl Engine {
             .ok()
     }
 
-    /// Locates one place: where it is, or why not, and its display text.
-    fn locate_place(&self, spec: &PlaceSpec) -> (Result<Located, PlaceProblem>, PlaceText) {
+    /// Locates one place: where it is, or why not, its display text and the development zone
+    /// it names.
+    fn locate_place(
+        &self,
+        spec: &PlaceSpec,
+    ) -> (Result<Located, PlaceProblem>, PlaceText, Option<ZoneMatch>) {
         match spec {
             PlaceSpec::At { lon, lat, crs } => (
                 self.locate_point(*lon, *lat, *crs),
                 PlaceText::Point(*lon, *lat, *crs),
+                None,
             ),
-            PlaceSpec::Code(code) => self.locate_code_place(code),
+            PlaceSpec::Code(code) => match self.address.zone_by_code(code.trim()) {
+                // A zone's statistics code (320576 苏州工业园区): the zone's host unit(s).
+                Some(z) if self.geo.codes().get(code.trim()).is_none() => {
+                    let z = z.clone();
+                    let loc = self.zone_hosts(&z);
+                    (
+                        loc,
+                        PlaceText::Text(format!("{} {}", code.trim(), z.name)),
+                        Some(z),
+                    )
+                }
+                _ => {
+                    let (loc, text) = self.locate_code_place(code);
+                    (loc, text, None)
+                }
+            },
             PlaceSpec::Address(addr) => {
                 let m = self.address.parse(addr);
                 let loc = match m.unit.as_deref().and_then(|u| self.unit_index(u)) {
                     Some(u) => Ok(Located::unit(u)),
-                    None if m.candidates.is_empty() => Err(PlaceProblem::AddressNoMatch),
+                    None if m.candidates.is_empty() => match (&m.zone, m.status, &m.area) {
+                        // Only a city or province (or a zone of unknown host in a city).
+                        (_, AddressStatus::AreaOnly, Some(code)) => Err(self.area_problem(code)),
+                        (Some(z), _, _) if z.hosts.is_empty() => {
+                            Err(PlaceProblem::ZoneNoHost(z.name.clone()))
+                        }
+                        _ => Err(PlaceProblem::AddressNoMatch),
+                    },
                     None => Err(PlaceProblem::AddressAmbiguous(
                         m.candidates
                             .iter()
@@ -364,8 +425,59 @@ impl Engine {
                             .collect(),
                     )),
                 };
-                (loc, PlaceText::Text(addr.clone()))
+                (loc, PlaceText::Text(addr.clone()), m.zone)
             }
+        }
+    }
+
+    /// A place that names only the city or province `code`.
+    fn area_problem(&self, code: &str) -> PlaceProblem {
+        match self.geo.codes().get(code) {
+            Some(a) => PlaceProblem::AddressArea {
+                code: code.to_string(),
+                name: a.name.clone(),
+                // A municipality is a province and its own city: its districts are the
+                // candidates.
+                province: a.level == AreaLevel::Province
+                    && !self.geo.units().iter().any(|u| u.city_adcode == code),
+            },
+            None => PlaceProblem::AddressNoMatch,
+        }
+    }
+
+    /// The host unit of a zone; its hosts as candidates when it lies in several; the zone's
+    /// city (the first four digits of its statistics code) when its host is not known.
+    fn zone_hosts(&self, z: &ZoneMatch) -> Result<Located, PlaceProblem> {
+        let hosts: Vec<(usize, &str)> = z
+            .hosts
+            .iter()
+            .filter_map(|h| Some((self.unit_index(h)?, h.as_str())))
+            .collect();
+        match hosts.as_slice() {
+            [] => Err(z
+                .stat_codes
+                .first()
+                .and_then(|c| c.get(..4))
+                .map(|c| format!("{c}00"))
+                .filter(|c| self.geo.codes().get(c).is_some())
+                .map_or_else(
+                    || PlaceProblem::ZoneNoHost(z.name.clone()),
+                    |c| self.area_problem(&c),
+                )),
+            [(u, _)] => Ok(Located::unit(*u)),
+            many => Err(PlaceProblem::AddressAmbiguous(
+                many.iter()
+                    .map(|(u, code)| {
+                        let name = self
+                            .geo
+                            .units()
+                            .get(*u)
+                            .map(|x| x.name.clone())
+                            .unwrap_or_default();
+                        ((*code).to_string(), name)
+                    })
+                    .collect(),
+            )),
         }
     }
 
@@ -402,12 +514,31 @@ impl Engine {
         } else {
             Vec::new()
         };
+        // Estuary water inside the coast belongs to the nearest unit for rules that follow
+        // administrative areas (no sourced split of the water exists in the geodata).
+        let in_estuary = at_sea
+            && ids
+                .features
+                .iter()
+                .any(|&f| feats.get(f).is_some_and(|f| f.kind == FeatureKind::Estuary));
+        let adjacent = if in_estuary {
+            self.geo
+                .locate(lon, lat, crs)
+                .ok()
+                .and_then(|l| l.nearest)
+                .and_then(|n| self.unit_index(&n.adcode))
+                .into_iter()
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Located {
             units: ids.unit.into_iter().collect(),
             area: None,
             features,
             at_sea,
             near: ids.near,
+            adjacent,
         })
     }
 
@@ -456,6 +587,7 @@ impl Engine {
                     features: Vec::new(),
                     at_sea: false,
                     near: Vec::new(),
+                    adjacent: Vec::new(),
                 })
             }
         };
@@ -483,6 +615,7 @@ impl Located {
             features: Vec::new(),
             at_sea: false,
             near: Vec::new(),
+            adjacent: Vec::new(),
         }
     }
 }

@@ -205,8 +205,30 @@ impl Ctx<'_> {
         } else {
             loc.units.iter().map(|&u| Target::Unit(u)).collect()
         };
-        let results: Vec<TargetResult<'_, '_>> =
+        let mut results: Vec<TargetResult<'_, '_>> =
             targets.iter().map(|&t| self.evaluate(t)).collect();
+        // Estuary water inside the coast: where no rule sees the water (no level or no venue
+        // at sea), it belongs to the adjacent unit, for rules that follow administrative areas.
+        if loc.at_sea
+            && !loc.adjacent.is_empty()
+            && !results
+                .first()
+                .is_some_and(|(_, l, p)| l.is_some() && !p.is_empty())
+        {
+            results = loc
+                .adjacent
+                .iter()
+                .map(|&u| self.evaluate(Target::Unit(u)))
+                .collect();
+            if let Some(&u) = loc.adjacent.first()
+                && let Some(unit) = self.engine.geo.units().get(u)
+            {
+                warnings.push(WarningKind::WaterAdjacent {
+                    place: pno,
+                    unit: unit.adcode.clone(),
+                });
+            }
+        }
         let Some((first_t, lvl_rule, picks)) = results.first().cloned() else {
             reasons.push(NoCourtReason::NoUnit { place: pno });
             return;

@@ -3,11 +3,15 @@
 
 use std::sync::Arc;
 
+use crate::address::ZoneMatch;
 use crate::eval::Admitted;
+use crate::eval::admit::AdmittedPlace;
 use crate::model::{
     Competent, Decision, Ground, Outcome, Relation, Status, TribunalRef, UnitBrief, Warning,
+    WaterRef, ZoneRef,
 };
 use crate::rules::RuleSet;
+use crate::spatial::FeatureKind;
 use crate::spatial::Geodata;
 
 use super::messages::Names;
@@ -68,6 +72,15 @@ pub fn decision(rules: &RuleSet, geo: &Geodata, a: &Admitted, o: &Outcome) -> De
                             basis_sources: basis_sources(rules, &g.rules, &g.rule),
                             confidence: g.confidence,
                             evidence_cases: None,
+                            zone: a
+                                .places
+                                .get(g.place.wrapping_sub(1))
+                                .and_then(|p| p.zone.as_ref())
+                                .map(zone_ref),
+                            water: a
+                                .places
+                                .get(g.place.wrapping_sub(1))
+                                .and_then(|p| water_ref(geo, p)),
                         }
                     })
                     .collect(),
@@ -139,4 +152,39 @@ fn basis_sources(rules: &RuleSet, ids: &[String], assigning: &str) -> Vec<crate:
         }
     }
     out
+}
+
+/// The answer's reference to a development zone.
+pub(crate) fn zone_ref(z: &ZoneMatch) -> ZoneRef {
+    ZoneRef {
+        id: z.id.clone(),
+        name: z.name.clone(),
+        name_en: z.name_en.clone(),
+        hosts: z.hosts.clone(),
+    }
+}
+
+/// The estuary water a place lies in, with its adjacent unit.
+fn water_ref(geo: &Geodata, p: &AdmittedPlace) -> Option<WaterRef> {
+    let loc = p.loc.as_ref().ok()?;
+    if !loc.at_sea {
+        return None;
+    }
+    let f = loc
+        .features
+        .iter()
+        .filter_map(|f| geo.feature(f))
+        .find(|f| f.kind == FeatureKind::Estuary)?;
+    Some(WaterRef {
+        feature: f.id.clone(),
+        name: f.name.split(" (").next().unwrap_or(&f.name).to_string(),
+        adjacent: loc
+            .adjacent
+            .first()
+            .and_then(|&u| geo.units().get(u))
+            .map(|u| UnitBrief {
+                adcode: u.adcode.clone(),
+                name: u.name.clone(),
+            }),
+    })
 }

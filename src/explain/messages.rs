@@ -15,6 +15,7 @@
 //! | `area_not_unit` | a city or province is given whose units go to different courts |
 //! | `role_ignored` | a place's role is not a connecting factor for the kind on the date |
 //! | `address_mismatch` | an address beside a point or code names another unit, or none |
+//! | `water_adjacent` | estuary water no rule on waters covers, routed with the adjacent unit |
 
 use crate::model::{Level, NoCourtReason, Text, WarningKind};
 use crate::rules::RuleSet;
@@ -94,11 +95,53 @@ impl Names<'_> {
                     .iter()
                     .map(|(code, name)| format!("{code} {name}"))
                     .collect();
+                match &p.zone {
+                    Some(z) => Text::new(
+                        format!(
+                            "`{text}` names the development zone {} ({}), which lies in several units: {}",
+                            z.name,
+                            z.name_en,
+                            c.join(", ")
+                        ),
+                        format!("“{text}”为{}，跨多个县级行政区：{}", z.name, c.join("、")),
+                    ),
+                    None => Text::new(
+                        format!("address `{text}` is ambiguous: {}", c.join(", ")),
+                        format!("地址“{text}”有歧义：{}", c.join("、")),
+                    ),
+                }
+            }
+            PlaceProblem::AddressArea {
+                code,
+                name,
+                province: true,
+            } => Text::new(
+                format!(
+                    "address `{text}` names only the province {code} {name}: name the city and county"
+                ),
+                format!("地址“{text}”仅写明省份{name}（{code}）：请写明市和县（区）"),
+            ),
+            PlaceProblem::AddressArea { code, name, .. } if p.zone.is_some() => {
+                let zone = p.zone.as_ref().map_or("", |z| z.name.as_str());
                 Text::new(
-                    format!("address `{text}` is ambiguous: {}", c.join(", ")),
-                    format!("地址“{text}”有歧义：{}", c.join("、")),
+                    format!(
+                        "`{text}` names the development zone {zone}, whose county-level unit is not known: name the county of {code} {name}"
+                    ),
+                    format!(
+                        "“{text}”为{zone}，其所在县级行政区不详：请写明{name}（{code}）的县（区）"
+                    ),
                 )
             }
+            PlaceProblem::AddressArea { code, name, .. } => Text::new(
+                format!("address `{text}` names only the city {code} {name}: name the county"),
+                format!("地址“{text}”仅写明城市{name}（{code}）：请写明县（区）"),
+            ),
+            PlaceProblem::ZoneNoHost(zone) => Text::new(
+                format!(
+                    "`{text}` names the development zone {zone}, whose county-level unit is not known: name the county"
+                ),
+                format!("“{text}”为{zone}，其所在县级行政区不详：请写明县（区）"),
+            ),
         }
     }
 
@@ -230,6 +273,17 @@ impl Names<'_> {
                         "place #{place} was placed in `{feature}` {name}, an approximate polygon, not a legal boundary"
                     ),
                     format!("第{place}个地点位于近似范围“{name}”，并非法定界线"),
+                )
+            }
+            WarningKind::WaterAdjacent { place, unit } => {
+                let name = self.unit_name(unit);
+                Text::new(
+                    format!(
+                        "place #{place} is estuary water inside the coast that no rule on waters covers; it was routed with the adjacent unit {unit} {name} (the unit whose border is nearest, an approximation: no sourced boundary of the water exists in the geodata)"
+                    ),
+                    format!(
+                        "第{place}个地点为内水（河口）水域，无针对该水域的规则；按毗邻的{name}（{unit}，边界最近者，近似）确定管辖"
+                    ),
                 )
             }
             WarningKind::UncertainRule { rule } => {

@@ -44,20 +44,63 @@ impl Engine {
         Ok(d)
     }
 
-    /// For a case with no court because a place is an ambiguous address: each reading of the
-    /// first such place, and the courts it would give (the case routed again with the place
-    /// given as that unit's code).
+    /// For a case with no court because a place is ambiguous (an address naming several
+    /// units, a development zone lying in several, or only a city or province): each reading
+    /// of the first such place, and the courts it would give (the case routed again with the
+    /// place given as that unit's or city's code). At most
+    /// [`Clarification::MAX_CANDIDATES`] readings.
     fn clarify(&self, case: &Case, a: &Admitted, today: Date) -> Option<Clarification> {
-        let (i, cands) = a
-            .places
+        let (i, place, readings, level, area) =
+            a.places
+                .iter()
+                .enumerate()
+                .find_map(|(i, p)| match &p.loc {
+                    Err(PlaceProblem::AddressAmbiguous(c)) => Some((i, p, c.clone(), None, None)),
+                    Err(PlaceProblem::AddressArea {
+                        code,
+                        name,
+                        province,
+                    }) => {
+                        let units = self.geo().units();
+                        let list: Vec<(String, String)> = if *province {
+                            // The province's prefecture cities, in code order.
+                            let mut cities: Vec<(String, String)> = Vec::new();
+                            for u in units.iter().filter(|u| u.province_adcode == *code) {
+                                if !cities.iter().any(|(c, _)| *c == u.city_adcode) {
+                                    let name = self
+                                        .geo()
+                                        .codes()
+                                        .get(&u.city_adcode)
+                                        .map(|a| a.name.clone())
+                                        .unwrap_or_default();
+                                    cities.push((u.city_adcode.clone(), name));
+                                }
+                            }
+                            cities.sort();
+                            cities
+                        } else {
+                            units
+                                .iter()
+                                .filter(|u| u.city_adcode == *code)
+                                .map(|u| (u.adcode.clone(), u.name.clone()))
+                                .collect()
+                        };
+                        Some((
+                            i,
+                            p,
+                            list,
+                            province.then_some("city"),
+                            Some(UnitBrief {
+                                adcode: code.clone(),
+                                name: name.clone(),
+                            }),
+                        ))
+                    }
+                    _ => None,
+                })?;
+        let candidates = readings
             .iter()
-            .enumerate()
-            .find_map(|(i, p)| match &p.loc {
-                Err(PlaceProblem::AddressAmbiguous(c)) => Some((i, c)),
-                _ => None,
-            })?;
-        let candidates = cands
-            .iter()
+            .take(Clarification::MAX_CANDIDATES)
             .map(|(code, name)| {
                 let mut c = case.clone();
                 if let Some(p) = c.places.get_mut(i) {
@@ -79,6 +122,7 @@ impl Engine {
                         adcode: code.clone(),
                         name: name.clone(),
                     },
+                    level,
                     courts,
                 }
             })
@@ -86,6 +130,8 @@ impl Engine {
         Some(Clarification {
             place: i + 1,
             candidates,
+            zone: place.zone.as_ref().map(decision::zone_ref),
+            area,
         })
     }
 }
@@ -169,13 +215,30 @@ fn header(s: &mut String, d: &Decision, zh: bool) {
                 let _ = writeln!(s, "needs clarification: {reason}");
             }
             if let Some(c) = &d.clarification {
-                if zh {
-                    let _ = writeln!(s, "请确认第{}个地点是指：", c.place);
-                } else {
-                    let _ = writeln!(s, "which unit is place #{} in?", c.place);
+                let cities = c.candidates.iter().any(|x| x.level == Some("city"));
+                match (zh, cities) {
+                    (true, true) => {
+                        let _ = writeln!(s, "请写明第{}个地点所在的市和县（区）：", c.place);
+                    }
+                    (true, false) => {
+                        let _ = writeln!(s, "请确认第{}个地点是指：", c.place);
+                    }
+                    (false, true) => {
+                        let _ = writeln!(s, "which city and county is place #{} in?", c.place);
+                    }
+                    (false, false) => {
+                        let _ = writeln!(s, "which unit is place #{} in?", c.place);
+                    }
                 }
                 for cand in &c.candidates {
-                    let courts = if cand.courts.is_empty() {
+                    let courts = if cand.courts.is_empty() && cand.level == Some("city") {
+                        (if zh {
+                            "视县（区）而定"
+                        } else {
+                            "depends on the county"
+                        })
+                        .to_string()
+                    } else if cand.courts.is_empty() {
                         (if zh {
                             "无管辖法院"
                         } else {
@@ -186,6 +249,18 @@ fn header(s: &mut String, d: &Decision, zh: bool) {
                         cand.courts.join(", ")
                     };
                     let _ = writeln!(s, "  - {} {} → {courts}", cand.unit.adcode, cand.unit.name);
+                }
+                if let Some(first) = c.candidates.first()
+                    && c.candidates.len() > 1
+                    && !first.courts.is_empty()
+                    && c.candidates.iter().all(|x| x.courts == first.courts)
+                {
+                    let list = first.courts.join(", ");
+                    if zh {
+                        let _ = writeln!(s, "（各候选的管辖法院相同：{list}）");
+                    } else {
+                        let _ = writeln!(s, "(every reading gives the same court(s): {list})");
+                    }
                 }
             }
         }
@@ -237,11 +312,32 @@ fn court(s: &mut String, n: usize, c: &Competent, zh: bool) {
 
 /// One ground of a court, with its sources.
 fn ground(s: &mut String, g: &Ground, zh: bool) {
-    let place = match (&g.unit, &g.feature) {
+    let mut place = match (&g.unit, &g.feature) {
         (Some(u), _) => format!("{} {}", u.adcode, u.name),
         (None, Some(f)) => f.clone(),
         _ => g.place_text.clone(),
     };
+    // `苏州工业园区, within 320506 吴中区` / `位于苏州工业园区（320506 吴中区）`.
+    if let Some(z) = &g.zone {
+        place = if zh {
+            format!("位于{}（{place}）", z.name)
+        } else {
+            format!("{} {}, within {place}", z.name, z.name_en)
+        };
+    }
+    // `长江口 water, adjacent to 310151 崇明区` / `长江口水域，毗邻310151 崇明区`.
+    if let Some(w) = &g.water {
+        let adj = w
+            .adjacent
+            .as_ref()
+            .map(|u| format!("{} {}", u.adcode, u.name));
+        place = match (zh, adj) {
+            (true, Some(u)) => format!("{}水域，毗邻{u}", w.name),
+            (false, Some(u)) => format!("{} water, adjacent to {u}", w.name),
+            (true, None) => format!("{}水域", w.name),
+            (false, None) => format!("{} water", w.name),
+        };
+    }
     let sources: Vec<&str> = g.sources.iter().map(|s| s.key.as_str()).collect();
     let basis: Vec<&str> = g.basis_sources.iter().map(|s| s.key.as_str()).collect();
     let mark = |unc: &'static str, cor: &'static str| match g.confidence {

@@ -113,6 +113,38 @@ pub struct Ground {
     /// HTTP API; absent where it was not computed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence_cases: Option<usize>,
+    /// The development zone the place names (`苏州工业园区`, `320576`), routed as its host
+    /// unit; absent when the place names none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<ZoneRef>,
+    /// The water inside the coast the place lies in (the Yangtze estuary) and the unit it is
+    /// adjacent to; absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub water: Option<WaterRef>,
+}
+
+/// A development zone or functional area (`geodata/source/zones.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneRef {
+    /// Stable id, e.g. `suzhou-sip`.
+    pub id: String,
+    /// Official Chinese name.
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// Codes of the county-level units it lies in.
+    pub hosts: Vec<String>,
+}
+
+/// Water inside the coast (estuary) and the unit it is routed with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WaterRef {
+    /// The water feature id, e.g. `yangtze-estuary`.
+    pub feature: String,
+    /// Its name.
+    pub name: String,
+    /// The adjacent unit (the unit whose border is nearest).
+    pub adjacent: Option<UnitBrief>,
 }
 
 /// A county-level unit, briefly.
@@ -188,16 +220,22 @@ pub enum Status {
     Routed,
     /// No competent court (see `no_court_reason`).
     NoCourt,
-    /// No court yet: a place is ambiguous (an address naming several units); `clarification`
-    /// lists the candidates and what each would give. Ask the user which one is meant.
+    /// No court yet: a place is ambiguous (an address naming several units, a development
+    /// zone lying in several, or only a city or province); `clarification` lists the
+    /// candidates and what each would give. Ask the user which one is meant.
     NeedsClarification,
 }
 
 /// One reading of an ambiguous place and what it would give.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClarificationCandidate {
-    /// The unit.
+    /// The unit (a county-level unit; a prefecture city when the place names only a
+    /// province, see `level`).
     pub unit: UnitBrief,
+    /// `city` when the candidate is a prefecture city (the place names only a province; its
+    /// courts are empty when they depend on the county); absent for a county-level unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<&'static str>,
     /// The competent courts if the place is in this unit (ids; empty when none).
     pub courts: Vec<String>,
 }
@@ -207,8 +245,20 @@ pub struct ClarificationCandidate {
 pub struct Clarification {
     /// The ambiguous place (1-based).
     pub place: usize,
-    /// Its readings.
+    /// Its readings (at most [`Clarification::MAX_CANDIDATES`]).
     pub candidates: Vec<ClarificationCandidate>,
+    /// The development zone the place names, when the zone lies in several units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zone: Option<ZoneRef>,
+    /// The city or province the place names, when it names nothing finer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<UnitBrief>,
+}
+
+impl Clarification {
+    /// The bound of a candidate list (the region's largest lists: Shanghai's 16 districts,
+    /// Anhui's 16 cities).
+    pub const MAX_CANDIDATES: usize = 40;
 }
 
 /// The decision for one case.

@@ -122,6 +122,14 @@ pub enum WarningKind {
         /// The feature id.
         feature: String,
     },
+    /// `water_adjacent`: the place is estuary water inside the coast that no rule on waters
+    /// covers; it was routed as part of the adjacent unit (the nearest-unit rule).
+    WaterAdjacent {
+        /// The place.
+        place: usize,
+        /// The adjacent unit's code.
+        unit: String,
+    },
     /// `uncertain_rule`: a contributing rule rests on uncertain facts.
     UncertainRule {
         /// The rule.
@@ -130,7 +138,7 @@ pub enum WarningKind {
 }
 
 /// Every warning code, for documentation and the API description.
-pub const WARNING_CODES: [&str; 9] = [
+pub const WARNING_CODES: [&str; 10] = [
     "uncertain_rule",
     "approximate_polygon",
     "near_border",
@@ -140,6 +148,7 @@ pub const WARNING_CODES: [&str; 9] = [
     "area_not_unit",
     "role_ignored",
     "address_mismatch",
+    "water_adjacent",
 ];
 
 impl WarningKind {
@@ -156,6 +165,7 @@ impl WarningKind {
             WarningKind::Advisory { .. } => "advisory",
             WarningKind::NearBorder { .. } => "near_border",
             WarningKind::ApproximatePolygon { .. } => "approximate_polygon",
+            WarningKind::WaterAdjacent { .. } => "water_adjacent",
             WarningKind::UncertainRule { .. } => "uncertain_rule",
         }
     }
@@ -171,7 +181,8 @@ impl WarningKind {
             | WarningKind::AlternativeReading { place, .. }
             | WarningKind::Advisory { place, .. }
             | WarningKind::NearBorder { place, .. }
-            | WarningKind::ApproximatePolygon { place, .. } => Some(*place),
+            | WarningKind::ApproximatePolygon { place, .. }
+            | WarningKind::WaterAdjacent { place, .. } => Some(*place),
             WarningKind::UncertainRule { .. } => None,
         }
     }

@@ -805,6 +805,15 @@ fn locate_bytes(app: &App, bytes: &[u8]) -> Result<Response, AppError> {
                     ));
                 }
             };
+            // A development zone's statistics code: the zone and its host unit(s).
+            if app.engine.geo().codes().get(&code).is_none()
+                && app.engine.address().zone_by_code(&code).is_some()
+            {
+                return Ok(json_ok(pretty_capped(
+                    &crate::address::resolve(app.engine.geo(), app.engine.address(), &code),
+                    limit,
+                )?));
+            }
             let loc = app.engine.geo().locate_code(&code).map_err(|e| {
                 AppError::bad_request("unknown_code", e.to_string())
                     .with_field(Some("code".to_string()))

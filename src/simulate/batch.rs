@@ -302,7 +302,7 @@ pub fn relation_name(r: RelationKind) -> &'static str {
     }
 }
 
-/// Row counters; they reconcile: `read == routed + no_court + failed`.
+/// Row counters; they reconcile: `read == routed + no_court + needs_clarification + failed`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
     /// Rows read.
@@ -311,6 +311,8 @@ pub struct Counts {
     pub routed: u64,
     /// Rows with no competent court.
     pub no_court: u64,
+    /// Rows with no court yet because a place is ambiguous (status `needs_clarification`).
+    pub needs_clarification: u64,
     /// Rows that could not be routed (bad input).
     pub failed: u64,
 }
@@ -321,12 +323,13 @@ impl Counts {
         self.read += o.read;
         self.routed += o.routed;
         self.no_court += o.no_court;
+        self.needs_clarification += o.needs_clarification;
         self.failed += o.failed;
     }
 
     /// Whether the counters reconcile.
     pub fn reconciles(&self) -> bool {
-        self.read == self.routed + self.no_court + self.failed
+        self.read == self.routed + self.no_court + self.needs_clarification + self.failed
     }
 }
 
@@ -403,8 +406,14 @@ pub fn csv_row(
                     counts.routed += 1;
                     ",routed,"
                 }
-                // Batch rows report an ambiguous place as no court (with the ambiguity as the
-                // reason); the `--full` JSONL line carries the clarification.
+                // An ambiguous place: status `needs_clarification`, the ambiguity as the
+                // reason; the `--full` JSONL line carries the candidates.
+                Status::NoCourt | Status::NeedsClarification
+                    if r.admitted.needs_clarification() =>
+                {
+                    counts.needs_clarification += 1;
+                    ",needs_clarification,"
+                }
                 Status::NoCourt | Status::NeedsClarification => {
                     counts.no_court += 1;
                     ",no_court,"
@@ -431,7 +440,7 @@ pub fn csv_row(
                 out.push_str(w);
             }
             out.push(',');
-            if s.status == Status::NoCourt
+            if s.status != Status::Routed
                 && let Some(reason) = router.no_court_reason(r)
             {
                 csv_field(&reason, out);
@@ -507,6 +516,10 @@ pub fn jsonl_compact_row(
             counts.routed += 1;
             "routed"
         }
+        Status::NoCourt | Status::NeedsClarification if r.admitted.needs_clarification() => {
+            counts.needs_clarification += 1;
+            "needs_clarification"
+        }
         Status::NoCourt | Status::NeedsClarification => {
             counts.no_court += 1;
             "no_court"
@@ -537,7 +550,7 @@ pub fn jsonl_compact_row(
     }
     out.push_str("],\"id\":");
     json_str(id, out);
-    if s.status == Status::NoCourt
+    if s.status != Status::Routed
         && let Some(reason) = router.no_court_reason(r)
     {
         out.push_str(",\"reason\":");
@@ -571,7 +584,8 @@ pub fn jsonl_row(
         Ok(d) => {
             match d.status {
                 Status::Routed => counts.routed += 1,
-                Status::NoCourt | Status::NeedsClarification => counts.no_court += 1,
+                Status::NoCourt => counts.no_court += 1,
+                Status::NeedsClarification => counts.needs_clarification += 1,
             }
             match serde_json::to_string(d) {
                 Ok(s) => out.push_str(&s),

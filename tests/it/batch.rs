@@ -390,7 +390,13 @@ fn run_batch(input: &Path, output: &Path, extra: &[&str]) -> (i32, String) {
 }
 
 fn counts_line(stderr: &str) -> (u64, u64, u64, u64) {
-    // "read N = routed A + no court B + failed C; …"
+    let (read, routed, no_court, clarify, failed) = counts_line5(stderr);
+    assert_eq!(clarify, 0, "no clarification expected: {stderr}");
+    (read, routed, no_court, failed)
+}
+
+fn counts_line5(stderr: &str) -> (u64, u64, u64, u64, u64) {
+    // "read N = routed A + no court B + needs clarification C + failed D; …"
     let line = stderr
         .lines()
         .find(|l| l.starts_with("read "))
@@ -403,7 +409,7 @@ fn counts_line(stderr: &str) -> (u64, u64, u64, u64) {
         .filter(|s| !s.is_empty())
         .map(|s| s.parse().unwrap())
         .collect();
-    (nums[0], nums[1], nums[2], nums[3])
+    (nums[0], nums[1], nums[2], nums[3], nums[4])
 }
 
 #[test]
@@ -784,4 +790,80 @@ fn batch_csv_unbalanced_quote_loses_no_row_and_formula_ids_are_escaped() {
     );
     assert!(text.contains("\n'=1+2,routed,"), "{text}");
     assert_eq!(counts_line(&stderr), (9, 6, 0, 3), "{stderr}");
+}
+
+/// An ambiguous place is a question, not a failure: batch rows say `needs_clarification`
+/// (with the ambiguity as the reason) and the summary counts them on their own, reconciling
+/// read = routed + no court + needs clarification + failed; `--full` lines carry the
+/// candidates.
+#[test]
+fn batch_counts_clarifications_on_their_own() {
+    let d = tmp("clarify");
+    let input = d.join("in.csv");
+    std::fs::write(
+        &input,
+        "id,kind,filed_on,address\n\
+         gulou,civil,2025-05-01,鼓楼区\n\
+         city,civil,2025-05-01,苏州市\n\
+         sip,civil,2025-05-01,江苏省苏州市苏州工业园区星湖街328号\n\
+         qp,civil,2025-05-01,上海市青浦区朱家角镇\n\
+         none,civil,2025-05-01,火星某路1号\n",
+    )
+    .unwrap();
+    let output = d.join("out.csv");
+    let (code, stderr) = run_batch(&input, &output, &["--today", "2026-01-01"]);
+    assert_eq!(code, 1, "{stderr}");
+    let text = std::fs::read_to_string(&output).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let status = |id: &str| {
+        rows.iter()
+            .find(|r| &r[0] == id)
+            .map(|r| r[1].to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(status("gulou"), "needs_clarification", "{text}");
+    assert_eq!(status("city"), "needs_clarification", "{text}");
+    assert_eq!(status("sip"), "needs_clarification", "{text}");
+    assert_eq!(status("qp"), "routed", "{text}");
+    assert_eq!(status("none"), "no_court", "{text}");
+    let gulou = rows.iter().find(|r| &r[0] == "gulou").unwrap();
+    assert!(
+        gulou[5].contains("320302"),
+        "the reason names the readings: {text}"
+    );
+    let (read, routed, no_court, clarify, failed) = counts_line5(&stderr);
+    assert_eq!(
+        (read, routed, no_court, clarify, failed),
+        (5, 1, 1, 3, 0),
+        "{stderr}"
+    );
+    assert_eq!(read, routed + no_court + clarify + failed);
+    // Compact JSONL and `--full` JSONL agree on the status and the counts.
+    for extra in [&[][..], &["--full"][..]] {
+        let out = d.join("out.jsonl");
+        let mut args = vec!["--today", "2026-01-01"];
+        args.extend_from_slice(extra);
+        let (_, stderr) = run_batch(&input, &out, &args);
+        let lines: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines[0]["status"], "needs_clarification", "{extra:?}");
+        if !extra.is_empty() {
+            let codes: Vec<&str> = lines[0]["clarification"]["candidates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["unit"]["adcode"].as_str().unwrap())
+                .collect();
+            assert_eq!(codes, ["320106", "320302"]);
+        }
+        assert_eq!(
+            counts_line5(&stderr),
+            (5, 1, 1, 3, 0),
+            "{extra:?}: {stderr}"
+        );
+    }
 }

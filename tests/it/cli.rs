@@ -472,3 +472,22 @@ fn why_not_an_unknown_court_is_an_error_with_a_suggestion() {
     );
     assert!(stderr(&o).contains("未知法院"), "{}", stderr(&o));
 }
+
+/// A development zone's statistics code is answered by `locate --code` with the zone and its
+/// host unit(s), not refused as unknown (320576 and the earlier 320571 苏州工业园区, 340176
+/// 合肥高新区).
+#[test]
+fn locate_code_answers_zone_codes_with_their_hosts() {
+    for code in ["320576", "320571"] {
+        let o = run(&["locate", "--code", code]);
+        let out = stdout(&o);
+        assert!(out.contains("苏州工业园区"), "{out}");
+        assert!(out.contains("320505") && out.contains("320506"), "{out}");
+        assert!(!stderr(&o).contains("unknown code"), "{}", stderr(&o));
+    }
+    let o = run(&["locate", "--code", "340176", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["unit"]["adcode"], "340104");
+    assert_eq!(v["zone"]["id"], "hefei-hitech");
+    assert_eq!(o.status.code(), Some(0));
+}

@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+use ecojuris::explain::{Lang, render_text};
 use ecojuris::input::parse_case;
 use ecojuris::model::{Case, CaseKind, Date, PlaceSpec, Role, Status};
 use ecojuris::rules::RuleFiles;
@@ -456,4 +457,216 @@ fn an_ambiguous_address_needs_clarification_with_both_readings() {
         .unwrap();
     assert_eq!(o.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&o.stdout).contains("320302"));
+}
+
+/// Routes `kind` with one place of `role` given as `spec` (filed 2025-06-01).
+fn route_one(kind: &str, role: &str, spec: &str) -> ecojuris::model::Decision {
+    let case = parse_case(
+        &format!("kind: {kind}\nfiled_on: 2025-06-01\nplaces:\n  - {{role: {role}, {spec}}}\n"),
+        "t",
+    )
+    .unwrap();
+    engine()
+        .route(&case, Date::parse("2026-01-01").unwrap(), "t")
+        .unwrap()
+}
+
+fn court_ids(d: &ecojuris::model::Decision) -> Vec<String> {
+    d.court_ids().into_iter().map(str::to_string).collect()
+}
+
+/// A zone with one host unit routes exactly like that unit, and the answer names the zone in
+/// JSON (`grounds[].zone`) and in both languages of the text.
+#[test]
+fn a_zone_routes_like_its_host_unit_and_is_named() {
+    for kind in ["civil", "criminal", "civil_public_interest"] {
+        let z = route_one(kind, "conduct", "address: \"湖州市南太湖新区\"");
+        let host = route_one(kind, "conduct", "code: \"330502\"");
+        assert_eq!(z.status, Status::Routed, "{kind}");
+        assert_eq!(court_ids(&z), court_ids(&host), "{kind}");
+        let g = &z.competent[0].grounds[0];
+        let zone = g.zone.as_ref().expect("the zone is named");
+        assert_eq!(zone.id, "huzhou-south-taihu");
+        assert_eq!(zone.hosts, ["330502"]);
+        assert!(host.competent[0].grounds[0].zone.is_none());
+        let json = serde_json::to_value(&z).unwrap();
+        assert_eq!(
+            json["competent"][0]["grounds"][0]["zone"]["name"],
+            "湖州南太湖新区"
+        );
+        let en = render_text(&z, Lang::En);
+        assert!(
+            en.contains("湖州南太湖新区 Huzhou South Taihu New Area, within 330502 吴兴区"),
+            "{en}"
+        );
+        let zh = render_text(&z, Lang::Zh);
+        assert!(zh.contains("位于湖州南太湖新区（330502 吴兴区）"), "{zh}");
+    }
+    // A zone's statistics code is a place too: 340176 合肥高新区 in 蜀山区.
+    let z = route_one("civil", "conduct", "code: \"340176\"");
+    let host = route_one("civil", "conduct", "code: \"340104\"");
+    assert_eq!(z.status, Status::Routed);
+    assert_eq!(court_ids(&z), court_ids(&host));
+    assert_eq!(
+        z.competent[0].grounds[0]
+            .zone
+            .as_ref()
+            .map(|z| z.id.as_str()),
+        Some("hefei-hitech")
+    );
+}
+
+/// A zone that lies in several units, named with nothing finer, asks which unit: each host
+/// is a candidate with the courts it would give (Suzhou Industrial Park: 虎丘区 and 吴中区;
+/// its NBS 2023 code 320576 and its earlier code 320571 alike). 南京江北新区 likewise.
+#[test]
+fn a_zone_in_several_units_needs_clarification_with_its_hosts() {
+    for spec in [
+        "address: \"江苏省苏州市苏州工业园区星湖街328号\"",
+        "code: \"320576\"",
+        "code: \"320571\"",
+    ] {
+        let d = route_one("civil", "conduct", spec);
+        assert_eq!(d.status, Status::NeedsClarification, "{spec}");
+        let c = d.clarification.as_ref().unwrap();
+        assert_eq!(c.zone.as_ref().map(|z| z.id.as_str()), Some("suzhou-sip"));
+        let codes: Vec<&str> = c
+            .candidates
+            .iter()
+            .map(|c| c.unit.adcode.as_str())
+            .collect();
+        assert_eq!(codes, ["320505", "320506"], "{spec}");
+        for cand in &c.candidates {
+            let host = route_one(
+                "civil",
+                "conduct",
+                &format!("code: \"{}\"", cand.unit.adcode),
+            );
+            assert_eq!(cand.courts, court_ids(&host), "{spec}");
+        }
+    }
+    let d = route_one("civil", "conduct", "address: \"南京市江北新区浦滨路150号\"");
+    assert_eq!(d.status, Status::NeedsClarification);
+    let codes: Vec<&str> = d
+        .clarification
+        .as_ref()
+        .unwrap()
+        .candidates
+        .iter()
+        .map(|c| c.unit.adcode.as_str())
+        .collect();
+    assert!(
+        codes.contains(&"320111") && codes.contains(&"320116"),
+        "{codes:?}"
+    );
+}
+
+/// An address naming only a city asks for the county (every unit of the city, with its
+/// courts); one naming only a province asks for the city and county (its cities, bounded).
+#[test]
+fn a_city_or_province_alone_needs_clarification() {
+    let d = route_one("civil", "conduct", "address: \"苏州市\"");
+    assert_eq!(d.status, Status::NeedsClarification);
+    let c = d.clarification.as_ref().unwrap();
+    assert_eq!(c.area.as_ref().map(|a| a.adcode.as_str()), Some("320500"));
+    let units: Vec<&str> = geo()
+        .units()
+        .iter()
+        .filter(|u| u.city_adcode == "320500")
+        .map(|u| u.adcode.as_str())
+        .collect();
+    let codes: Vec<&str> = c
+        .candidates
+        .iter()
+        .map(|c| c.unit.adcode.as_str())
+        .collect();
+    assert_eq!(codes, units);
+    for cand in &c.candidates {
+        assert!(cand.level.is_none());
+        let unit = route_one(
+            "civil",
+            "conduct",
+            &format!("code: \"{}\"", cand.unit.adcode),
+        );
+        assert_eq!(cand.courts, court_ids(&unit));
+    }
+    // Shanghai is a province-level city: its districts are the candidates.
+    let d = route_one("criminal", "conduct", "address: \"上海市\"");
+    let c = d.clarification.as_ref().expect("a clarification");
+    assert_eq!(c.candidates.len(), 16);
+    // A province: its cities, each with the courts when they do not depend on the county.
+    let d = route_one("civil", "conduct", "address: \"江苏省\"");
+    assert_eq!(d.status, Status::NeedsClarification);
+    let c = d.clarification.as_ref().unwrap();
+    assert_eq!(c.candidates.len(), 13);
+    assert!(c.candidates.len() <= ecojuris::model::Clarification::MAX_CANDIDATES);
+    assert!(c.candidates.iter().all(|c| c.level == Some("city")));
+    assert!(c.candidates.iter().any(|c| c.unit.adcode == "320100"));
+    let text = render_text(&d, Lang::En);
+    assert!(text.contains("which city and county"), "{text}");
+    // The command line answers with the clarification exit code.
+    let o = bin()
+        .args([
+            "route",
+            "--kind",
+            "civil",
+            "--conduct",
+            "苏州市",
+            "--date",
+            "2025-06-01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+}
+
+/// Yangtze estuary water inside the coast (north of 横沙, 121.8 31.42): maritime rules still
+/// see the water (a civil pollution case goes to the Shanghai Maritime Court), and where no
+/// rule covers the water (an administrative case) it belongs to the adjacent unit instead of
+/// failing for want of a landing place; the answer says which.
+#[test]
+fn estuary_water_belongs_to_the_adjacent_unit_where_no_rule_sees_the_water() {
+    let at = "at: [121.8, 31.42]";
+    let adm = route_one("administrative", "agency", at);
+    assert_eq!(adm.status, Status::Routed, "{:?}", adm.no_court_reason);
+    let host = route_one("administrative", "agency", "code: \"310151\"");
+    assert_eq!(court_ids(&adm), court_ids(&host));
+    let g = &adm.competent[0].grounds[0];
+    let w = g.water.as_ref().expect("the water is named");
+    assert_eq!(w.feature, "yangtze-estuary");
+    assert_eq!(
+        w.adjacent.as_ref().map(|u| u.adcode.as_str()),
+        Some("310151")
+    );
+    assert!(adm.warnings.iter().any(|w| w.code == "water_adjacent"));
+    let zh = render_text(&adm, Lang::Zh);
+    assert!(zh.contains("长江口水域，毗邻310151 崇明区"), "{zh}");
+    let civ = route_one("civil", "conduct", at);
+    assert_eq!(court_ids(&civ), ["sh-maritime"]);
+    assert!(civ.warnings.iter().all(|w| w.code != "water_adjacent"));
+    assert!(civ.competent[0].grounds[0].water.is_some());
+    // The open sea is unchanged: no adjacent unit there.
+    let sea = route_one("administrative", "agency", "at: [123.0, 31.0]");
+    assert!(sea.warnings.iter().all(|w| w.code != "water_adjacent"));
+}
+
+/// A zone whose host unit is not known (宿马园区, code 341371) asks for the county of its city
+/// and says why, instead of failing.
+#[test]
+fn a_zone_without_a_known_host_asks_for_the_county_of_its_city() {
+    for spec in ["address: \"宿马园区\"", "code: \"341371\""] {
+        let d = route_one("civil", "conduct", spec);
+        assert_eq!(d.status, Status::NeedsClarification, "{spec}");
+        let c = d.clarification.as_ref().unwrap();
+        assert_eq!(c.area.as_ref().map(|a| a.adcode.as_str()), Some("341300"));
+        assert_eq!(
+            c.zone.as_ref().map(|z| z.id.as_str()),
+            Some("suzhou-maanshan-park")
+        );
+        let reason = d.no_court_reason.as_ref().unwrap();
+        assert!(
+            reason.en.contains("whose county-level unit is not known"),
+            "{reason:?}"
+        );
+    }
 }

@@ -1034,3 +1034,42 @@ fn route_answers_why_not() {
     );
     assert_eq!(a.error()["field"], "why_not");
 }
+
+/// The API answers as the command line does for development zones and clarifications: a zone
+/// code locates to the zone and its hosts (as `locate --code`), and a city alone, a zone in
+/// several units or `鼓楼区` route to `needs_clarification` with the candidates.
+#[test]
+fn zones_and_clarifications_over_the_api() {
+    let a = post("/v1/locate", r#"{"code":"320576"}"#);
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let v = a.json();
+    assert_eq!(v["zone"]["id"], "suzhou-sip");
+    let out = Command::new(env!("CARGO_BIN_EXE_ecojuris"))
+        .args(["locate", "--code", "320576", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(a.text(), String::from_utf8(out.stdout).unwrap());
+    for (addr, first) in [
+        ("苏州市", "320505"),
+        ("鼓楼区", "320106"),
+        ("苏州工业园区", "320505"),
+    ] {
+        let body = json!({"kind": "civil", "filed_on": "2025-06-01",
+            "places": [{"role": "conduct", "address": addr}]});
+        let a = post("/v1/route", body.to_string());
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+        let d = a.json();
+        assert_eq!(d["status"], "needs_clarification", "{addr}: {d}");
+        assert_eq!(
+            d["clarification"]["candidates"][0]["unit"]["adcode"], first,
+            "{addr}: {d}"
+        );
+    }
+    let body = json!({"kind": "civil", "filed_on": "2025-06-01",
+        "places": [{"role": "conduct", "address": "湖州市南太湖新区"}]});
+    let d = post("/v1/route", body.to_string()).json();
+    assert_eq!(
+        d["competent"][0]["grounds"][0]["zone"]["id"],
+        "huzhou-south-taihu"
+    );
+}
