@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use super::batch::{FxHasher, Memo, Router, Summary};
+use super::batch::{Memo, Router, Summary};
 use super::great_circle_km;
 use crate::model::{Case, CaseKind, Date, PlaceSpec, Role, Status};
 
@@ -280,8 +280,10 @@ impl Incident {
     }
 }
 
-/// Incident id → its cases' hearing courts.
-pub type Incidents = HashMap<String, Incident, std::hash::BuildHasherDefault<FxHasher>>;
+/// Incident id → its cases' hearing courts. The standard hasher: the memo's multiplicative
+/// hasher leaves the low bits of short ids like `i0000001` nearly constant (their varying
+/// bytes are the high ones), which turns the table quadratic.
+pub type Incidents = HashMap<String, Incident>;
 
 fn add_incident(map: &mut Incidents, id: String, courts: (u16, u16)) {
     match map.entry(id) {

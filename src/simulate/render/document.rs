@@ -60,10 +60,16 @@ pub struct Provenance {
     pub figures: usize,
     /// Of which with a source URL.
     pub figures_with_url: usize,
-    /// Largest deviation from a published figure (fraction).
+    /// Of which inside the generated years.
+    pub in_years: usize,
+    /// Largest deviation from a published figure inside the generated years (fraction).
     pub max_deviation: Option<f64>,
     /// What the population leaves out.
     pub not_modelled: Vec<String>,
+}
+
+fn in_years(figure: &serde_json::Value) -> bool {
+    figure.get("in_generated_years").and_then(serde_json::Value::as_bool) != Some(false)
 }
 
 impl Provenance {
@@ -95,8 +101,10 @@ impl Provenance {
                     })
                     .count()
             }),
+            in_years: figures.map_or(0, |f| f.iter().filter(|x| in_years(x)).count()),
             max_deviation: figures.and_then(|f| {
                 f.iter()
+                    .filter(|x| in_years(x))
                     .filter_map(|x| x.get("deviation").and_then(serde_json::Value::as_f64))
                     .map(f64::abs)
                     .max_by(f64::total_cmp)
@@ -401,12 +409,12 @@ fn provenance(agg: &Aggregate, cx: &Context<'_>) -> Vec<String> {
             let dev = p.max_deviation.map(pct).unwrap_or_else(|| "—".into());
             out.push(match lang {
                 Lang::En => format!(
-                    "A **synthetic population calibrated to {} published caseload figures** ({} with a source URL; largest deviation {dev}) of Shanghai, Jiangsu, Zhejiang and Anhui, {years}, seed {}, scale {:.3} of the published volumes (`ecojuris generate-cases`; every figure and its source are in the `.meta.json` file beside the cases and in docs/case-population.md). It is not a forecast: volumes after the last published figure repeat the last period's rate; places are drawn by land area within each province except where a figure fixes a county's share.",
-                    p.figures, p.figures_with_url, p.seed.unwrap_or(0), p.scale.unwrap_or(1.0)
+                    "A **synthetic population calibrated to {} published caseload figures** ({} with a source URL; {} of them inside the generated years, reproduced within {dev}) of Shanghai, Jiangsu, Zhejiang and Anhui, {years}, seed {}, scale {:.3} of the published volumes (`ecojuris generate-cases`; every figure and its source are in the `.meta.json` file beside the cases and in docs/case-population.md). It is not a forecast: volumes after the last published figure repeat the last period's rate; places are drawn by land area within each province except where a figure fixes a county's share.",
+                    p.figures, p.figures_with_url, p.in_years, p.seed.unwrap_or(0), p.scale.unwrap_or(1.0)
                 ),
                 Lang::Zh => format!(
-                    "**按{}项公开收案统计数据校准的模拟案件总体**（其中{}项附来源网址；最大偏差{dev}），覆盖上海、江苏、浙江、安徽，{years}年，随机种子{}，规模为公开数量的{:.3}倍（`ecojuris generate-cases`；每项数据及其来源见案件文件旁的 `.meta.json` 及 docs/case-population.md）。这不是预测：最后一项公开数据之后的年份沿用最后一期的收案速度；案件地点在各省内按土地面积分布，仅在有数据确定某县份额时例外。",
-                    p.figures, p.figures_with_url, p.seed.unwrap_or(0), p.scale.unwrap_or(1.0)
+                    "**按{}项公开收案统计数据校准的模拟案件总体**（其中{}项附来源网址；{}项位于所生成的年份内，偏差不超过{dev}），覆盖上海、江苏、浙江、安徽，{years}年，随机种子{}，规模为公开数量的{:.3}倍（`ecojuris generate-cases`；每项数据及其来源见案件文件旁的 `.meta.json` 及 docs/case-population.md）。这不是预测：最后一项公开数据之后的年份沿用最后一期的收案速度；案件地点在各省内按土地面积分布，仅在有数据确定某县份额时例外。",
+                    p.figures, p.figures_with_url, p.in_years, p.seed.unwrap_or(0), p.scale.unwrap_or(1.0)
                 ),
             });
         }
