@@ -397,7 +397,8 @@ pub struct SimulateArgs {
     /// Directory for `report.md`, `report.html`, `changes.csv`, `flagged.csv` and the SVG files.
     #[arg(long, value_name = "DIR")]
     pub report: PathBuf,
-    /// Case kinds to draw maps for (repeatable; default criminal, civil, administrative).
+    /// Case kinds to draw maps for, changed or not (repeatable; default: every kind whose
+    /// court changes in some county).
     #[arg(long, value_name = "KIND")]
     pub map_kind: Vec<String>,
     /// Date of the maps (default: the latest filing date among the cases).

@@ -194,8 +194,14 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
         base_engine.rules().version.as_str(),
         scen_engine.rules().version.as_str(),
     );
-    let (mut figs, unchanged_kinds, changed_cells) =
-        figures::maps(&base, &scen, &map_kinds, date, versions, lang);
+    let (mut figs, unchanged_kinds, changed_cells) = figures::maps(
+        &base,
+        &scen,
+        (&map_kinds, !a.map_kind.is_empty()),
+        date,
+        versions,
+        lang,
+    );
     figs.extend(figures::workload_bars(&agg, scen.court_names(), lang));
     let labels = Labels {
         court_ids: scen.court_ids().to_vec(),

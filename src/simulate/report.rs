@@ -670,7 +670,7 @@ pub struct Replay {
     pub stale: u64,
 }
 
-fn json_strs<'a>(v: Option<&'a serde_json::Value>) -> impl Iterator<Item = &'a str> {
+fn json_strs(v: Option<&serde_json::Value>) -> impl Iterator<Item = &str> {
     v.and_then(serde_json::Value::as_array)
         .into_iter()
         .flatten()

@@ -115,7 +115,10 @@ fn colour_name(k: usize) -> String {
         Some(c) => (*c).to_string(),
         None => {
             let h = (k as f64 * 137.508) % 360.0;
-            format!("hsl({h:.0},60%,{}%)", if k % 2 == 0 { 70 } else { 80 })
+            format!(
+                "hsl({h:.0},60%,{}%)",
+                if k.is_multiple_of(2) { 70 } else { 80 }
+            )
         }
     }
 }

@@ -69,7 +69,10 @@ pub struct Provenance {
 }
 
 fn in_years(figure: &serde_json::Value) -> bool {
-    figure.get("in_generated_years").and_then(serde_json::Value::as_bool) != Some(false)
+    figure
+        .get("in_generated_years")
+        .and_then(serde_json::Value::as_bool)
+        != Some(false)
 }
 
 impl Provenance {
@@ -205,6 +208,7 @@ pub fn build(agg: &mut Aggregate, cx: &Context<'_>, figures: Vec<Figure>) -> Doc
     };
     let mut sections = Vec::new();
     let summary = summary(agg, cx, &years);
+    sections.push(totals_section(agg, lang));
     sections.push(per_year_section(agg, lang));
     let (dz, dz_workload) = demo_zone_sections(agg, cx, &years);
     sections.push(dz);
@@ -459,6 +463,54 @@ fn none(lang: Lang) -> &'static str {
     tr(lang, "(none)", "（无）")
 }
 
+fn totals_section(agg: &Aggregate, lang: Lang) -> Section {
+    let (b, a) = (agg.before, agg.after);
+    let row = |en: &str, zh: &str, x: String, y: String| vec![tr(lang, en, zh).to_string(), x, y];
+    table(
+        2,
+        tr(lang, "Totals over the input", "输入案件合计"),
+        Vec::new(),
+        vec![
+            String::new(),
+            tr(lang, "baseline", "基准").to_string(),
+            tr(lang, "scenario", "情景").to_string(),
+        ],
+        vec![
+            row(
+                "routed",
+                "有管辖法院",
+                b.routed.to_string(),
+                a.routed.to_string(),
+            ),
+            row(
+                "no court",
+                "无管辖法院",
+                b.no_court.to_string(),
+                a.no_court.to_string(),
+            ),
+            row(
+                "failed (bad input)",
+                "失败（输入有误）",
+                b.failed.to_string(),
+                a.failed.to_string(),
+            ),
+            row(
+                "changed cases",
+                "改变的案件",
+                String::new(),
+                agg.changes.len().to_string(),
+            ),
+            row(
+                "flagged cases",
+                "需关注的案件",
+                String::new(),
+                agg.flagged.len().to_string(),
+            ),
+        ],
+        none(lang),
+    )
+}
+
 fn per_year_section(agg: &Aggregate, lang: Lang) -> Section {
     let from = agg.effective_from;
     let rows = agg
@@ -491,7 +543,10 @@ fn per_year_section(agg: &Aggregate, lang: Lang) -> Section {
     )
 }
 
-fn travel_pair(d: &mut DistrictAgg) -> (Option<(f64, f64)>, Option<(f64, f64)>) {
+/// Median and p90, baseline and scenario.
+type TravelPair = (Option<(f64, f64)>, Option<(f64, f64)>);
+
+fn travel_pair(d: &mut DistrictAgg) -> TravelPair {
     (median_p90(&mut d.travel.0), median_p90(&mut d.travel.1))
 }
 

@@ -11,12 +11,13 @@ use crate::simulate::batch::{Memo, Router};
 use crate::simulate::report::{Aggregate, kinds_present, unit_courts, workload};
 
 /// The maps: for each candidate kind, the court of every unit under both routers on `date`;
-/// a map is drawn only when some unit's court differs. Returns the figures and the kinds left
-/// out because nothing changes.
+/// unless `always` (kinds the user named), a map is drawn only when some unit's court
+/// differs. Returns the figures, the kinds left out because nothing changes, and the number
+/// of changed unit-kind cells.
 pub fn maps(
     base: &Router<'_>,
     scen: &Router<'_>,
-    kinds: &[CaseKind],
+    (kinds, always): (&[CaseKind], bool),
     date: Date,
     versions: (&str, &str),
     lang: Lang,
@@ -40,7 +41,7 @@ pub fn maps(
         let after = unit_courts(scen, &mut ms, *k, date);
         let changed: Vec<bool> = before.iter().zip(&after).map(|(b, a)| b != a).collect();
         let n = changed.iter().filter(|c| **c).count();
-        if n == 0 {
+        if n == 0 && !always {
             unchanged.push(*k);
             continue;
         }

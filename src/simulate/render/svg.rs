@@ -49,7 +49,10 @@ fn unit_bbox(rings: &[Vec<[i32; 2]>]) -> [f64; 4] {
 /// Draws the panels side by side. The view is the bounding box of the `changed` units with a
 /// margin (the whole region when nothing changed); `names` are court labels by index;
 /// `unit_names` label the changed units; `colours` map court indices to fills.
-#[allow(clippy::too_many_arguments)] // a figure's parts, each used once; a struct would only rename them
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a figure's parts, each used once; a struct would only rename them"
+)]
 pub fn unit_map(
     geo: &Geodata,
     title: &str,
