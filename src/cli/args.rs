@@ -115,6 +115,12 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Reform scenarios (`ecojuris scenario new NAME` writes a commented template).
+    Scenario {
+        /// What to do.
+        #[command(subcommand)]
+        command: ScenarioCommand,
+    },
     /// Geodata maintenance.
     Geodata {
         /// What to do.
@@ -313,6 +319,19 @@ pub enum RulesCommand {
     Diff(DiffArgs),
 }
 
+/// Scenario subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ScenarioCommand {
+    /// Write a commented scenario template (`NAME.yaml`, or `--output`) for `simulate --scenario`.
+    New {
+        /// Scenario id: lowercase letters, digits and `-`.
+        name: String,
+        /// Where to write it (default `NAME.yaml`); an existing file is never overwritten.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
 /// `ecojuris rules diff`.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
@@ -387,7 +406,8 @@ pub struct SimulateArgs {
     /// Directory for `report.md`, `report.html`, `changes.csv`, `flagged.csv` and the SVG files.
     #[arg(long, value_name = "DIR")]
     pub report: PathBuf,
-    /// Case kinds to draw maps for (repeatable; default criminal, civil, administrative).
+    /// Case kinds to draw maps for, changed or not (repeatable; default: every kind whose
+    /// court changes in some county).
     #[arg(long, value_name = "KIND")]
     pub map_kind: Vec<String>,
     /// Date of the maps (default: the latest filing date among the cases).
@@ -396,6 +416,10 @@ pub struct SimulateArgs {
     /// Date used for cases without `filed_on` (default today).
     #[arg(long)]
     pub today: Option<String>,
+    /// A decision log to replay: the JSONL of `ecojuris batch` (compact or `--full`) over the
+    /// same `--cases`; the report lists the logged decisions the scenario would move.
+    #[arg(long, value_name = "JSONL")]
+    pub replay: Option<PathBuf>,
 }
 
 /// Which synthetic population `generate-cases` writes.

@@ -2,6 +2,7 @@
 //! and `ecojuris generate-cases` (a synthetic population with its assumptions beside it).
 
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::args::{BatchFormat, GenerateArgs, PopulationMode, SimulateArgs};
@@ -13,8 +14,9 @@ use super::{Cli, CliError, Outcome, note};
 use crate::model::{CaseKind, Date};
 use crate::simulate::batch::{Memo, Router, unit_points};
 use crate::simulate::population::{self, Population, PopulationConfig};
-use crate::simulate::report::{self, Aggregate, CaseResult, Figures, Labels};
-use crate::simulate::svg;
+use crate::simulate::render::document::{self, Context, DEMO_ZONE, Provenance, ScenarioInfo};
+use crate::simulate::render::{Labels, csv, figures, tr};
+use crate::simulate::report::{self, Aggregate, CaseResult, Replay};
 
 fn in_format(f: Option<BatchFormat>) -> Option<InFormat> {
     f.map(|f| match f {
@@ -30,6 +32,7 @@ fn report_names() -> Vec<String> {
         "changes.csv",
         "flagged.csv",
         "workload.csv",
+        "replay.csv",
         "workload-delta.svg",
         "report.md",
         "report.html",
@@ -44,62 +47,59 @@ fn report_names() -> Vec<String> {
     names
 }
 
-pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
-    let today = match &a.today {
-        Some(d) => Date::parse(d)
-            .ok_or_else(|| CliError::Msg(format!("invalid `--today {d}` (expected YYYY-MM-DD)")))?,
-        None => super::route::today(),
-    };
-    let map_kinds: Vec<CaseKind> = if a.map_kind.is_empty() {
-        vec![
-            CaseKind::Criminal,
-            CaseKind::Civil,
-            CaseKind::Administrative,
-        ]
-    } else {
-        a.map_kind
-            .iter()
-            .map(|k| {
-                CaseKind::parse(k).ok_or_else(|| {
-                    CliError::Msg(format!(
-                        "unknown case kind `{k}`{}",
-                        crate::diagnostics::hint(k, CaseKind::names())
-                    ))
-                })
+fn parse_kinds(given: &[String]) -> Result<Vec<CaseKind>, CliError> {
+    if given.is_empty() {
+        return Ok(CaseKind::ALL.to_vec());
+    }
+    given
+        .iter()
+        .map(|k| {
+            CaseKind::parse(k).ok_or_else(|| {
+                CliError::Msg(format!(
+                    "unknown case kind `{k}`{}",
+                    crate::diagnostics::hint(k, CaseKind::names())
+                ))
             })
-            .collect::<Result<_, _>>()?
-    };
-    let map_date = match &a.map_date {
-        Some(d) => Some(Date::parse(d).ok_or_else(|| {
-            CliError::Msg(format!("invalid `--map-date {d}` (expected YYYY-MM-DD)"))
-        })?),
-        None => None,
-    };
-    let base_engine = load_engine_with(cli, a.baseline.as_deref())?;
-    let scen_engine = load_engine_with(cli, Some(&a.scenario))?;
-    let names = report_names();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut inputs = vec![a.cases.as_path(), a.scenario.as_path()];
-    inputs.extend(a.baseline.as_deref());
-    // Files of an earlier run go first: the folder never mixes two runs, and an interrupted
-    // run leaves no report at all.
-    let mut out = AtomicDir::prepare(&a.report, &names, &inputs)?;
-    let input = Input::open(&a.cases, in_format(a.input_format))?;
+        })
+        .collect()
+}
+
+fn parse_date(flag: &str, d: &str) -> Result<Date, CliError> {
+    Date::parse(d)
+        .ok_or_else(|| CliError::Msg(format!("invalid `--{flag} {d}` (expected YYYY-MM-DD)")))
+}
+
+fn read_text(p: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(p).map_err(|e| CliError::Io(p.display().to_string(), e))
+}
+
+/// The population's provenance from `CASES.meta.json`, when `generate-cases` wrote one.
+fn provenance(cases: &Path) -> Option<Provenance> {
+    let mut s = cases.as_os_str().to_owned();
+    s.push(".meta.json");
+    let text = std::fs::read_to_string(PathBuf::from(s)).ok()?;
+    Provenance::from_meta_json(&text)
+}
+
+/// Routes every case under both rule sets (workers per chunk, aggregated in input order).
+fn aggregate(
+    input: Input,
+    base: &Router<'_>,
+    scen: &Router<'_>,
+    agg: &mut Aggregate,
+    mut replay: Option<&mut Replay>,
+) -> Result<f64, CliError> {
     let columns = input.columns.clone();
     let mut progress = Progress::new(input.total_bytes);
-    let points = Arc::new(unit_points(base_engine.geo()));
-    let base = Router::with_courts(&base_engine, today, &[], Arc::clone(&points));
-    let scen = Router::with_courts(&scen_engine, today, base.court_ids(), Arc::clone(&points));
     let n = threads();
     let mut memos: Vec<(Memo, Memo)> = (0..n).map(|_| (Memo::new(), Memo::new())).collect();
-    let mut agg = Aggregate::default();
     let seats = scen.court_seats().to_vec();
+    let court_ids = scen.court_ids().to_vec();
     let result: Result<(), CliError> = std::thread::scope(|s| {
         let rx = spawn_reader(s, input);
         for chunk in rx {
             let chunk = chunk?;
             let cols = columns.as_ref();
-            let (base, scen) = (&base, &scen);
             let chunk = &chunk;
             let parts: Option<Vec<Vec<CaseResult>>> = std::thread::scope(|s2| {
                 let handles: Vec<_> = chunk
@@ -127,6 +127,9 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
             })?;
             for part in parts {
                 for r in part {
+                    if let Some(rp) = replay.as_deref_mut() {
+                        rp.check(&r, &court_ids);
+                    }
                     agg.add(r, &seats);
                 }
             }
@@ -136,118 +139,129 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
     });
     progress.finish();
     result?;
-    // Maps: the court of each unit for each kind, on the map date.
-    let date = map_date.or(agg.max_date).unwrap_or(today);
-    let court_names = scen.court_names().to_vec();
-    let unit_names: Vec<String> = base_engine
-        .geo()
-        .units()
-        .iter()
-        .map(|u| u.name.clone())
-        .collect();
-    let mut figures: Figures = Vec::new();
-    let (mut mb, mut ms) = (Memo::new(), Memo::new());
-    let mut changed_units_total = 0usize;
-    for k in &map_kinds {
-        let before = report::unit_courts(&base, &mut mb, *k, date);
-        let after = report::unit_courts(&scen, &mut ms, *k, date);
-        let changed: Vec<bool> = before.iter().zip(&after).map(|(b, a)| b != a).collect();
-        changed_units_total += changed.iter().filter(|c| **c).count();
-        let title = format!("Which court hears each county: {k} cases filed on {date}");
-        let svg = svg::unit_map(
-            base_engine.geo(),
-            &title,
-            &[
-                svg::Panel {
-                    title: format!("baseline ({})", base_engine.rules().version),
-                    courts: &before,
-                },
-                svg::Panel {
-                    title: format!("scenario ({})", scen_engine.rules().version),
-                    courts: &after,
-                },
-            ],
-            &changed,
-            &court_names,
-            &unit_names,
-        );
-        figures.push((format!("map-{k}.svg"), title, svg));
-    }
-    let kinds = report::kinds_present(&agg);
-    let wl = report::workload(&agg, &kinds);
-    let bars: Vec<(String, i64)> = wl
-        .iter()
-        .map(|r| {
-            (
-                court_names
-                    .get(usize::from(r.court))
-                    .cloned()
-                    .unwrap_or_default(),
-                r.delta(),
-            )
-        })
-        .collect();
-    figures.push((
-        "workload-delta.svg".to_string(),
-        "Workload delta per court (scenario minus baseline, all kinds)".to_string(),
-        svg::delta_bars("Workload delta per court (scenario − baseline)", &bars, 30),
-    ));
-    for k in &kinds {
-        let bars: Vec<(String, i64)> = wl
-            .iter()
-            .filter_map(|r| {
-                let (_, b, a) = r.kinds.iter().find(|x| x.0 == *k)?;
-                Some((
-                    court_names
-                        .get(usize::from(r.court))
-                        .cloned()
-                        .unwrap_or_default(),
-                    i64::try_from(*a).unwrap_or(0) - i64::try_from(*b).unwrap_or(0),
-                ))
-            })
-            .collect();
-        if bars.iter().any(|b| b.1 != 0) {
-            figures.push((
-                format!("workload-delta-{k}.svg"),
-                format!("Workload delta per court: {k}"),
-                svg::delta_bars(&format!("Workload delta per court: {k}"), &bars, 30),
-            ));
-        }
-    }
-    let labels = Labels {
-        baseline: match &a.baseline {
-            Some(p) => format!("`{}` ({})", p.display(), base_engine.rules().version),
-            None => format!("the rule set {}", base_engine.rules().version),
-        },
-        scenario: format!(
-            "`{}` ({})",
-            a.scenario.display(),
-            scen_engine.rules().version
+    Ok(progress.elapsed())
+}
+
+pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
+    let today = match &a.today {
+        Some(d) => parse_date("today", d)?,
+        None => super::route::today(),
+    };
+    let map_kinds = parse_kinds(&a.map_kind)?;
+    let map_date = a
+        .map_date
+        .as_deref()
+        .map(|d| parse_date("map-date", d))
+        .transpose()?;
+    let base_engine = load_engine_with(cli, a.baseline.as_deref())?;
+    let scen_engine = load_engine_with(cli, Some(&a.scenario))?;
+    let scenario = ScenarioInfo::from_yaml(&read_text(&a.scenario)?)
+        .map_err(|e| CliError::Msg(format!("`{}`: {e}", a.scenario.display())))?;
+    let mut replay = match &a.replay {
+        Some(p) => Some(
+            Replay::parse(&read_text(p)?)
+                .map_err(|e| CliError::Msg(format!("`{}`: {e}", p.display())))?,
         ),
+        None => None,
+    };
+    let names = report_names();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut inputs = vec![a.cases.as_path(), a.scenario.as_path()];
+    inputs.extend(a.baseline.as_deref());
+    inputs.extend(a.replay.as_deref());
+    // Files of an earlier run go first: the folder never mixes two runs, and an interrupted
+    // run leaves no report at all.
+    let mut out = AtomicDir::prepare(&a.report, &names, &inputs)?;
+    let input = Input::open(&a.cases, in_format(a.input_format))?;
+    let points = Arc::new(unit_points(base_engine.geo()));
+    let base = Router::with_courts(&base_engine, today, &[], Arc::clone(&points));
+    let scen = Router::with_courts(&scen_engine, today, base.court_ids(), Arc::clone(&points));
+    let geo = base_engine.geo();
+    let zone: Vec<usize> = DEMO_ZONE
+        .iter()
+        .filter_map(|(c, _, _)| geo.units().iter().position(|u| u.adcode == *c))
+        .collect();
+    let mut agg = Aggregate::with_districts(geo.units().len(), &zone, scenario.effective_from);
+    let elapsed = aggregate(input, &base, &scen, &mut agg, replay.as_mut())?;
+    // Maps of the kinds that change, on the map date; bar charts of the workload change.
+    let date = map_date.or(agg.max_date).unwrap_or(today);
+    let lang = match cli.lang {
+        super::args::Lang::En => crate::explain::Lang::En,
+        super::args::Lang::Zh => crate::explain::Lang::Zh,
+    };
+    let versions = (
+        base_engine.rules().version.as_str(),
+        scen_engine.rules().version.as_str(),
+    );
+    let (mut figs, unchanged_kinds, changed_cells) = figures::maps(
+        &base,
+        &scen,
+        (&map_kinds, !a.map_kind.is_empty()),
+        date,
+        versions,
+        lang,
+    );
+    figs.extend(figures::workload_bars(&agg, scen.court_names(), lang));
+    let labels = Labels {
         court_ids: scen.court_ids().to_vec(),
-        court_names: court_names.clone(),
-        units: base_engine
-            .geo()
+        court_names: scen.court_names().to_vec(),
+        units: geo
             .units()
             .iter()
             .map(|u| (u.adcode.clone(), u.name.clone()))
             .collect(),
         cases: a.cases.display().to_string(),
+        lang,
     };
-    let dir = &a.report;
-    out.write("changes.csv", &report::changes_csv(&agg.changes, &labels))?;
-    out.write("flagged.csv", &report::changes_csv(&agg.flagged, &labels))?;
-    out.write("workload.csv", &report::workload_csv(&wl, &labels))?;
-    for (name, _, svg) in &figures {
-        out.write(name, svg)?;
+    out.write("changes.csv", &csv::changes_csv(&agg.changes, &labels))?;
+    out.write("flagged.csv", &csv::changes_csv(&agg.flagged, &labels))?;
+    let kinds = report::kinds_present(&agg.workload);
+    out.write(
+        "workload.csv",
+        &csv::workload_csv(&report::workload(&agg.workload, &kinds), &labels),
+    )?;
+    if let Some(r) = &replay {
+        out.write("replay.csv", &csv::replay_csv(&r.moved, &labels))?;
     }
-    let md = report::markdown(&mut agg, &labels, &figures);
-    out.write("report.md", &md)?;
-    let html = report::html(&mut agg, &labels, &figures);
-    out.write("report.html", &html)?;
+    for f in &figs {
+        out.write(&f.file, &f.svg)?;
+    }
+    let replay_file = a
+        .replay
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let cx = Context {
+        lang,
+        scenario: &scenario,
+        baseline: match &a.baseline {
+            Some(p) => format!("`{}` ({})", p.display(), versions.0),
+            None => format!("{} {}", tr(lang, "the rule set", "规则集"), versions.0),
+        },
+        scenario_version: versions.1.to_string(),
+        population: provenance(&a.cases),
+        labels: &labels,
+        unchanged_map_kinds: unchanged_kinds,
+        replay: replay.as_ref(),
+        replay_file,
+    };
+    let (n_changes, n_flagged) = (agg.changes.len(), agg.flagged.len());
+    let doc = document::build(&mut agg, &cx, figs);
+    out.write("report.md", &doc.markdown())?;
+    out.write("report.html", &doc.html())?;
     out.commit()?;
+    let moved = replay
+        .as_ref()
+        .map(|r| {
+            format!(
+                "; replay: {} of {} logged decisions move",
+                r.moved.len(),
+                r.matched
+            )
+        })
+        .unwrap_or_default();
     note(&format!(
-        "read {} cases: baseline routed {} / no court {} / failed {}; scenario routed {} / no court {} / failed {}; {} changed, {} flagged; {} unit-kind map cells changed; report in `{}` ({:.2} s)",
+        "read {} cases: baseline routed {} / no court {} / failed {}; scenario routed {} / no court {} / failed {}; {} changed, {} flagged; {} unit-kind map cells changed{moved}; report in `{}` ({:.2} s)",
         agg.read,
         agg.before.routed,
         agg.before.no_court,
@@ -255,11 +269,11 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
         agg.after.routed,
         agg.after.no_court,
         agg.after.failed,
-        agg.changes.len(),
-        agg.flagged.len(),
-        changed_units_total,
-        dir.display(),
-        progress.elapsed()
+        n_changes,
+        n_flagged,
+        changed_cells,
+        a.report.display(),
+        elapsed
     ));
     Ok(Outcome::Ok)
 }
@@ -363,6 +377,114 @@ pub(super) fn run_generate(cli: &Cli, a: &GenerateArgs) -> Result<Outcome, CliEr
         written,
         a.output.display(),
         meta_path.display()
+    ));
+    Ok(Outcome::Ok)
+}
+
+/// The scenario template `ecojuris scenario new` writes (`{NAME}` replaced). It loads as it
+/// is (no rule, no change); every capability is shown commented out.
+const SCENARIO_TEMPLATE: &str = r#"# Scenario `{NAME}`: a dated patch over the baseline rule set, for
+#   ecojuris simulate --scenario {NAME}.yaml --cases cases.csv --report out/
+# (cases: `ecojuris generate-cases --from-year 2025 --output cases.csv`; keep the scenario's
+# date inside the cases' filing years, or nothing changes).
+#
+# Say here what the reform is, who proposed it (source, date, URL) and what it would rest on
+# (a high court's centralization order, a designation by a common superior court, a decision
+# of the NPC Standing Committee for a new court).
+schema_version: 1
+scenario: {NAME}
+# The report's title, in both languages.
+title:
+  en: "{NAME}: one sentence saying who would hear what"
+  zh: "{NAME}：一句话说明由哪个法院审理哪些案件"
+description: "What changes, where, from when and why (English)."
+# Retired rules stop and new rules start on this date (a rule may give its own valid_from).
+effective_from: 2025-01-01
+
+# 1. Retire baseline rules (ids as `ecojuris route --format json` or `rules diff` show them).
+#    To CHANGE A TERRITORY, retire the rule and add it again below with the new territory.
+retire: []
+# retire: [SH-QP2020-CRIM]
+
+# 2. Add or change courts: the schema of jurisdiction-rules/courts.yaml; an existing id
+#    replaces that court (e.g. to add a tribunal), a new id adds a hypothetical court.
+courts: []
+# courts:
+#   - id: basin-example
+#     name_zh: 示例流域环境资源法庭
+#     name_en: "Example Basin Environmental Resources Court (hypothetical)"
+#     level: basic
+#     special: null
+#     province: "330000"
+#     seat_unit: "330127"
+#     seat_at: [119.04, 29.61]
+#     seat_at_approximate: true
+#     serves: ["330127"]
+#     appeal: inter-330100
+#     tribunals: []
+#     valid_from: null
+#     valid_to: null
+#     confidence: uncertain
+#     sources: [SOURCE-KEY]
+#     note: "hypothetical court of this scenario"
+
+# 3. Add rules: the schema of the rule files (jurisdiction-rules/<province>.yaml). Territories
+#    are explicit county-level codes (or a province code with `exclude`); the highest
+#    priority wins (provincial centralization 20, carve-outs 30; the shipped scenarios use 25–40).
+rules: []
+# rules:
+#   - id: SC-EXAMPLE-1
+#     stage: venue
+#     summary:
+#       en: "Scenario: environmental criminal, civil and administrative first-instance cases of Chun'an → Chun'an County People's Court"
+#       zh: "情景：淳安县环境资源刑事、民事、行政一审案件由淳安县人民法院审理"
+#     kinds: [criminal, civil, administrative, administrative_public_interest, criminal_incidental_civil_public_interest]
+#     levels: [basic]
+#     territory: {include: ["330127"]}
+#     assign: {court: basic-330127}
+#     priority: 35
+#     confidence: uncertain
+#     legal_basis: "Hypothetical: what order or designation it would need"
+#     sources: [SOURCE-KEY]
+"#;
+
+/// `ecojuris scenario new NAME`.
+pub(super) fn run_scenario_new(name: &str, output: Option<&Path>) -> Result<Outcome, CliError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-');
+    if !ok {
+        return Err(CliError::Msg(format!(
+            "invalid scenario name `{name}`: use lowercase letters, digits and `-` (e.g. `qingpu-three-in-one`)"
+        )));
+    }
+    let path = output
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(format!("{name}.yaml")));
+    let text = SCENARIO_TEMPLATE.replace("{NAME}", name);
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                CliError::Msg(format!(
+                    "`{}` exists: give another `--output` (an existing file is never overwritten)",
+                    path.display()
+                ))
+            } else {
+                CliError::Io(path.display().to_string(), e)
+            }
+        })?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| CliError::Io(path.display().to_string(), e))?;
+    note(&format!(
+        "wrote the scenario template `{}`: edit it, then `ecojuris simulate --scenario {} --cases CASES --report DIR`",
+        path.display(),
+        path.display()
     ));
     Ok(Outcome::Ok)
 }

@@ -9,8 +9,8 @@
 //!   fitted to them.
 //! - [`population`]: synthetic, documented, seeded case populations (calibrated and stress).
 //! - [`report`]: baseline-versus-scenario aggregates (changes, workload, fragmentation,
-//!   travel, flagged cases) and their Markdown, HTML and CSV renderings.
-//! - [`svg`]: maps (which court hears each unit) and bar charts, as self-contained SVG.
+//!   travel, flagged cases, per year and per Demonstration Zone district).
+//! - [`render`]: the output home of a report: Markdown, HTML, CSV and SVG, English or Chinese.
 //!
 //! Must not know: clap, files, stdout/stderr, the clock (the caller passes "today").
 //!
@@ -19,8 +19,8 @@
 pub mod batch;
 pub mod caseload;
 pub mod population;
+pub mod render;
 pub mod report;
-pub mod svg;
 
 /// Great-circle distance in kilometres between two WGS-84 points `[lon, lat]` (haversine,
 /// mean Earth radius 6371.0088 km).

@@ -1,6 +1,5 @@
-//! Baseline versus scenario: per-case comparison, aggregates and their renderings (Markdown,
-//! self-contained HTML, CSV). Sans IO: the caller feeds cases in input order and writes the
-//! strings this module returns.
+//! Baseline versus scenario: per-case comparison and the aggregates a report is built from
+//! (rendered by [`super::render`]). Sans IO: the caller feeds cases in input order.
 //!
 //! Definitions (also printed in every report):
 //! - a case *changes* when its list of competent courts (ids, in decision order) differs,
@@ -14,10 +13,9 @@
 //!   baseline routed it, or when the scenario gives it more competent courts than the baseline.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::batch::{Memo, Router, Summary, csv_field, relation_name};
+use super::batch::{Memo, Router, Summary};
 use super::great_circle_km;
 use crate::model::{Case, CaseKind, Date, PlaceSpec, Role, Status};
 
@@ -42,6 +40,8 @@ pub struct CaseResult {
     pub point: Option<[f64; 2]>,
     /// Incident id.
     pub incident: Option<String>,
+    /// The case's located places lie in more than one province.
+    pub cross_province: bool,
     /// Baseline answer.
     pub before: Answer,
     /// Scenario answer.
@@ -65,6 +65,7 @@ pub fn compare_case(
             unit: None,
             point: None,
             incident: None,
+            cross_province: false,
             before: Err(e.clone()),
             after: Err(e),
         },
@@ -75,6 +76,14 @@ pub fn compare_case(
                 .as_ref()
                 .map(|r| base.first_place(r))
                 .unwrap_or_default();
+            let cross_province = before.as_ref().is_ok_and(|r| {
+                let units = base.engine().geo().units();
+                let mut prov: Option<&str> = None;
+                r.admitted.place_units().flatten().any(|u| {
+                    let p = units.get(u).and_then(|x| x.adcode.get(..2)).unwrap_or("");
+                    *prov.get_or_insert(p) != p
+                })
+            });
             CaseResult {
                 id,
                 kind: Some(c.kind),
@@ -82,6 +91,7 @@ pub fn compare_case(
                 unit,
                 point,
                 incident: c.incident_id.take(),
+                cross_province,
                 before: before.map(|r| r.summary),
                 after: after.map(|r| r.summary),
             }
@@ -94,6 +104,21 @@ fn courts_of(a: &Answer) -> Vec<u16> {
         Ok(s) => s.courts.iter().map(|c| c.court).collect(),
         Err(_) => Vec::new(),
     }
+}
+
+fn n_courts(a: &Answer) -> usize {
+    a.as_ref().map_or(0, |s| s.courts.len())
+}
+
+fn same_courts(a: &Answer, b: &Answer) -> bool {
+    fn ids(x: &Answer) -> &[super::batch::CourtHit] {
+        match x {
+            Ok(s) => &s.courts,
+            Err(_) => &[],
+        }
+    }
+    let (x, y) = (ids(a), ids(b));
+    x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.court == q.court)
 }
 
 fn hearing(a: &Answer) -> u16 {
@@ -128,9 +153,6 @@ pub type TransitionKey = (Option<CaseKind>, Vec<u16>, Vec<u16>);
 /// Cases in a group, with the rules responsible on each side.
 pub type Transition = (u64, Vec<String>, Vec<String>);
 
-/// A report section: title, introduction, table head, table rows.
-type Section = (String, String, Vec<String>, Vec<Vec<String>>);
-
 /// Per-side counters.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SideCounts {
@@ -160,13 +182,154 @@ pub struct Aggregate {
     /// Flagged cases (no court, or more courts than before), in input order.
     pub flagged: Vec<Change>,
     /// Incident → hearing court of each of its cases (baseline, scenario).
-    pub incidents: HashMap<String, Vec<(u16, u16)>>,
+    pub incidents: Incidents,
     /// Travel km (baseline, scenario) over all cases routed on both sides.
     pub travel: (Vec<f32>, Vec<f32>),
     /// Travel km per unit of the first place.
     pub travel_by_unit: BTreeMap<usize, (Vec<f32>, Vec<f32>)>,
     /// Latest filing date seen.
     pub max_date: Option<Date>,
+    /// Earliest filing date seen.
+    pub min_date: Option<Date>,
+    /// The scenario's effective date: per-year figures count the cases filed on or after it.
+    pub effective_from: Option<Date>,
+    /// Per filing year: cases, changed cases, flagged cases.
+    pub years: BTreeMap<i32, [u64; 3]>,
+    /// Cases filed while the scenario is in force (on or after `effective_from`).
+    pub in_force: InForce,
+    /// Per-district figures, for the units given to [`Aggregate::with_districts`].
+    pub districts: Vec<DistrictAgg>,
+    /// Unit index → slot in `districts`.
+    district_of: Vec<u8>,
+}
+
+/// Counters over the cases filed while the scenario is in force.
+#[derive(Debug, Default, Clone)]
+pub struct InForce {
+    /// Cases.
+    pub cases: u64,
+    /// Changed cases.
+    pub changed: u64,
+    /// Flagged cases.
+    pub flagged: u64,
+    /// Filing years.
+    pub years: std::collections::BTreeSet<i32>,
+    /// (court, kind) → (baseline, scenario) at the hearing court.
+    pub workload: BTreeMap<(u16, CaseKind), (u64, u64)>,
+}
+
+impl InForce {
+    /// Number of filing years (at least 1, to divide by).
+    pub fn n_years(&self) -> u64 {
+        (self.years.len() as u64).max(1)
+    }
+}
+
+/// The figures of one district (a county-level unit), over its cases in force.
+#[derive(Debug, Default, Clone)]
+pub struct DistrictAgg {
+    /// Unit index.
+    pub unit: usize,
+    /// Cases whose first place lies in the unit.
+    pub cases: u64,
+    /// Changed cases.
+    pub changed: u64,
+    /// (court, kind) → (baseline, scenario) at the hearing court.
+    pub workload: BTreeMap<(u16, CaseKind), (u64, u64)>,
+    /// Incident → hearing courts of its cases (baseline, scenario).
+    pub incidents: Incidents,
+    /// Travel km (baseline, scenario).
+    pub travel: (Vec<f32>, Vec<f32>),
+    /// Cases with a place in another province.
+    pub cross_province: u64,
+    /// Incidents with a case with a place in another province.
+    pub cross_province_incidents: std::collections::HashSet<String>,
+}
+
+const NO_DISTRICT: u8 = u8::MAX;
+
+/// The hearing courts (baseline, scenario) of the cases of one incident; the first case is
+/// kept inline, so the million single-case incidents of a large population allocate nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Incident {
+    first: (u16, u16),
+    more: Vec<(u16, u16)>,
+}
+
+impl Incident {
+    fn new(first: (u16, u16)) -> Incident {
+        Incident {
+            first,
+            more: Vec::new(),
+        }
+    }
+
+    /// Number of cases.
+    pub fn len(&self) -> usize {
+        1 + self.more.len()
+    }
+
+    /// Never empty (an incident exists once it has a case).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The hearing courts of each case.
+    pub fn iter(&self) -> impl Iterator<Item = &(u16, u16)> {
+        std::iter::once(&self.first).chain(self.more.iter())
+    }
+}
+
+/// A fast string hasher for incident ids: the memo's multiplicative step per 8 bytes, then a
+/// full avalanche (murmur3's `fmix64`). Without the finalizer the low bits of short ids like
+/// `i0000001` stay nearly constant (their varying bytes are the high ones) and the table turns
+/// quadratic; SipHash is exact but slower.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// Incident id → its cases' hearing courts.
+pub type Incidents = HashMap<String, Incident, std::hash::BuildHasherDefault<IdHasher>>;
+
+fn add_incident(map: &mut Incidents, id: String, courts: (u16, u16)) {
+    match map.entry(id) {
+        std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().more.push(courts),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(Incident::new(courts));
+        }
+    }
 }
 
 fn travel_km(a: &Answer, point: Option<[f64; 2]>, seats: &[Option<[f64; 2]>]) -> Option<f32> {
@@ -181,6 +344,32 @@ fn travel_km(a: &Answer, point: Option<[f64; 2]>, seats: &[Option<[f64; 2]>]) ->
 }
 
 impl Aggregate {
+    /// An empty aggregate that keeps per-district figures for these unit indices (at most
+    /// 254) among `n_units` units, and counts per-year figures from `effective_from`.
+    pub fn with_districts(
+        n_units: usize,
+        districts: &[usize],
+        effective_from: Option<Date>,
+    ) -> Aggregate {
+        let mut district_of = vec![NO_DISTRICT; n_units];
+        let mut ds = Vec::new();
+        for (i, u) in districts.iter().take(254).enumerate() {
+            if let Some(slot) = district_of.get_mut(*u) {
+                *slot = u8::try_from(i).unwrap_or(NO_DISTRICT);
+                ds.push(DistrictAgg {
+                    unit: *u,
+                    ..DistrictAgg::default()
+                });
+            }
+        }
+        Aggregate {
+            effective_from,
+            districts: ds,
+            district_of,
+            ..Aggregate::default()
+        }
+    }
+
     /// Adds one case. `seats` are court seats by table index (the scenario router's, which
     /// extends the baseline's).
     pub fn add(&mut self, r: CaseResult, seats: &[Option<[f64; 2]>]) {
@@ -194,8 +383,73 @@ impl Aggregate {
         }
         if let Some(d) = r.date {
             self.max_date = Some(self.max_date.map_or(d, |m| m.max(d)));
+            self.min_date = Some(self.min_date.map_or(d, |m| m.min(d)));
         }
         let (hb, ha) = (hearing(&r.before), hearing(&r.after));
+        let changed = !same_courts(&r.before, &r.after)
+            || routed(&r.before) != routed(&r.after)
+            || r.before.is_err() != r.after.is_err();
+        let flagged =
+            (routed(&r.before) && !routed(&r.after)) || n_courts(&r.after) > n_courts(&r.before);
+        let in_force = match (r.date, self.effective_from) {
+            (Some(d), Some(from)) => d >= from,
+            (_, None) => true,
+            (None, Some(_)) => false,
+        };
+        if let Some(d) = r.date {
+            let y = self.years.entry(d.ymd().0).or_default();
+            y[0] += 1;
+            y[1] += u64::from(changed);
+            y[2] += u64::from(flagged);
+        }
+        let tb_ta = (
+            travel_km(&r.before, r.point, seats),
+            travel_km(&r.after, r.point, seats),
+        );
+        if in_force {
+            let f = &mut self.in_force;
+            f.cases += 1;
+            f.changed += u64::from(changed);
+            f.flagged += u64::from(flagged);
+            if let Some(d) = r.date {
+                f.years.insert(d.ymd().0);
+            }
+            if let Some(k) = r.kind {
+                if hb != NONE {
+                    f.workload.entry((hb, k)).or_default().0 += 1;
+                }
+                if ha != NONE {
+                    f.workload.entry((ha, k)).or_default().1 += 1;
+                }
+            }
+            let slot = r
+                .unit
+                .and_then(|u| self.district_of.get(u).copied())
+                .unwrap_or(NO_DISTRICT);
+            if let Some(d) = self.districts.get_mut(usize::from(slot)) {
+                d.cases += 1;
+                d.changed += u64::from(changed);
+                if let Some(k) = r.kind {
+                    if hb != NONE {
+                        d.workload.entry((hb, k)).or_default().0 += 1;
+                    }
+                    if ha != NONE {
+                        d.workload.entry((ha, k)).or_default().1 += 1;
+                    }
+                }
+                if let Some(inc) = &r.incident {
+                    add_incident(&mut d.incidents, inc.clone(), (hb, ha));
+                    if r.cross_province {
+                        d.cross_province_incidents.insert(inc.clone());
+                    }
+                }
+                d.cross_province += u64::from(r.cross_province);
+                if let (Some(tb), Some(ta)) = tb_ta {
+                    d.travel.0.push(tb);
+                    d.travel.1.push(ta);
+                }
+            }
+        }
         if let Some(k) = r.kind {
             if hb != NONE {
                 self.workload.entry((hb, k)).or_default().0 += 1;
@@ -204,16 +458,11 @@ impl Aggregate {
                 self.workload.entry((ha, k)).or_default().1 += 1;
             }
         }
-        if let Some(inc) = &r.incident {
-            self.incidents
-                .entry(inc.clone())
-                .or_default()
-                .push((hb, ha));
+        let mut r = r;
+        if let Some(inc) = r.incident.take() {
+            add_incident(&mut self.incidents, inc, (hb, ha));
         }
-        if let (Some(tb), Some(ta)) = (
-            travel_km(&r.before, r.point, seats),
-            travel_km(&r.after, r.point, seats),
-        ) {
+        if let (Some(tb), Some(ta)) = tb_ta {
             self.travel.0.push(tb);
             self.travel.1.push(ta);
             if let Some(u) = r.unit {
@@ -222,12 +471,8 @@ impl Aggregate {
                 e.1.push(ta);
             }
         }
-        let (cb, ca) = (courts_of(&r.before), courts_of(&r.after));
-        let changed = cb != ca
-            || routed(&r.before) != routed(&r.after)
-            || r.before.is_err() != r.after.is_err();
-        let flagged = (routed(&r.before) && !routed(&r.after)) || ca.len() > cb.len();
         if changed || flagged {
+            let (cb, ca) = (courts_of(&r.before), courts_of(&r.after));
             let ch = Change {
                 id: r.id,
                 kind: r.kind,
@@ -282,10 +527,15 @@ pub struct Fragmentation {
 
 /// Computes the fragmentation figures.
 pub fn fragmentation(agg: &Aggregate) -> Fragmentation {
+    fragmentation_of(&agg.incidents)
+}
+
+/// The fragmentation figures of a map incident → hearing courts (baseline, scenario).
+pub fn fragmentation_of(incidents: &Incidents) -> Fragmentation {
     let mut f = Fragmentation::default();
     let (mut sb, mut sa) = (0u64, 0u64);
     let (mut one_b, mut one_a) = (0u64, 0u64);
-    for cases in agg.incidents.values() {
+    for cases in incidents.values() {
         if cases.len() < 2 {
             continue;
         }
@@ -325,101 +575,6 @@ pub fn median_p90(v: &mut [f32]) -> Option<(f64, f64)> {
     Some((at(0.5), at(0.9)))
 }
 
-/// Names and labels for rendering.
-#[derive(Debug, Clone)]
-pub struct Labels {
-    /// Baseline label (rules version, or the baseline scenario).
-    pub baseline: String,
-    /// Scenario label.
-    pub scenario: String,
-    /// Court ids by table index.
-    pub court_ids: Vec<String>,
-    /// Court names (Chinese) by table index.
-    pub court_names: Vec<String>,
-    /// Unit `(adcode, name)` by unit index.
-    pub units: Vec<(String, String)>,
-    /// The input.
-    pub cases: String,
-}
-
-impl Labels {
-    fn court(&self, c: u16) -> String {
-        match (
-            self.court_names.get(usize::from(c)),
-            self.court_ids.get(usize::from(c)),
-        ) {
-            (Some(n), Some(id)) => format!("{n} ({id})"),
-            _ => "—".to_string(),
-        }
-    }
-
-    fn courts(&self, cs: &[u16]) -> String {
-        if cs.is_empty() {
-            return "no court".to_string();
-        }
-        cs.iter()
-            .map(|c| self.court(*c))
-            .collect::<Vec<_>>()
-            .join(" + ")
-    }
-
-    fn answer(&self, a: &Answer) -> String {
-        match a {
-            Err(e) => format!("error: {e}"),
-            Ok(s) if s.status == Status::NoCourt => "no court".to_string(),
-            Ok(s) => self.courts(&s.courts.iter().map(|c| c.court).collect::<Vec<_>>()),
-        }
-    }
-
-    fn unit(&self, u: Option<usize>) -> String {
-        u.and_then(|u| self.units.get(u))
-            .map(|(c, n)| format!("{n} {c}"))
-            .unwrap_or_else(|| "—".to_string())
-    }
-}
-
-fn answer_rules(a: &Answer) -> String {
-    match a {
-        Ok(s) => s
-            .courts
-            .iter()
-            .map(|c| c.rules.join("+"))
-            .collect::<Vec<_>>()
-            .join(" | "),
-        Err(_) => String::new(),
-    }
-}
-
-/// `changes.csv` (and `flagged.csv`): one row per case.
-pub fn changes_csv(rows: &[Change], labels: &Labels) -> String {
-    let mut s = String::from(
-        "id,kind,unit,baseline_courts,baseline_rules,scenario_courts,scenario_rules,baseline_relation,scenario_relation\n",
-    );
-    for c in rows {
-        csv_field(&c.id, &mut s);
-        s.push(',');
-        s.push_str(c.kind.map(|k| k.name()).unwrap_or(""));
-        s.push(',');
-        csv_field(&labels.unit(c.unit), &mut s);
-        for a in [&c.before, &c.after] {
-            s.push(',');
-            csv_field(&labels.answer(a), &mut s);
-            s.push(',');
-            csv_field(&answer_rules(a), &mut s);
-        }
-        for a in [&c.before, &c.after] {
-            s.push(',');
-            s.push_str(
-                a.as_ref()
-                    .map(|x| relation_name(x.relation))
-                    .unwrap_or("error"),
-            );
-        }
-        s.push('\n');
-    }
-    s
-}
-
 /// One workload row.
 #[derive(Debug, Clone)]
 pub struct WorkloadRow {
@@ -441,10 +596,14 @@ impl WorkloadRow {
     }
 }
 
-/// Workload per court, sorted by the size of the change, then by baseline load, then id.
-pub fn workload(agg: &Aggregate, kinds: &[CaseKind]) -> Vec<WorkloadRow> {
+/// Workload per court from a `(court, kind) → (baseline, scenario)` map, sorted by the size
+/// of the change, then by baseline load, then id.
+pub fn workload(
+    map: &BTreeMap<(u16, CaseKind), (u64, u64)>,
+    kinds: &[CaseKind],
+) -> Vec<WorkloadRow> {
     let mut by: BTreeMap<u16, WorkloadRow> = BTreeMap::new();
-    for ((c, k), (b, a)) in &agg.workload {
+    for ((c, k), (b, a)) in map {
         let row = by.entry(*c).or_insert_with(|| WorkloadRow {
             court: *c,
             kinds: kinds.iter().map(|k| (*k, 0, 0)).collect(),
@@ -469,41 +628,9 @@ pub fn workload(agg: &Aggregate, kinds: &[CaseKind]) -> Vec<WorkloadRow> {
     v
 }
 
-/// `workload.csv`.
-pub fn workload_csv(rows: &[WorkloadRow], labels: &Labels) -> String {
-    let mut s = String::from("court_id,court,kind,baseline,scenario,delta\n");
-    for r in rows {
-        for (k, b, a) in &r.kinds {
-            let _ = write!(
-                s,
-                "{},",
-                labels
-                    .court_ids
-                    .get(usize::from(r.court))
-                    .map(String::as_str)
-                    .unwrap_or("")
-            );
-            csv_field(
-                labels
-                    .court_names
-                    .get(usize::from(r.court))
-                    .map(String::as_str)
-                    .unwrap_or(""),
-                &mut s,
-            );
-            let _ = writeln!(
-                s,
-                ",{k},{b},{a},{}",
-                i64::try_from(*a).unwrap_or(0) - i64::try_from(*b).unwrap_or(0)
-            );
-        }
-    }
-    s
-}
-
-/// The kinds present in the workload, in declaration order.
-pub fn kinds_present(agg: &Aggregate) -> Vec<CaseKind> {
-    let mut v: Vec<CaseKind> = agg.workload.keys().map(|(_, k)| *k).collect();
+/// The kinds present in a workload map, in declaration order.
+pub fn kinds_present(map: &BTreeMap<(u16, CaseKind), (u64, u64)>) -> Vec<CaseKind> {
+    let mut v: Vec<CaseKind> = map.keys().map(|(_, k)| *k).collect();
     v.sort_unstable();
     v.dedup();
     v
@@ -536,330 +663,196 @@ pub fn unit_courts(router: &Router<'_>, memo: &mut Memo, kind: CaseKind, date: D
         .collect()
 }
 
-/// The SVG files of a report, `(file name, title, svg)`.
-pub type Figures = Vec<(String, String, String)>;
-
-fn pct(x: f64) -> String {
-    format!("{:.1} %", x * 100.0)
+/// One logged decision: its competent courts and the rules that assigned them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Logged {
+    /// Court ids, in decision order.
+    pub courts: Vec<String>,
+    /// Rule ids.
+    pub rules: Vec<String>,
+    /// The log line.
+    pub line: u64,
 }
 
-fn signed(d: i64) -> String {
-    if d > 0 {
-        format!("+{d}")
-    } else {
-        d.to_string()
-    }
+/// A logged decision the scenario would move.
+#[derive(Debug, Clone)]
+pub struct ReplayRow {
+    /// Case id.
+    pub id: String,
+    /// Kind.
+    pub kind: Option<CaseKind>,
+    /// Unit index.
+    pub unit: Option<usize>,
+    /// What the log says.
+    pub logged: Logged,
+    /// The scenario's courts and rules.
+    pub scenario: Logged,
 }
 
-/// Tables of the report, shared by the Markdown and HTML renderings.
-struct Tables {
-    sections: Vec<Section>,
+/// Replay of a decision log (`ecojuris batch` JSONL, compact or `--full`) against a scenario:
+/// each logged case is found by id among the input cases and routed again; a decision
+/// *moves* when the scenario's courts differ from the logged ones.
+#[derive(Debug, Default)]
+pub struct Replay {
+    logged: HashMap<String, Logged>,
+    /// Log lines that are errors (no decision to move).
+    pub errors: u64,
+    /// Logged decisions found among the input cases.
+    pub matched: u64,
+    /// Of those, moved by the scenario.
+    pub moved: Vec<ReplayRow>,
+    /// Of those, the same courts but other rules.
+    pub rules_only: u64,
+    /// Logged decisions whose courts differ from today's baseline (the log is older than the
+    /// rules, or came from other rules).
+    pub stale: u64,
 }
 
-fn tables(agg: &mut Aggregate, labels: &Labels) -> Tables {
-    let mut sections = Vec::new();
-    let b = agg.before;
-    let a = agg.after;
-    sections.push((
-        "Summary".to_string(),
-        format!(
-            "{} cases read from `{}`. Baseline: {}. Scenario: {}.",
-            agg.read, labels.cases, labels.baseline, labels.scenario
-        ),
-        vec![
-            "".to_string(),
-            "baseline".to_string(),
-            "scenario".to_string(),
-        ],
-        vec![
-            vec!["routed".into(), b.routed.to_string(), a.routed.to_string()],
-            vec![
-                "no court".into(),
-                b.no_court.to_string(),
-                a.no_court.to_string(),
-            ],
-            vec![
-                "failed (bad input)".into(),
-                b.failed.to_string(),
-                a.failed.to_string(),
-            ],
-            vec![
-                "changed cases".into(),
-                String::new(),
-                agg.changes.len().to_string(),
-            ],
-            vec![
-                "flagged cases".into(),
-                String::new(),
-                agg.flagged.len().to_string(),
-            ],
-        ],
-    ));
-    // Transitions.
-    let mut tr: Vec<_> = agg.transitions.iter().collect();
-    tr.sort_by(|x, y| y.1.0.cmp(&x.1.0).then(x.0.cmp(y.0)));
-    sections.push((
-        "Cases whose competent courts change".to_string(),
-        format!(
-            "{} case(s) change, grouped below by kind and answer (every case is listed in `changes.csv` with both answers and the rules responsible).",
-            agg.changes.len()
-        ),
-        vec!["cases".into(), "kind".into(), "baseline courts".into(), "baseline rules".into(), "scenario courts".into(), "scenario rules".into()],
-        tr.iter()
-            .map(|((k, cb, ca), (n, rb, ra))| {
-                vec![n.to_string(), k.map(|k| k.name()).unwrap_or("—").to_string(), labels.courts(cb), rb.join(", "), labels.courts(ca), ra.join(", ")]
-            })
-            .collect(),
-    ));
-    // Workload.
-    let kinds = kinds_present(agg);
-    let wl = workload(agg, &kinds);
-    let changed: Vec<&WorkloadRow> = wl
-        .iter()
-        .filter(|r| r.delta() != 0 || r.kinds.iter().any(|k| k.1 != k.2))
-        .collect();
-    let mut head = vec!["court".to_string()];
-    for k in &kinds {
-        head.push(format!("{k} before / after / Δ"));
-    }
-    head.extend(["total before".into(), "total after".into(), "Δ".into()]);
-    sections.push((
-        "Workload per court".to_string(),
-        format!(
-            "Cases heard per court (each case counted once, at its hearing court) for the {} court(s) whose load changes; {} other court(s) are unchanged (all in `workload.csv`).",
-            changed.len(),
-            wl.len() - changed.len()
-        ),
-        head,
-        changed
-            .iter()
-            .map(|r| {
-                let mut row = vec![labels.court(r.court)];
-                for (_, b, a) in &r.kinds {
-                    row.push(format!("{b} / {a} / {}", signed(i64::try_from(*a).unwrap_or(0) - i64::try_from(*b).unwrap_or(0))));
+fn json_strs(v: Option<&serde_json::Value>) -> impl Iterator<Item = &str> {
+    v.and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+}
+
+impl Replay {
+    /// Reads a decision log; errors name the line.
+    pub fn parse(text: &str) -> Result<Replay, String> {
+        let mut r = Replay::default();
+        for (i, line) in text.lines().enumerate() {
+            let n = i as u64 + 1;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: serde_json::Value = serde_json::from_str(line)
+                .map_err(|e| format!("line {n}: not a JSON decision ({e})"))?;
+            let id = v
+                .get("id")
+                .or_else(|| v.get("case_id"))
+                .and_then(serde_json::Value::as_str)
+                .ok_or_else(|| format!("line {n}: no `id` or `case_id`: replay needs case ids"))?
+                .to_string();
+            if v.get("status").and_then(serde_json::Value::as_str) == Some("error") {
+                r.errors += 1;
+                continue;
+            }
+            let mut logged = Logged {
+                line: n,
+                ..Logged::default()
+            };
+            if let Some(courts) = v.get("courts").and_then(serde_json::Value::as_array) {
+                for c in courts {
+                    if let Some(id) = c.get("court").and_then(serde_json::Value::as_str) {
+                        logged.courts.push(id.to_string());
+                    }
+                    logged
+                        .rules
+                        .extend(json_strs(c.get("rules")).map(str::to_string));
                 }
-                row.extend([r.before.to_string(), r.after.to_string(), signed(r.delta())]);
-                row
-            })
-            .collect(),
-    ));
-    // Fragmentation.
-    let f = fragmentation(agg);
-    sections.push((
-        "Fragmentation of incidents".to_string(),
-        format!("{} incident(s) with two or more cases (cases sharing an `incident_id`): how many distinct courts hear one incident.", f.incidents),
-        vec!["".into(), "baseline".into(), "scenario".into()],
-        vec![
-            vec!["mean distinct courts per incident".into(), format!("{:.3}", f.mean_courts.0), format!("{:.3}", f.mean_courts.1)],
-            vec!["share heard by a single court".into(), pct(f.single_court_share.0), pct(f.single_court_share.1)],
-            vec!["incidents with 1 court".into(), f.dist_before[0].to_string(), f.dist_after[0].to_string()],
-            vec!["incidents with 2 courts".into(), f.dist_before[1].to_string(), f.dist_after[1].to_string()],
-            vec!["incidents with 3+ courts".into(), f.dist_before[2].to_string(), f.dist_after[2].to_string()],
-        ],
-    ));
-    // Travel.
-    let fmt = |v: Option<(f64, f64)>| {
-        v.map(|(m, p)| (format!("{m:.1}"), format!("{p:.1}")))
-            .unwrap_or_else(|| ("—".into(), "—".into()))
-    };
-    let n_travel = agg.travel.0.len();
-    let (tb, ta) = (
-        fmt(median_p90(&mut agg.travel.0)),
-        fmt(median_p90(&mut agg.travel.1)),
-    );
-    let mut rows = vec![vec![
-        "all cases".to_string(),
-        n_travel.to_string(),
-        tb.0,
-        ta.0,
-        tb.1,
-        ta.1,
-    ]];
-    let mut per: Vec<(usize, Vec<String>, bool)> = Vec::new();
-    for (u, (vb, va)) in agg.travel_by_unit.iter_mut() {
-        let n = vb.len();
-        let (mb, ma) = (median_p90(vb), median_p90(va));
-        let differs = mb != ma;
-        let (x, y) = (fmt(mb), fmt(ma));
-        per.push((
-            n,
-            vec![labels.unit(Some(*u)), n.to_string(), x.0, y.0, x.1, y.1],
-            differs,
-        ));
-    }
-    let changed_units = per.iter().filter(|p| p.2).count();
-    let unchanged_units = per.len() - changed_units;
-    rows.extend(per.into_iter().filter(|p| p.2).map(|p| p.1));
-    sections.push((
-        "Party travel to the court seat".to_string(),
-        format!(
-            "Great-circle km from the case's place to the nearest seat among its competent courts (seats are approximate points in the seat unit). Counties whose figures change are listed; {unchanged_units} other count(ies) are unchanged."
-        ),
-        vec!["where".into(), "cases".into(), "median before".into(), "median after".into(), "p90 before".into(), "p90 after".into()],
-        rows,
-    ));
-    // Flagged.
-    let nf = agg.flagged.len();
-    sections.push((
-        "Cases with no court, or claimed by more courts than before".to_string(),
-        format!(
-            "{nf} case(s){} (all in `flagged.csv`).",
-            if nf > 50 {
-                "; the first 50 are shown"
+            } else if let Some(comp) = v.get("competent").and_then(serde_json::Value::as_array) {
+                for c in comp {
+                    if let Some(id) = c
+                        .get("court")
+                        .and_then(|c| c.get("id"))
+                        .and_then(serde_json::Value::as_str)
+                    {
+                        logged.courts.push(id.to_string());
+                    }
+                    for g in c
+                        .get("grounds")
+                        .and_then(serde_json::Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(rule) = g.get("rule").and_then(serde_json::Value::as_str) {
+                            logged.rules.push(rule.to_string());
+                        }
+                    }
+                }
             } else {
-                ""
+                return Err(format!(
+                    "line {n}: neither `courts` (compact batch line) nor `competent` (full decision)"
+                ));
             }
-        ),
-        vec![
-            "id".into(),
-            "kind".into(),
-            "unit".into(),
-            "baseline".into(),
-            "scenario".into(),
-        ],
-        agg.flagged
-            .iter()
-            .take(50)
-            .map(|c| {
-                vec![
-                    c.id.clone(),
-                    c.kind.map(|k| k.name()).unwrap_or("—").to_string(),
-                    labels.unit(c.unit),
-                    labels.answer(&c.before),
-                    labels.answer(&c.after),
-                ]
-            })
-            .collect(),
-    ));
-    Tables { sections }
-}
-
-const DEFINITIONS: &str = "A case *changes* when its competent courts (ids, in decision order) differ, or when it fails or has no court on one side only. The *hearing court* is the first competent court; workload and fragmentation count each case once, at its hearing court. *Travel* is the great-circle distance from the case's first place (its point, or the representative point of its county) to the nearest competent court seat. A case is *flagged* when the scenario leaves it without a court while the baseline routed it, or gives it more competent courts.";
-
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
-
-/// The Markdown report. `figures` are linked by file name.
-pub fn markdown(agg: &mut Aggregate, labels: &Labels, figures: &Figures) -> String {
-    let t = tables(agg, labels);
-    let mut s = String::new();
-    let _ = writeln!(s, "# Reform simulation: {}\n", labels.scenario);
-    let _ = writeln!(s, "{DEFINITIONS}\n");
-    for (title, intro, head, rows) in &t.sections {
-        let _ = writeln!(s, "## {title}\n\n{intro}\n");
-        if rows.is_empty() {
-            let _ = writeln!(s, "(none)\n");
-            continue;
-        }
-        let _ = writeln!(
-            s,
-            "| {} |",
-            head.iter()
-                .map(|h| md_cell(h))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        );
-        let _ = writeln!(
-            s,
-            "|{}|",
-            head.iter().map(|_| " --- ").collect::<Vec<_>>().join("|")
-        );
-        for r in rows {
-            let _ = writeln!(
-                s,
-                "| {} |",
-                r.iter().map(|c| md_cell(c)).collect::<Vec<_>>().join(" | ")
-            );
-        }
-        s.push('\n');
-    }
-    let _ = writeln!(s, "## Maps and charts\n");
-    for (file, title, _) in figures {
-        let _ = writeln!(s, "### {title}\n\n![{title}]({file})\n");
-    }
-    s
-}
-
-/// Escapes text for HTML.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            _ => o.push(ch),
-        }
-    }
-    o
-}
-
-fn md_inline(s: &str) -> String {
-    // `code` and *emphasis*, as used in the intros.
-    let mut out = String::new();
-    let mut code = false;
-    let mut em = false;
-    for ch in esc(s).chars() {
-        match ch {
-            '`' => {
-                out.push_str(if code { "</code>" } else { "<code>" });
-                code = !code;
+            let mut rules: Vec<String> = Vec::new();
+            for x in logged.rules.drain(..) {
+                if !rules.contains(&x) {
+                    rules.push(x);
+                }
             }
-            '*' if !code => {
-                out.push_str(if em { "</em>" } else { "<em>" });
-                em = !em;
+            logged.rules = rules;
+            r.logged.insert(id, logged);
+        }
+        Ok(r)
+    }
+
+    /// Logged decisions in the log.
+    pub fn len(&self) -> usize {
+        self.logged.len()
+    }
+
+    /// No logged decision.
+    pub fn is_empty(&self) -> bool {
+        self.logged.is_empty()
+    }
+
+    /// Checks one routed case against the log (`court_ids` of the aligned routers).
+    pub fn check(&mut self, r: &CaseResult, court_ids: &[String]) {
+        let Some(logged) = self.logged.get(&r.id) else {
+            return;
+        };
+        self.matched += 1;
+        let side = |a: &Answer| -> Logged {
+            let mut l = Logged::default();
+            if let Ok(s) = a {
+                for c in &s.courts {
+                    l.courts.push(
+                        court_ids
+                            .get(usize::from(c.court))
+                            .cloned()
+                            .unwrap_or_default(),
+                    );
+                    for x in &c.rules {
+                        if !l.rules.contains(x) {
+                            l.rules.push(x.clone());
+                        }
+                    }
+                }
             }
-            _ => out.push(ch),
+            l
+        };
+        let (base, scen) = (side(&r.before), side(&r.after));
+        if base.courts != logged.courts {
+            self.stale += 1;
+        }
+        if scen.courts != logged.courts {
+            self.moved.push(ReplayRow {
+                id: r.id.clone(),
+                kind: r.kind,
+                unit: r.unit,
+                logged: logged.clone(),
+                scenario: scen,
+            });
+        } else if scen.rules != logged.rules {
+            self.rules_only += 1;
         }
     }
-    out
 }
 
-/// The self-contained HTML report: inline CSS and SVG, no scripts, no external assets.
-pub fn html(agg: &mut Aggregate, labels: &Labels, figures: &Figures) -> String {
-    let t = tables(agg, labels);
-    let mut s = String::new();
-    s.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
-    let _ = writeln!(
-        s,
-        "<title>Reform simulation: {}</title>",
-        esc(&labels.scenario)
-    );
-    s.push_str("<style>body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}td,th{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}th{background:#f3f3f3}tr:nth-child(even) td{background:#fafafa}code{background:#f3f3f3;padding:0 .2em}figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}svg{max-width:100%;height:auto}</style>\n</head><body>\n");
-    let _ = writeln!(s, "<h1>Reform simulation: {}</h1>", esc(&labels.scenario));
-    let _ = writeln!(s, "<p>{}</p>", md_inline(DEFINITIONS));
-    for (title, intro, head, rows) in &t.sections {
-        let _ = writeln!(s, "<h2>{}</h2>\n<p>{}</p>", esc(title), md_inline(intro));
-        if rows.is_empty() {
-            s.push_str("<p>(none)</p>\n");
-            continue;
-        }
-        s.push_str("<table><thead><tr>");
-        for h in head {
-            let _ = write!(s, "<th>{}</th>", esc(h));
-        }
-        s.push_str("</tr></thead><tbody>\n");
-        for r in rows {
-            s.push_str("<tr>");
-            for c in r {
-                let _ = write!(s, "<td>{}</td>", esc(c));
-            }
-            s.push_str("</tr>\n");
-        }
-        s.push_str("</tbody></table>\n");
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher as _;
+
+    #[test]
+    fn incident_ids_spread_over_the_low_bits() {
+        let b = std::hash::BuildHasherDefault::<IdHasher>::default();
+        let mut low: Vec<u64> = (0..4096)
+            .map(|i| b.hash_one(format!("i{i:07}")) & 0xfff)
+            .collect();
+        low.sort_unstable();
+        low.dedup();
+        // 4,096 ids into 4,096 buckets: a uniform hash fills about 63 % of them.
+        assert!(low.len() > 2000, "{}", low.len());
     }
-    s.push_str("<h2>Maps and charts</h2>\n");
-    for (_, title, svg) in figures {
-        let inline = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
-        let inline = inline.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        let _ = writeln!(
-            s,
-            "<figure><figcaption>{}</figcaption>\n{inline}</figure>",
-            esc(title)
-        );
-    }
-    s.push_str("</body></html>\n");
-    s
 }

@@ -20,6 +20,7 @@ mod population;
 mod robust;
 mod routing;
 mod server;
+mod simulate;
 mod snapshot;
 mod spatial;
 mod validate;

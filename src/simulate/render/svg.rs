@@ -1,11 +1,28 @@
 //! Self-contained SVG figures: maps of which court hears each county-level unit (baseline
 //! beside scenario, changed units outlined, with a legend) and bar charts of workload deltas.
 //! Drawn from the embedded geodata rings (microdegrees), simplified to the pixel grid.
+//! Colours come from [`super::colour`]: no two neighbouring courts share one.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::report::{NONE, esc};
+use super::super::report::NONE;
+use super::colour::NO_COURT;
+use super::esc;
 use crate::spatial::Geodata;
+
+/// The words a map shows besides names, in the report's language.
+#[derive(Debug, Clone)]
+pub struct MapWords {
+    /// "Legend".
+    pub legend: String,
+    /// "unit whose court changes".
+    pub changed: String,
+    /// "no court".
+    pub no_court: String,
+    /// "… and {n} more courts", with `{n}`.
+    pub more: String,
+}
 
 /// A map panel: a title and the court index for each unit (`NONE` for no court).
 #[derive(Debug, Clone)]
@@ -16,14 +33,8 @@ pub struct Panel<'a> {
     pub courts: &'a [u16],
 }
 
-/// A distinct, stable colour for a court index.
-pub fn court_colour(c: u16) -> String {
-    if c == NONE {
-        return "#dddddd".to_string();
-    }
-    let h = (f64::from(c) * 137.508) % 360.0;
-    let l = if c.is_multiple_of(2) { 62 } else { 74 };
-    format!("hsl({h:.0},55%,{l}%)")
+fn court_colour(colours: &HashMap<u16, String>, c: u16) -> &str {
+    colours.get(&c).map(String::as_str).unwrap_or(NO_COURT)
 }
 
 fn unit_bbox(rings: &[Vec<[i32; 2]>]) -> [f64; 4] {
@@ -37,7 +48,11 @@ fn unit_bbox(rings: &[Vec<[i32; 2]>]) -> [f64; 4] {
 
 /// Draws the panels side by side. The view is the bounding box of the `changed` units with a
 /// margin (the whole region when nothing changed); `names` are court labels by index;
-/// `unit_names` label the changed units.
+/// `unit_names` label the changed units; `colours` map court indices to fills.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a figure's parts, each used once; a struct would only rename them"
+)]
 pub fn unit_map(
     geo: &Geodata,
     title: &str,
@@ -45,6 +60,8 @@ pub fn unit_map(
     changed: &[bool],
     names: &[String],
     unit_names: &[String],
+    colours: &HashMap<u16, String>,
+    words: &MapWords,
 ) -> String {
     let units = &geo.set().units;
     let boxes: Vec<[f64; 4]> = units.iter().map(|(_, r)| unit_bbox(r)).collect();
@@ -116,10 +133,27 @@ pub fn unit_map(
     legend.sort_by(|a, b| names.get(usize::from(*a)).cmp(&names.get(usize::from(*b))));
     let max_legend = 60;
     let shown = legend.len().min(max_legend);
-    let cols = 3usize;
-    let rows = shown.div_ceil(cols) + usize::from(legend.len() > max_legend);
     let gap = 20.0;
     let width = pw * panels.len() as f64 + gap * (panels.len().saturating_sub(1)) as f64 + 20.0;
+    // Columns as wide as the longest name (CJK characters count double), so labels never
+    // run into the next column.
+    let longest = legend
+        .iter()
+        .take(shown)
+        .map(|c| {
+            names
+                .get(usize::from(*c))
+                .map(String::as_str)
+                .unwrap_or(&words.no_court)
+                .chars()
+                .map(|ch| if ch.is_ascii() { 1usize } else { 2 })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(10);
+    let need = 19.0 + 6.2 * longest as f64 + 12.0;
+    let cols = (((width - 20.0) / need).floor() as usize).clamp(1, 4);
+    let rows = shown.div_ceil(cols) + usize::from(legend.len() > max_legend);
     let legend_h = 30.0 + 18.0 * rows as f64;
     let height = 40.0 + ph + 10.0 + legend_h;
     let mut s = String::new();
@@ -158,12 +192,12 @@ pub fn unit_map(
                 names
                     .get(usize::from(c))
                     .map(String::as_str)
-                    .unwrap_or("no court")
+                    .unwrap_or(&words.no_court)
             );
             let _ = writeln!(
                 s,
                 "<path d=\"{d}\" fill=\"{}\" fill-rule=\"evenodd\" stroke=\"#777\" stroke-width=\"0.4\"><title>{}</title></path>",
-                court_colour(c),
+                court_colour(colours, c),
                 esc(&label)
             );
         }
@@ -193,10 +227,12 @@ pub fn unit_map(
     let ly = 40.0 + ph + 10.0;
     let _ = writeln!(
         s,
-        "<text x=\"10\" y=\"{:.0}\" font-size=\"12\" font-weight=\"bold\">Legend</text><rect x=\"80\" y=\"{:.0}\" width=\"18\" height=\"11\" fill=\"none\" stroke=\"#d00000\" stroke-width=\"2\" stroke-dasharray=\"5 2\"/><text x=\"104\" y=\"{:.0}\">unit whose court changes</text>",
+        "<text x=\"10\" y=\"{:.0}\" font-size=\"12\" font-weight=\"bold\">{}</text><rect x=\"80\" y=\"{:.0}\" width=\"18\" height=\"11\" fill=\"none\" stroke=\"#d00000\" stroke-width=\"2\" stroke-dasharray=\"5 2\"/><text x=\"104\" y=\"{:.0}\">{}</text>",
         ly + 12.0,
+        esc(&words.legend),
         ly + 3.0,
-        ly + 12.0
+        ly + 12.0,
+        esc(&words.changed)
     );
     let colw = (width - 20.0) / cols as f64;
     for (j, c) in legend.iter().take(shown).enumerate() {
@@ -205,21 +241,23 @@ pub fn unit_map(
         let _ = writeln!(
             s,
             "<rect x=\"{x:.0}\" y=\"{y:.0}\" width=\"14\" height=\"12\" fill=\"{}\" stroke=\"#777\" stroke-width=\"0.5\"/><text x=\"{:.0}\" y=\"{:.0}\">{}</text>",
-            court_colour(*c),
+            court_colour(colours, *c),
             x + 19.0,
             y + 10.0,
             esc(names
                 .get(usize::from(*c))
                 .map(String::as_str)
-                .unwrap_or("no court"))
+                .unwrap_or(&words.no_court))
         );
     }
     if legend.len() > max_legend {
         let _ = writeln!(
             s,
-            "<text x=\"10\" y=\"{:.0}\">… and {} more courts</text>",
+            "<text x=\"10\" y=\"{:.0}\">{}</text>",
             ly + 34.0 + (rows - 1) as f64 * 18.0,
-            legend.len() - max_legend
+            esc(&words
+                .more
+                .replace("{n}", &(legend.len() - max_legend).to_string()))
         );
     }
     s.push_str("</svg>\n");
@@ -227,8 +265,8 @@ pub fn unit_map(
 }
 
 /// A horizontal bar chart of signed values (`label`, delta), largest changes first, at most
-/// `max` bars.
-pub fn delta_bars(title: &str, items: &[(String, i64)], max: usize) -> String {
+/// `max` bars; `empty` is shown when no value is non-zero.
+pub fn delta_bars(title: &str, items: &[(String, i64)], max: usize, empty: &str) -> String {
     let mut v: Vec<&(String, i64)> = items.iter().filter(|x| x.1 != 0).collect();
     v.sort_by(|a, b| b.1.abs().cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
     v.truncate(max);
@@ -275,10 +313,7 @@ pub fn delta_bars(title: &str, items: &[(String, i64)], max: usize) -> String {
         esc(title)
     );
     if v.is_empty() {
-        let _ = writeln!(
-            s,
-            "<text x=\"10\" y=\"50\">no court's workload changes</text>"
-        );
+        let _ = writeln!(s, "<text x=\"10\" y=\"50\">{}</text>", esc(empty));
     }
     for (i, (label, d)) in v.iter().enumerate() {
         let y = 36.0 + i as f64 * row_h;
