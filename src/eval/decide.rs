@@ -150,19 +150,7 @@ impl Ctx<'_> {
     /// outside that court's province, inferred from the defendant's domicile when the case
     /// does not say.
     fn cx_at(&self, t: Target<'_>) -> CaseCtx<'_> {
-        let province = match t {
-            Target::Unit(i) => self
-                .engine
-                .geo
-                .units()
-                .get(i)
-                .map(|u| u.province_adcode.as_str()),
-            Target::Sea(_) => None,
-        };
-        match province {
-            Some(p) => self.cx.for_court_in(p, &self.a.domicile_provinces),
-            None => self.cx,
-        }
+        ctx_at(&self.engine.geo, self.cx, &self.a.domicile_provinces, t)
     }
 
     fn evaluate<'t>(&self, t: Target<'t>) -> TargetResult<'_, 't> {
@@ -466,5 +454,24 @@ impl Ctx<'_> {
                 named: named.to_vec(),
             });
         }
+    }
+}
+
+/// The case context as the court of target `t` sees it: whether a party is domiciled outside
+/// that court's province, inferred from the defendants' domicile provinces when the case does
+/// not say (audit D1). Shared by `decide` and `why_not`, so both read a level the same way.
+pub(crate) fn ctx_at<'c>(
+    geo: &crate::spatial::Geodata,
+    cx: CaseCtx<'c>,
+    domicile_provinces: &[String],
+    t: Target<'_>,
+) -> CaseCtx<'c> {
+    let province = match t {
+        Target::Unit(i) => geo.units().get(i).map(|u| u.province_adcode.as_str()),
+        Target::Sea(_) => None,
+    };
+    match province {
+        Some(p) => cx.for_court_in(p, domicile_provinces),
+        None => cx,
     }
 }

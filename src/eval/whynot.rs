@@ -161,7 +161,7 @@ impl Engine {
 
     /// Whether `r` can give `court` for some unit or sea place, whatever the case.
     fn could_give(&self, r: &Rule, court: &Court) -> bool {
-        let Some(a) = &r.assign else { return false };
+        let Some(a) = r.assign() else { return false };
         match &a.court {
             CourtPick::Named(id) => *id == court.id,
             CourtPick::OfUnit(p) => self.geo.units().iter().enumerate().any(|(i, u)| {
@@ -179,10 +179,7 @@ impl Engine {
     /// Why `court` is or is not competent for the admitted case decided as `outcome`.
     pub fn why_not(&self, a: &Admitted, outcome: &Outcome, court: &Court) -> WhyNot {
         let competent = outcome.competent.iter().any(|c| c.court == court.id);
-        let cx = CaseCtx {
-            attrs: &a.attrs,
-            marine: a.marine,
-        };
+        let cx = CaseCtx::new(&a.attrs, a.marine);
         let (roles, subs, _) = connecting_roles(&self.rules, a.kind, a.date, &cx);
         // The targets of the connecting places, as `decide` evaluates them.
         let mut targets: Vec<Target<'_>> = Vec::new();
@@ -209,7 +206,7 @@ impl Engine {
             .rules
             .rules
             .iter()
-            .filter(|r| r.stage == Stage::Venue && self.could_give(r, court))
+            .filter(|r| r.stage() == Stage::Venue && self.could_give(r, court))
             .collect();
         all.sort_by(|x, y| y.priority.cmp(&x.priority).then(x.id.cmp(&y.id)));
         for r in all {
@@ -241,8 +238,8 @@ impl Engine {
         }
         if !r.in_force(a.date) {
             return WhyNotReason::NotInForce {
-                from: r.valid_from,
-                to: r.valid_to,
+                from: r.valid.from,
+                to: r.valid.to,
             };
         }
         let here: Vec<Target<'_>> = targets
@@ -260,8 +257,9 @@ impl Engine {
         }
         let mut last = WhyNotReason::NoLevel;
         for &t in &here {
+            let tcx = super::decide::ctx_at(&self.geo, *cx, &a.domicile_provinces, t);
             let Some(level) =
-                level_rule(&self.rules, a.kind, a.date, cx, t).and_then(|lr| lr.level)
+                level_rule(&self.rules, a.kind, a.date, &tcx, t).and_then(|lr| lr.scope()?.level)
             else {
                 continue;
             };
@@ -272,12 +270,12 @@ impl Engine {
                 };
                 continue;
             }
-            if !when_matches(r, cx) {
+            if !when_matches(r, &tcx) {
                 return WhyNotReason::Conditions {
                     fields: condition_names(r),
                 };
             }
-            if r.status == RuleStatus::Alternative {
+            if r.status() == RuleStatus::Alternative {
                 return WhyNotReason::Alternative;
             }
             let picks = venue_picks(
@@ -286,7 +284,7 @@ impl Engine {
                 a.kind,
                 level,
                 a.date,
-                cx,
+                &tcx,
                 t,
                 RuleStatus::Baseline,
             );

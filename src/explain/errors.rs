@@ -184,6 +184,19 @@ const SENTENCES: &[(&str, &str)] = &[
     ),
     ("invalid point {}: {}", "点 {0} 无效：{1}"),
     ("invalid coordinate {}: {}", "坐标 {0} 无效：{1}"),
+    // Impossible coordinates (input::place::check_lonlat).
+    ("latitude {} is not a finite number", "纬度 {0} 不是有限数"),
+    ("longitude {} is not a finite number", "经度 {0} 不是有限数"),
+    ("latitude {} is outside ±90", "纬度 {0} 超出 ±90"),
+    ("longitude {} is outside ±180", "经度 {0} 超出 ±180"),
+    (
+        "latitude {} is outside ±90 (did you swap longitude and latitude? did you mean {}?)",
+        "纬度 {0} 超出 ±90（是否把经度和纬度写反了？是否想输入 {1}？）",
+    ),
+    (
+        "longitude {} is outside ±180 (did you swap longitude and latitude? did you mean {}?)",
+        "经度 {0} 超出 ±180（是否把经度和纬度写反了？是否想输入 {1}？）",
+    ),
     ("unknown code {}", "未知代码 {0}"),
     // Batch rows (input/row.rs) and inputs (cli/batch.rs, cli/locate.rs).
     ("unknown column {} (known: {})", "未知列 {0}（已知列：{1}）"),

@@ -274,8 +274,11 @@ fn errors_are_chinese_under_a_chinese_locale() {
     let o = run_in(None, &zh, &["locate", "--at", "31.1,121.1"]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.starts_with("错误：") && e.contains("纬度须在"), "{e}");
-    assert!(!e.contains("latitude must be"), "{e}");
+    assert!(
+        e.starts_with("错误：") && e.contains("纬度 `121.1` 超出 ±90") && e.contains("写反"),
+        "{e}"
+    );
+    assert!(!e.contains("latitude"), "{e}");
     // A case file with an unknown kind: the position, the did-you-mean, in Chinese.
     let dir = std::env::temp_dir().join(format!("ecojuris-cli-zh-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
