@@ -415,7 +415,11 @@ fn locate_errors_name_the_field() {
             "crs",
             "did you mean `gcj02`?",
         ),
-        (r#"{"at":[500, 31.1]}"#, "at", "longitude `500` is outside ±180"),
+        (
+            r#"{"at":[500, 31.1]}"#,
+            "at",
+            "longitude `500` is outside ±180",
+        ),
         (r#"{"code":"999999"}"#, "code", "unknown code"),
         (
             r#"{"code":"310118", "crs":"wgs84"}"#,
