@@ -78,7 +78,7 @@ pub(crate) struct AddressCheck {
 }
 
 /// Where a place is.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Located {
     /// Unit indices to evaluate (one for a point, code or address; all units of an area).
     pub(crate) units: Vec<usize>,
@@ -371,7 +371,7 @@ impl Engine {
         Ok(())
     }
 
-    fn unit_index(&self, adcode: &str) -> Option<usize> {
+    pub(crate) fn unit_index(&self, adcode: &str) -> Option<usize> {
         self.geo
             .units()
             .binary_search_by(|u| u.adcode.as_str().cmp(adcode))

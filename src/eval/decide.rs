@@ -18,7 +18,7 @@ use crate::rules::select::{
 use crate::rules::{Body, RelationApplies, Rule, RuleStatus};
 
 use super::Engine;
-use super::admit::{Admitted, AdmittedPlace, Located};
+use super::admit::{Admitted, AdmittedPlace, Located, PlaceProblem};
 
 /// Warnings, each kept once (see [`WarningKind::repeats`]).
 #[derive(Default)]
@@ -177,13 +177,21 @@ impl Ctx<'_> {
             warnings.push(WarningKind::RoleIgnored { place: pno });
             return;
         }
+        let agreed;
         let loc = match &place.loc {
             Ok(l) => l,
-            Err(_) => {
-                warnings.push(WarningKind::PlaceSkipped { place: pno });
-                reasons.push(NoCourtReason::Unlocated { place: pno });
-                return;
-            }
+            Err(problem) => match self.agreeing_readings(problem) {
+                Some((l, units)) => {
+                    warnings.push(WarningKind::ReadingsAgree { place: pno, units });
+                    agreed = l;
+                    &agreed
+                }
+                None => {
+                    warnings.push(WarningKind::PlaceSkipped { place: pno });
+                    reasons.push(NoCourtReason::Unlocated { place: pno });
+                    return;
+                }
+            },
         };
         if let Some(check) = &place.check {
             self.cross_check(pno, loc, &check.named, warnings);
@@ -276,6 +284,63 @@ impl Ctx<'_> {
                 g,
             ));
         }
+    }
+
+    /// A place with several readings (an ambiguous address, a zone in several units, a city
+    /// named alone) whose readings all give the same courts: the readings as one area to
+    /// route, with their unit codes. `None` when they differ (the caller then asks which one
+    /// is meant) or when a reading gives no court.
+    fn agreeing_readings(&self, problem: &PlaceProblem) -> Option<(Located, Vec<String>)> {
+        let (codes, label): (Vec<&str>, (String, String)) = match problem {
+            PlaceProblem::AddressAmbiguous(c) => (
+                c.iter().map(|(code, _)| code.as_str()).collect(),
+                c.first().cloned()?,
+            ),
+            PlaceProblem::AddressArea {
+                code,
+                name,
+                province: false,
+            } => {
+                let units: Vec<&str> = self
+                    .engine
+                    .geo
+                    .units()
+                    .iter()
+                    .filter(|u| u.city_adcode == *code)
+                    .map(|u| u.adcode.as_str())
+                    .collect();
+                (units, (code.clone(), name.clone()))
+            }
+            _ => return None,
+        };
+        let units: Vec<usize> = codes
+            .iter()
+            .map(|c| self.engine.unit_index(c))
+            .collect::<Option<_>>()?;
+        if units.len() < 2 {
+            return None;
+        }
+        let results: Vec<TargetResult<'_, '_>> = units
+            .iter()
+            .map(|&u| self.evaluate(Target::Unit(u)))
+            .collect();
+        let (_, first_level, picks) = results.first()?;
+        let levels_agree = results.iter().all(|(_, l, _)| {
+            l.and_then(|r| r.scope()?.level) == first_level.and_then(|r| r.scope()?.level)
+        });
+        if first_level.is_none()
+            || picks.is_empty()
+            || !levels_agree
+            || self.area_split(&results, picks).is_some()
+        {
+            return None;
+        }
+        let located = Located {
+            units,
+            area: Some(label),
+            ..Located::default()
+        };
+        Some((located, codes.iter().map(|c| (*c).to_string()).collect()))
     }
 
     /// For an area (city or province): `Some(examples)` when its units go to different courts.

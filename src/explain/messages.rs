@@ -16,6 +16,7 @@
 //! | `role_ignored` | a place's role is not a connecting factor for the kind on the date |
 //! | `address_mismatch` | an address beside a point or code names another unit, or none |
 //! | `water_adjacent` | estuary water no rule on waters covers, routed with the adjacent unit |
+//! | `readings_agree` | a place with several readings (ambiguous address, zone in several units, city alone) whose readings all give the same courts, routed without asking |
 
 use crate::model::{Level, NoCourtReason, Text, WarningKind};
 use crate::rules::RuleSet;
@@ -273,6 +274,26 @@ impl Names<'_> {
                         "place #{place} was placed in `{feature}` {name}, an approximate polygon, not a legal boundary"
                     ),
                     format!("第{place}个地点位于近似范围“{name}”，并非法定界线"),
+                )
+            }
+            WarningKind::ReadingsAgree { place, units } => {
+                let names: Vec<String> = units
+                    .iter()
+                    .map(|u| format!("{u} {}", self.unit_name(u)))
+                    .collect();
+                let zh: Vec<String> = units
+                    .iter()
+                    .map(|u| format!("{}（{u}）", self.unit_name(u)))
+                    .collect();
+                Text::new(
+                    format!(
+                        "place #{place} could be any of {}; every reading gives the same court(s), so the case was routed without asking which one is meant",
+                        names.join(", ")
+                    ),
+                    format!(
+                        "第{place}个地点可能位于{}之一；无论按哪一处理解，管辖法院均相同，故直接确定管辖",
+                        zh.join("、")
+                    ),
                 )
             }
             WarningKind::WaterAdjacent { place, unit } => {

@@ -319,6 +319,10 @@ fn ground(s: &mut String, g: &Ground, zh: bool) {
     };
     // `苏州工业园区, within 320506 吴中区` / `位于苏州工业园区（320506 吴中区）`.
     if let Some(z) = &g.zone {
+        // A zone in several units whose readings agree (`readings_agree`): its hosts.
+        if g.unit.is_none() && z.hosts.len() > 1 {
+            place = z.hosts.join(if zh { " 或 " } else { " or " });
+        }
         place = if zh {
             format!("位于{}（{place}）", z.name)
         } else {

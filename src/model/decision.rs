@@ -201,8 +201,8 @@ pub struct Relation {
 /// A warning attached to a decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Warning {
-    /// Stable machine code: `uncertain_rule`, `approximate_polygon`, `near_border`,
-    /// `place_skipped`, `alternative_reading`, `advisory`, `area_not_unit`, `role_ignored`.
+    /// Stable machine code, one of [`crate::model::WARNING_CODES`] (documented in
+    /// `explain::messages`).
     pub code: &'static str,
     /// Message.
     pub message: Text,

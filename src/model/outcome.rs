@@ -130,6 +130,15 @@ pub enum WarningKind {
         /// The adjacent unit's code.
         unit: String,
     },
+    /// `readings_agree`: the place has several readings (an ambiguous address, a development
+    /// zone lying in several units, a city named alone) and every reading gives the same
+    /// courts, so the case was routed without asking which one is meant.
+    ReadingsAgree {
+        /// The place.
+        place: usize,
+        /// The codes of the units read, in order.
+        units: Vec<String>,
+    },
     /// `uncertain_rule`: a contributing rule rests on uncertain facts.
     UncertainRule {
         /// The rule.
@@ -138,7 +147,7 @@ pub enum WarningKind {
 }
 
 /// Every warning code, for documentation and the API description.
-pub const WARNING_CODES: [&str; 10] = [
+pub const WARNING_CODES: [&str; 11] = [
     "uncertain_rule",
     "approximate_polygon",
     "near_border",
@@ -149,6 +158,7 @@ pub const WARNING_CODES: [&str; 10] = [
     "role_ignored",
     "address_mismatch",
     "water_adjacent",
+    "readings_agree",
 ];
 
 impl WarningKind {
@@ -166,6 +176,7 @@ impl WarningKind {
             WarningKind::NearBorder { .. } => "near_border",
             WarningKind::ApproximatePolygon { .. } => "approximate_polygon",
             WarningKind::WaterAdjacent { .. } => "water_adjacent",
+            WarningKind::ReadingsAgree { .. } => "readings_agree",
             WarningKind::UncertainRule { .. } => "uncertain_rule",
         }
     }
@@ -182,7 +193,8 @@ impl WarningKind {
             | WarningKind::Advisory { place, .. }
             | WarningKind::NearBorder { place, .. }
             | WarningKind::ApproximatePolygon { place, .. }
-            | WarningKind::WaterAdjacent { place, .. } => Some(*place),
+            | WarningKind::WaterAdjacent { place, .. }
+            | WarningKind::ReadingsAgree { place, .. } => Some(*place),
             WarningKind::UncertainRule { .. } => None,
         }
     }

@@ -516,49 +516,73 @@ fn a_zone_routes_like_its_host_unit_and_is_named() {
     );
 }
 
-/// A zone that lies in several units, named with nothing finer, asks which unit: each host
-/// is a candidate with the courts it would give (Suzhou Industrial Park: 虎丘区 and 吴中区;
-/// its NBS 2023 code 320576 and its earlier code 320571 alike). 南京江北新区 likewise.
+/// A zone that lies in several units, named with nothing finer, routes like its hosts when
+/// every host gives the same courts (Suzhou Industrial Park: 虎丘区 and 吴中区, its NBS 2023
+/// code 320576 and its earlier code 320571 alike; 南京江北新区), naming the zone and warning
+/// `readings_agree` with the hosts; it asks which unit when the hosts differ (上海化学工业区:
+/// 金山区 and 奉贤区), each host a candidate with the courts it would give.
 #[test]
-fn a_zone_in_several_units_needs_clarification_with_its_hosts() {
+fn a_zone_in_several_units_routes_when_its_hosts_agree_and_asks_when_they_differ() {
     for spec in [
         "address: \"江苏省苏州市苏州工业园区星湖街328号\"",
         "code: \"320576\"",
         "code: \"320571\"",
     ] {
         let d = route_one("civil", "conduct", spec);
-        assert_eq!(d.status, Status::NeedsClarification, "{spec}");
-        let c = d.clarification.as_ref().unwrap();
-        assert_eq!(c.zone.as_ref().map(|z| z.id.as_str()), Some("suzhou-sip"));
-        let codes: Vec<&str> = c
-            .candidates
-            .iter()
-            .map(|c| c.unit.adcode.as_str())
-            .collect();
-        assert_eq!(codes, ["320505", "320506"], "{spec}");
-        for cand in &c.candidates {
-            let host = route_one(
-                "civil",
-                "conduct",
-                &format!("code: \"{}\"", cand.unit.adcode),
-            );
-            assert_eq!(cand.courts, court_ids(&host), "{spec}");
+        assert_eq!(d.status, Status::Routed, "{spec}");
+        for host in ["320505", "320506"] {
+            let h = route_one("civil", "conduct", &format!("code: \"{host}\""));
+            assert_eq!(court_ids(&d), court_ids(&h), "{spec} vs {host}");
         }
+        let g = &d.competent[0].grounds[0];
+        assert_eq!(g.zone.as_ref().map(|z| z.id.as_str()), Some("suzhou-sip"));
+        assert!(
+            g.unit.is_none(),
+            "{spec}: the unit is not known, only its readings"
+        );
+        let w = d
+            .warnings
+            .iter()
+            .find(|w| w.code == "readings_agree")
+            .expect("the readings are named");
+        assert!(
+            w.message.en.contains("320505 虎丘区") && w.message.en.contains("320506 吴中区"),
+            "{}",
+            w.message.en
+        );
+        assert!(
+            w.message.zh.contains("虎丘区（320505）"),
+            "{}",
+            w.message.zh
+        );
+        assert!(d.clarification.is_none());
     }
     let d = route_one("civil", "conduct", "address: \"南京市江北新区浦滨路150号\"");
+    assert_eq!(d.status, Status::Routed);
+    assert!(d.warnings.iter().any(|w| w.code == "readings_agree"));
+    // Hosts with different courts: a question.
+    let d = route_one("civil", "conduct", "address: \"上海化学工业区\"");
     assert_eq!(d.status, Status::NeedsClarification);
-    let codes: Vec<&str> = d
-        .clarification
-        .as_ref()
-        .unwrap()
+    let c = d.clarification.as_ref().unwrap();
+    assert_eq!(
+        c.zone.as_ref().map(|z| z.id.as_str()),
+        Some("shanghai-scip")
+    );
+    let codes: Vec<&str> = c
         .candidates
         .iter()
         .map(|c| c.unit.adcode.as_str())
         .collect();
-    assert!(
-        codes.contains(&"320111") && codes.contains(&"320116"),
-        "{codes:?}"
-    );
+    assert_eq!(codes, ["310116", "310120"]);
+    for cand in &c.candidates {
+        let host = route_one(
+            "civil",
+            "conduct",
+            &format!("code: \"{}\"", cand.unit.adcode),
+        );
+        assert_eq!(cand.courts, court_ids(&host));
+    }
+    assert_ne!(c.candidates[0].courts, c.candidates[1].courts);
 }
 
 /// An address naming only a city asks for the county (every unit of the city, with its

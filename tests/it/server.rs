@@ -1056,7 +1056,7 @@ fn zones_and_clarifications_over_the_api() {
     for (addr, first) in [
         ("苏州市", "320505"),
         ("鼓楼区", "320106"),
-        ("苏州工业园区", "320505"),
+        ("上海化学工业区", "310116"),
     ] {
         let body = json!({"kind": "civil", "filed_on": "2025-06-01",
             "places": [{"role": "conduct", "address": addr}]});
@@ -1069,6 +1069,20 @@ fn zones_and_clarifications_over_the_api() {
             "{addr}: {d}"
         );
     }
+    // A zone whose hosts agree routes, the readings named in a warning.
+    let body = json!({"kind": "civil", "filed_on": "2025-06-01",
+        "places": [{"role": "conduct", "address": "苏州工业园区"}]});
+    let d = post("/v1/route", body.to_string()).json();
+    assert_eq!(d["status"], "routed", "{d}");
+    assert_eq!(d["competent"][0]["grounds"][0]["zone"]["id"], "suzhou-sip");
+    assert!(
+        d["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "readings_agree"),
+        "{d}"
+    );
     let body = json!({"kind": "civil", "filed_on": "2025-06-01",
         "places": [{"role": "conduct", "address": "湖州市南太湖新区"}]});
     let d = post("/v1/route", body.to_string()).json();
