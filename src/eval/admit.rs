@@ -431,7 +431,7 @@ impl Engine {
     }
 
     /// A place that names only the city or province `code`.
-    fn area_problem(&self, code: &str) -> PlaceProblem {
+    pub(crate) fn area_problem(&self, code: &str) -> PlaceProblem {
         match self.geo.codes().get(code) {
             Some(a) => PlaceProblem::AddressArea {
                 code: code.to_string(),

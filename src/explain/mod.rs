@@ -20,7 +20,7 @@ use crate::eval::{Admitted, Engine};
 use crate::input::CaseError;
 use crate::model::{
     Case, Clarification, ClarificationCandidate, Competent, Confidence, Date, Decision, Ground,
-    Outcome, PlaceSpec, RelationKind, Status, UnitBrief,
+    NoCourtReason, Outcome, PlaceSpec, RelationKind, Status, UnitBrief,
 };
 
 impl Engine {
@@ -36,7 +36,7 @@ impl Engine {
         let o = self.decide(&a);
         let mut d = self.explain(&a, &o);
         if d.status == Status::NoCourt {
-            d.clarification = self.clarify(case, &a, today);
+            d.clarification = self.clarify(case, &a, &o, today);
             if d.clarification.is_some() {
                 d.status = Status::NeedsClarification;
             }
@@ -49,14 +49,27 @@ impl Engine {
     /// of the first such place, and the courts it would give (the case routed again with the
     /// place given as that unit's or city's code). At most
     /// [`Clarification::MAX_CANDIDATES`] readings.
-    fn clarify(&self, case: &Case, a: &Admitted, today: Date) -> Option<Clarification> {
-        let (i, place, readings, level, area) =
-            a.places
+    fn clarify(
+        &self,
+        case: &Case,
+        a: &Admitted,
+        o: &Outcome,
+        today: Date,
+    ) -> Option<Clarification> {
+        // A city or province given by its code whose units go to different courts asks the
+        // same question as one given by its name.
+        let split_area = |i: usize, p: &crate::eval::admit::AdmittedPlace| {
+            let (code, _) = p.loc.as_ref().ok()?.area.as_ref()?;
+            o.no_court
                 .iter()
-                .enumerate()
-                .find_map(|(i, p)| match &p.loc {
-                    Err(PlaceProblem::AddressAmbiguous(c)) => Some((i, p, c.clone(), None, None)),
-                    Err(PlaceProblem::AddressArea {
+                .any(|r| matches!(r, NoCourtReason::AreaNotUnit { place, .. } if *place == i + 1))
+                .then(|| self.area_problem(code))
+        };
+        let (i, place, readings, level, area) =
+            a.places.iter().enumerate().find_map(|(i, p)| {
+                match split_area(i, p).as_ref().or(p.loc.as_ref().err()) {
+                    Some(PlaceProblem::AddressAmbiguous(c)) => Some((i, p, c.clone(), None, None)),
+                    Some(PlaceProblem::AddressArea {
                         code,
                         name,
                         province,
@@ -97,7 +110,8 @@ impl Engine {
                         ))
                     }
                     _ => None,
-                })?;
+                }
+            })?;
         let candidates = readings
             .iter()
             .take(Clarification::MAX_CANDIDATES)

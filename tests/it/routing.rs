@@ -694,3 +694,24 @@ fn a_zone_without_a_known_host_asks_for_the_county_of_its_city() {
         );
     }
 }
+
+/// A city given by its code whose units go to different courts asks the same question as the
+/// city given by its name (before, it answered `no_court`, "give a county code").
+#[test]
+fn a_city_code_whose_units_differ_needs_clarification_like_its_name() {
+    let by_code = route_one("civil", "conduct", "code: \"320500\"");
+    let by_name = route_one("civil", "conduct", "address: \"苏州市\"");
+    assert_eq!(by_code.status, Status::NeedsClarification);
+    let (c, n) = (
+        by_code.clarification.as_ref().unwrap(),
+        by_name.clarification.as_ref().unwrap(),
+    );
+    assert_eq!(c.area.as_ref().map(|a| a.adcode.as_str()), Some("320500"));
+    let codes = |x: &ecojuris::model::Clarification| -> Vec<(String, Vec<String>)> {
+        x.candidates
+            .iter()
+            .map(|c| (c.unit.adcode.clone(), c.courts.clone()))
+            .collect()
+    };
+    assert_eq!(codes(c), codes(n));
+}
