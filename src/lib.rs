@@ -16,4 +16,5 @@ pub mod rules;
 pub mod server;
 pub mod simulate;
 pub mod spatial;
+pub mod svg;
 pub mod validate;

@@ -446,7 +446,9 @@ pub(crate) fn load_engine_with(
     crate::eval::Engine::load(geo, &files).map_err(|e| CliError::Msg(e.to_string()))
 }
 
-pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
+/// The input format (`None`: from the file) and the output format of a batch run; `--full`
+/// needs JSONL output.
+fn batch_formats(a: &BatchArgs) -> Result<(Option<InFormat>, InFormat), CliError> {
     let in_format = a.input_format.map(|f| match f {
         BatchFormat::Csv => InFormat::Csv,
         BatchFormat::Jsonl => InFormat::Jsonl,
@@ -461,12 +463,65 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
             ))
         })?,
     };
-    let full = a.full;
-    if full && out_format == InFormat::Csv {
+    if a.full && out_format == InFormat::Csv {
         return Err(CliError::Msg(
             "`--full` writes whole decisions, which needs JSONL output (`--output-format jsonl` or a `.jsonl` file)".to_string(),
         ));
     }
+    Ok((in_format, out_format))
+}
+
+/// Routes one chunk on `memos.len()` worker threads, each with its own memo; `None` when a
+/// worker failed (its rows would be lost).
+fn route_chunk(
+    router: &Router<'_>,
+    memos: &mut [Memo],
+    cols: Option<&CsvColumns>,
+    chunk: &Chunk,
+    out_format: InFormat,
+    full: bool,
+) -> Option<Vec<(String, Counts)>> {
+    let n = memos.len();
+    std::thread::scope(|s2| {
+        let handles: Vec<_> = chunk
+            .split(n)
+            .into_iter()
+            .zip(memos.iter_mut())
+            .map(|(rows, memo)| {
+                s2.spawn(move || process(router, memo, cols, chunk, rows, out_format, full))
+            })
+            .collect();
+        // A worker that panicked would lose its rows: stop instead of writing less.
+        handles.into_iter().map(|h| h.join().ok()).collect()
+    })
+}
+
+/// The closing note of a batch run: the counts (which must reconcile), the time and rate,
+/// and the memo's hits and misses.
+fn batch_summary(counts: &Counts, secs: f64, memos: &[Memo]) -> String {
+    let (hits, misses) = memos
+        .iter()
+        .fold((0, 0), |(h, m), x| (h + x.hits, m + x.misses));
+    format!(
+        "read {} = routed {} + no court {} + needs clarification {} + failed {}{}; {:.2} s ({:.0} rows/s); cache {hits} hits, {misses} routed",
+        counts.read,
+        counts.routed,
+        counts.no_court,
+        counts.needs_clarification,
+        counts.failed,
+        if counts.reconciles() {
+            ""
+        } else {
+            " (COUNTS DO NOT RECONCILE)"
+        },
+        secs,
+        counts.read as f64 / secs.max(1e-9),
+    )
+}
+
+pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
+    let (in_format, out_format) = batch_formats(a)?;
+    let full = a.full;
     let mut inputs = vec![a.input.as_path()];
     inputs.extend(a.scenario.as_deref());
     refuse_same_file(&a.output, &inputs)?;
@@ -510,21 +565,14 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
                     break;
                 }
             };
-            let cols = columns.as_ref();
-            let router = &router;
-            let chunk = &chunk;
-            let parts: Option<Vec<(String, Counts)>> = std::thread::scope(|s2| {
-                let handles: Vec<_> = chunk
-                    .split(n)
-                    .into_iter()
-                    .zip(memos.iter_mut())
-                    .map(|(rows, memo)| {
-                        s2.spawn(move || process(router, memo, cols, chunk, rows, out_format, full))
-                    })
-                    .collect();
-                // A worker that panicked would lose its rows: stop instead of writing less.
-                handles.into_iter().map(|h| h.join().ok()).collect()
-            });
+            let parts = route_chunk(
+                &router,
+                &mut memos,
+                columns.as_ref(),
+                &chunk,
+                out_format,
+                full,
+            );
             let Some(parts) = parts else {
                 status = Err(CliError::Msg(format!(
                     "internal error: a worker failed on the chunk after row {}; output stops there",
@@ -553,25 +601,7 @@ pub(super) fn run(cli: &Cli, a: &BatchArgs) -> Result<Outcome, CliError> {
     });
     progress.finish();
     result?.commit()?;
-    let secs = progress.elapsed();
-    let (hits, misses) = memos
-        .iter()
-        .fold((0, 0), |(h, m), x| (h + x.hits, m + x.misses));
-    note(&format!(
-        "read {} = routed {} + no court {} + needs clarification {} + failed {}{}; {:.2} s ({:.0} rows/s); cache {hits} hits, {misses} routed",
-        counts.read,
-        counts.routed,
-        counts.no_court,
-        counts.needs_clarification,
-        counts.failed,
-        if counts.reconciles() {
-            ""
-        } else {
-            " (COUNTS DO NOT RECONCILE)"
-        },
-        secs,
-        counts.read as f64 / secs.max(1e-9),
-    ));
+    note(&batch_summary(&counts, progress.elapsed(), &memos));
     Ok(
         if counts.failed == 0 && counts.no_court == 0 && counts.needs_clarification == 0 {
             Outcome::Ok

@@ -142,6 +142,28 @@ fn aggregate(
     Ok(progress.elapsed())
 }
 
+/// The scenario's description and, with `--replay`, the decision log to replay.
+fn read_scenario_and_replay(a: &SimulateArgs) -> Result<(ScenarioInfo, Option<Replay>), CliError> {
+    let scenario = ScenarioInfo::from_yaml(&read_text(&a.scenario)?)
+        .map_err(|e| CliError::Msg(format!("`{}`: {e}", a.scenario.display())))?;
+    let replay = match &a.replay {
+        Some(p) => Some(
+            Replay::parse(&read_text(p)?)
+                .map_err(|e| CliError::Msg(format!("`{}`: {e}", p.display())))?,
+        ),
+        None => None,
+    };
+    Ok((scenario, replay))
+}
+
+/// The unit indices of the Demonstration Zone districts in `geo`.
+fn demo_zone_units(geo: &crate::spatial::Geodata) -> Vec<usize> {
+    DEMO_ZONE
+        .iter()
+        .filter_map(|(c, _, _)| geo.units().iter().position(|u| u.adcode == *c))
+        .collect()
+}
+
 pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
     let today = match &a.today {
         Some(d) => parse_date("today", d)?,
@@ -155,15 +177,7 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
         .transpose()?;
     let base_engine = load_engine_with(cli, a.baseline.as_deref())?;
     let scen_engine = load_engine_with(cli, Some(&a.scenario))?;
-    let scenario = ScenarioInfo::from_yaml(&read_text(&a.scenario)?)
-        .map_err(|e| CliError::Msg(format!("`{}`: {e}", a.scenario.display())))?;
-    let mut replay = match &a.replay {
-        Some(p) => Some(
-            Replay::parse(&read_text(p)?)
-                .map_err(|e| CliError::Msg(format!("`{}`: {e}", p.display())))?,
-        ),
-        None => None,
-    };
+    let (scenario, mut replay) = read_scenario_and_replay(a)?;
     let names = report_names();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let mut inputs = vec![a.cases.as_path(), a.scenario.as_path()];
@@ -177,10 +191,7 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
     let base = Router::with_courts(&base_engine, today, &[], Arc::clone(&points));
     let scen = Router::with_courts(&scen_engine, today, base.court_ids(), Arc::clone(&points));
     let geo = base_engine.geo();
-    let zone: Vec<usize> = DEMO_ZONE
-        .iter()
-        .filter_map(|(c, _, _)| geo.units().iter().position(|u| u.adcode == *c))
-        .collect();
+    let zone = demo_zone_units(geo);
     let mut agg = Aggregate::with_districts(geo.units().len(), &zone, scenario.effective_from);
     let elapsed = aggregate(input, &base, &scen, &mut agg, replay.as_mut())?;
     // Maps of the kinds that change, on the map date; bar charts of the workload change.
@@ -213,16 +224,7 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
         cases: a.cases.display().to_string(),
         lang,
     };
-    out.write("changes.csv", &csv::changes_csv(&agg.changes, &labels))?;
-    out.write("flagged.csv", &csv::changes_csv(&agg.flagged, &labels))?;
-    let kinds = report::kinds_present(&agg.workload);
-    out.write(
-        "workload.csv",
-        &csv::workload_csv(&report::workload(&agg.workload, &kinds), &labels),
-    )?;
-    if let Some(r) = &replay {
-        out.write("replay.csv", &csv::replay_csv(&r.moved, &labels))?;
-    }
+    write_tables(&mut out, &agg, &labels, replay.as_ref())?;
     for f in &figs {
         out.write(&f.file, &f.svg)?;
     }
@@ -250,8 +252,49 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
     out.write("report.md", &doc.markdown())?;
     out.write("report.html", &doc.html())?;
     out.commit()?;
+    note(&run_summary(
+        &agg,
+        (n_changes, n_flagged, changed_cells),
+        replay.as_ref(),
+        &a.report,
+        elapsed,
+    ));
+    Ok(Outcome::Ok)
+}
+
+/// Writes the CSV tables of a report: changes, flagged, workload and (with a replay) the
+/// logged decisions that move.
+fn write_tables(
+    out: &mut AtomicDir,
+    agg: &Aggregate,
+    labels: &Labels,
+    replay: Option<&Replay>,
+) -> Result<(), CliError> {
+    out.write("changes.csv", &csv::changes_csv(&agg.changes, labels))?;
+    out.write("flagged.csv", &csv::changes_csv(&agg.flagged, labels))?;
+    let kinds = report::kinds_present(&agg.workload);
+    out.write(
+        "workload.csv",
+        &csv::workload_csv(&report::workload(&agg.workload, &kinds), labels),
+    )?;
+    if let Some(r) = replay {
+        out.write("replay.csv", &csv::replay_csv(&r.moved, labels))?;
+    }
+    Ok(())
+}
+
+/// The closing note of a run: cases read and answered on each side, changed and flagged
+/// cases, changed map cells (`counts`: changes, flagged, cells), the replay, where the report
+/// is and how long it took.
+fn run_summary(
+    agg: &Aggregate,
+    counts: (usize, usize, usize),
+    replay: Option<&Replay>,
+    report: &Path,
+    elapsed: f64,
+) -> String {
+    let (n_changes, n_flagged, changed_cells) = counts;
     let moved = replay
-        .as_ref()
         .map(|r| {
             format!(
                 "; replay: {} of {} logged decisions move",
@@ -260,7 +303,7 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
             )
         })
         .unwrap_or_default();
-    note(&format!(
+    format!(
         "read {} cases: baseline routed {} / no court {} / failed {}; scenario routed {} / no court {} / failed {}; {} changed, {} flagged; {} unit-kind map cells changed{moved}; report in `{}` ({:.2} s)",
         agg.read,
         agg.before.routed,
@@ -272,10 +315,9 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
         n_changes,
         n_flagged,
         changed_cells,
-        a.report.display(),
+        report.display(),
         elapsed
-    ));
-    Ok(Outcome::Ok)
+    )
 }
 
 pub(super) fn run_generate(cli: &Cli, a: &GenerateArgs) -> Result<Outcome, CliError> {

@@ -210,25 +210,7 @@ impl Names<'_> {
             WarningKind::AddressMismatch { place, named } => self.mismatch(a, *place, named),
             WarningKind::AreaNotUnit { place, examples } => self.area_text(a, *place, examples),
             WarningKind::AlternativeReading { place, rule, court } => {
-                let (sum_en, sum_zh) = self
-                    .rules
-                    .rule(rule)
-                    .map(|r| (r.summary.en.as_str(), r.summary.zh.as_str()))
-                    .unwrap_or_default();
-                let (zh_name, en_name) = self
-                    .rules
-                    .courts
-                    .get(court)
-                    .map(|c| (c.name_zh.as_str(), c.name_en.as_str()))
-                    .unwrap_or((court.as_str(), ""));
-                Text::new(
-                    format!(
-                        "place #{place}: an alternative reading ({rule}, uncertain) would give {zh_name} {en_name}: {sum_en}"
-                    ),
-                    format!(
-                        "第{place}个地点：另一种理解（{rule}，不确定）将由{zh_name}管辖：{sum_zh}"
-                    ),
-                )
+                self.alternative(*place, rule, court)
             }
             WarningKind::Advisory { rule, .. } => self
                 .rules
@@ -240,29 +222,7 @@ impl Names<'_> {
                 unit,
                 same,
                 courts,
-            } => {
-                let dist = self.distance(a, *place, unit);
-                let name = self.unit_name(unit);
-                let names: Vec<String> = courts.iter().map(|c| self.court_zh(c)).collect();
-                Text::new(
-                    format!(
-                        "place #{place} is {dist:.0} m from {unit} {name}{}",
-                        if *same {
-                            " (same court there)".to_string()
-                        } else {
-                            format!(", whose court would be {}", names.join(", "))
-                        }
-                    ),
-                    format!(
-                        "第{place}个地点距{name}（{unit}）仅 {dist:.0} 米{}",
-                        if *same {
-                            "（该处管辖法院相同）".to_string()
-                        } else {
-                            format!("，该处管辖法院为{}", names.join("、"))
-                        }
-                    ),
-                )
-            }
+            } => self.near_border(a, *place, unit, *same, courts),
             WarningKind::ApproximatePolygon { place, feature } => {
                 let name = self
                     .geo
@@ -319,6 +279,61 @@ impl Names<'_> {
                 )
             }
         }
+    }
+
+    /// The text of [`WarningKind::AlternativeReading`]: the court the alternative reading
+    /// (`rule`) of place `place` would give.
+    fn alternative(&self, place: usize, rule: &str, court: &str) -> Text {
+        let (sum_en, sum_zh) = self
+            .rules
+            .rule(rule)
+            .map(|r| (r.summary.en.as_str(), r.summary.zh.as_str()))
+            .unwrap_or_default();
+        let (zh_name, en_name) = self
+            .rules
+            .courts
+            .get(court)
+            .map(|c| (c.name_zh.as_str(), c.name_en.as_str()))
+            .unwrap_or((court, ""));
+        Text::new(
+            format!(
+                "place #{place}: an alternative reading ({rule}, uncertain) would give {zh_name} {en_name}: {sum_en}"
+            ),
+            format!("第{place}个地点：另一种理解（{rule}，不确定）将由{zh_name}管辖：{sum_zh}"),
+        )
+    }
+
+    /// The text of [`WarningKind::NearBorder`]: place `place` lies near `unit`, whose court
+    /// is the same (`same`) or one of `courts`.
+    fn near_border(
+        &self,
+        a: &Admitted,
+        place: usize,
+        unit: &str,
+        same: bool,
+        courts: &[String],
+    ) -> Text {
+        let dist = self.distance(a, place, unit);
+        let name = self.unit_name(unit);
+        let names: Vec<String> = courts.iter().map(|c| self.court_zh(c)).collect();
+        Text::new(
+            format!(
+                "place #{place} is {dist:.0} m from {unit} {name}{}",
+                if same {
+                    " (same court there)".to_string()
+                } else {
+                    format!(", whose court would be {}", names.join(", "))
+                }
+            ),
+            format!(
+                "第{place}个地点距{name}（{unit}）仅 {dist:.0} 米{}",
+                if same {
+                    "（该处管辖法院相同）".to_string()
+                } else {
+                    format!("，该处管辖法院为{}", names.join("、"))
+                }
+            ),
+        )
     }
 
     fn address<'a>(&self, a: &'a Admitted, pno: usize) -> &'a str {

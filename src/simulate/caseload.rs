@@ -518,122 +518,142 @@ pub struct Fit {
     pub max_deviation: f64,
 }
 
+/// The province-level figures as constraints of the fit.
+fn constraints(c: &Caseload, s_eco: f64, s_apil: f64) -> Vec<Constraint> {
+    c.figures
+        .iter()
+        .filter(|f| f.province_wide())
+        .filter_map(|f| {
+            let p = PROVINCES.iter().position(|x| *x == f.province)?;
+            Some((
+                p,
+                coefficients(f.kind, s_eco, s_apil),
+                month_weights(&f.period),
+                f.value,
+            ))
+        })
+        .collect()
+}
+
+/// The starting volumes of province `p` (flat months, the province's kind mix over its
+/// kind-specific figures) and which of its months a figure covers, per coarse kind.
+fn prior_and_coverage(p: usize, figs: &[Constraint]) -> ([Vec<f64>; 4], [Vec<bool>; 4]) {
+    let mut prior = [0.0f64; 4];
+    for (fp, coef, _, v) in figs {
+        if *fp == p && coef.iter().filter(|x| **x > 0.0).count() == 1 {
+            for k in 0..4 {
+                if coef[k] > 0.0 {
+                    prior[k] += v / coef[k];
+                }
+            }
+        }
+    }
+    let total: f64 = prior.iter().sum();
+    let prior = prior.map(|x| {
+        if total > 0.0 {
+            (x / total).max(1e-3)
+        } else {
+            0.25
+        }
+    });
+    let mut cov: [Vec<bool>; 4] = std::array::from_fn(|_| vec![false; MONTHS]);
+    for (fp, coef, w, _) in figs {
+        if *fp == p {
+            for (k, c) in coef.iter().enumerate() {
+                if *c > 0.0 {
+                    for (m, _) in w {
+                        cov[k][*m] = true;
+                    }
+                }
+            }
+        }
+    }
+    (prior.map(|x| vec![x; MONTHS]), cov)
+}
+
+/// Iterative proportional fitting of `volume` to `figs`; returns the largest relative
+/// deviation of the last sweep. The figures leave the monthly shape open (many overlapping
+/// periods); during the first sweeps each series is also pulled towards its neighbouring
+/// months, so the fit settles on a smooth shape, and the last sweeps are pure fitting.
+fn fit_proportionally(volume: &mut [[Vec<f64>; 4]], figs: &[Constraint]) -> f64 {
+    let mut max_dev = f64::INFINITY;
+    for iter in 0..6000 {
+        if iter < 3000 && iter % 2 == 0 {
+            for series in volume.iter_mut() {
+                for v in series.iter_mut() {
+                    smooth(v);
+                }
+            }
+        }
+        max_dev = 0.0;
+        for (p, coef, w, target) in figs {
+            let cur = current(&volume[*p], coef, w);
+            if cur <= 0.0 {
+                continue;
+            }
+            let f = target / cur;
+            max_dev = f64::max(max_dev, (f - 1.0).abs());
+            for (k, ck) in coef.iter().enumerate() {
+                if *ck > 0.0 {
+                    for (m, _) in w {
+                        volume[*p][k][*m] *= f;
+                    }
+                }
+            }
+        }
+        if iter >= 3000 && max_dev < 1e-9 {
+            break;
+        }
+    }
+    max_dev
+}
+
+/// Fills the months no figure covers: before the first and after the last figure, the mean
+/// monthly volume over that figure's period.
+fn fill_uncovered(volume: &mut [[Vec<f64>; 4]], covered: &[[Vec<bool>; 4]], figs: &[Constraint]) {
+    for p in 0..PROVINCES.len() {
+        for k in 0..4 {
+            let windows: Vec<(usize, usize)> = figs
+                .iter()
+                .filter(|(fp, coef, w, _)| *fp == p && coef[k] > 0.0 && !w.is_empty())
+                .filter_map(|(_, _, w, _)| Some((w.first()?.0, w.last()?.0)))
+                .collect();
+            let first = windows
+                .iter()
+                .min_by_key(|(a, b)| (*a, std::cmp::Reverse(*b)));
+            let last = windows
+                .iter()
+                .max_by_key(|(a, b)| (*b, std::cmp::Reverse(*a)));
+            let mean = |r: Option<&(usize, usize)>, v: &[f64]| {
+                r.and_then(|&(a, b)| {
+                    let s = v.get(a..=b)?;
+                    Some(s.iter().sum::<f64>() / s.len().max(1) as f64)
+                })
+            };
+            let head = mean(first, &volume[p][k]);
+            let tail = mean(last, &volume[p][k]);
+            fill(&mut volume[p][k], &covered[p][k], head, tail);
+        }
+    }
+}
+
 impl Fit {
-    /// Fits the monthly volumes to the province-level figures.
+    /// Fits the monthly volumes to the province-level figures: a prior per province
+    /// ([`prior_and_coverage`]), proportional fitting ([`fit_proportionally`]), then the
+    /// uncovered months ([`fill_uncovered`]).
     pub fn new(c: &Caseload) -> Fit {
         let s_eco = c.share(SHARE_ECO_DAMAGE);
         let s_apil = c.share(SHARE_ADMIN_PIL);
-        let np = PROVINCES.len();
-        let mut volume: Vec<[Vec<f64>; 4]> = Vec::with_capacity(np);
-        let mut covered: Vec<[Vec<bool>; 4]> = Vec::with_capacity(np);
-        let figs: Vec<Constraint> = c
-            .figures
-            .iter()
-            .filter(|f| f.province_wide())
-            .filter_map(|f| {
-                let p = PROVINCES.iter().position(|x| *x == f.province)?;
-                Some((
-                    p,
-                    coefficients(f.kind, s_eco, s_apil),
-                    month_weights(&f.period),
-                    f.value,
-                ))
-            })
-            .collect();
-        for p in 0..np {
-            // Prior: the province's kind mix over its kind-specific figures.
-            let mut prior = [0.0f64; 4];
-            for (fp, coef, _, v) in &figs {
-                if *fp == p && coef.iter().filter(|x| **x > 0.0).count() == 1 {
-                    for k in 0..4 {
-                        if coef[k] > 0.0 {
-                            prior[k] += v / coef[k];
-                        }
-                    }
-                }
-            }
-            let total: f64 = prior.iter().sum();
-            let prior = prior.map(|x| {
-                if total > 0.0 {
-                    (x / total).max(1e-3)
-                } else {
-                    0.25
-                }
-            });
-            volume.push(prior.map(|x| vec![x; MONTHS]));
-            let mut cov: [Vec<bool>; 4] = std::array::from_fn(|_| vec![false; MONTHS]);
-            for (fp, coef, w, _) in &figs {
-                if *fp == p {
-                    for (k, c) in coef.iter().enumerate() {
-                        if *c > 0.0 {
-                            for (m, _) in w {
-                                cov[k][*m] = true;
-                            }
-                        }
-                    }
-                }
-            }
-            covered.push(cov);
+        let figs = constraints(c, s_eco, s_apil);
+        let mut volume = Vec::with_capacity(PROVINCES.len());
+        let mut covered = Vec::with_capacity(PROVINCES.len());
+        for p in 0..PROVINCES.len() {
+            let (v, c) = prior_and_coverage(p, &figs);
+            volume.push(v);
+            covered.push(c);
         }
-        // Iterative proportional fitting. The figures leave the monthly shape open (many
-        // overlapping periods); during the first sweeps each series is also pulled towards
-        // its neighbouring months, so the fit settles on a smooth shape, and the last sweeps
-        // are pure fitting.
-        let mut max_dev = f64::INFINITY;
-        for iter in 0..6000 {
-            if iter < 3000 && iter % 2 == 0 {
-                for series in &mut volume {
-                    for v in series.iter_mut() {
-                        smooth(v);
-                    }
-                }
-            }
-            max_dev = 0.0;
-            for (p, coef, w, target) in &figs {
-                let cur = current(&volume[*p], coef, w);
-                if cur <= 0.0 {
-                    continue;
-                }
-                let f = target / cur;
-                max_dev = f64::max(max_dev, (f - 1.0).abs());
-                for (k, ck) in coef.iter().enumerate() {
-                    if *ck > 0.0 {
-                        for (m, _) in w {
-                            volume[*p][k][*m] *= f;
-                        }
-                    }
-                }
-            }
-            if iter >= 3000 && max_dev < 1e-9 {
-                break;
-            }
-        }
-        // Fill the months no figure covers: before the first and after the last figure, the
-        // mean monthly volume over that figure's period.
-        for p in 0..np {
-            for k in 0..4 {
-                let windows: Vec<(usize, usize)> = figs
-                    .iter()
-                    .filter(|(fp, coef, w, _)| *fp == p && coef[k] > 0.0 && !w.is_empty())
-                    .filter_map(|(_, _, w, _)| Some((w.first()?.0, w.last()?.0)))
-                    .collect();
-                let first = windows
-                    .iter()
-                    .min_by_key(|(a, b)| (*a, std::cmp::Reverse(*b)));
-                let last = windows
-                    .iter()
-                    .max_by_key(|(a, b)| (*b, std::cmp::Reverse(*a)));
-                let mean = |r: Option<&(usize, usize)>, v: &[f64]| {
-                    r.and_then(|&(a, b)| {
-                        let s = v.get(a..=b)?;
-                        Some(s.iter().sum::<f64>() / s.len().max(1) as f64)
-                    })
-                };
-                let head = mean(first, &volume[p][k]);
-                let tail = mean(last, &volume[p][k]);
-                fill(&mut volume[p][k], &covered[p][k], head, tail);
-            }
-        }
+        let max_dev = fit_proportionally(&mut volume, &figs);
+        fill_uncovered(&mut volume, &covered, &figs);
         Fit {
             volume,
             s_eco,

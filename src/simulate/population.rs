@@ -19,6 +19,7 @@
 
 use crate::model::{CaseKind, Date, Role};
 use crate::spatial::Geodata;
+use crate::svg::bbox_degrees;
 
 /// Demonstration-Zone units (青浦, 吴江, 嘉善).
 pub const DEMO_ZONE_UNITS: [&str; 3] = ["310118", "320509", "330421"];
@@ -190,21 +191,21 @@ impl<'g> Population<'g> {
                     .iter()
                     .map(|u| member(k, &u.adcode, &u.province_adcode))
                     .collect();
-                let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-                for ((_, rings), on) in geo.set().units.iter().zip(&flags) {
-                    if !on {
-                        continue;
-                    }
-                    for v in rings.iter().flatten() {
-                        let (x, y) = (f64::from(v[0]) / 1e6, f64::from(v[1]) / 1e6);
-                        bbox = [
-                            bbox[0].min(x),
-                            bbox[1].min(y),
-                            bbox[2].max(x),
-                            bbox[3].max(y),
-                        ];
-                    }
-                }
+                let bbox = geo
+                    .set()
+                    .units
+                    .iter()
+                    .zip(&flags)
+                    .filter(|(_, on)| **on)
+                    .map(|((_, rings), _)| bbox_degrees(rings))
+                    .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |a, b| {
+                        [
+                            a[0].min(b[0]),
+                            a[1].min(b[1]),
+                            a[2].max(b[2]),
+                            a[3].max(b[3]),
+                        ]
+                    });
                 Stratum {
                     weight: *w,
                     units: flags,
@@ -563,15 +564,6 @@ impl Calibration {
     }
 }
 
-fn rings_bbox(rings: &[Vec<[i32; 2]>]) -> [f64; 4] {
-    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-    for v in rings.iter().flatten() {
-        let (x, y) = (f64::from(v[0]) / 1e6, f64::from(v[1]) / 1e6);
-        b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
-    }
-    b
-}
-
 fn cumulative(weights: impl Iterator<Item = (f64, usize)>) -> Vec<(f64, usize)> {
     let mut acc = 0.0;
     weights
@@ -590,6 +582,283 @@ fn pick(c: &[(f64, usize)], u: f64) -> Option<usize> {
     c.get(i).map(|(_, ix)| *ix)
 }
 
+/// Expected cases of province `p`, fine kind `k` (criminal, civil, administrative,
+/// administrative public-interest, civil public-interest, eco-damage), month `m`.
+fn fine_volume(fit: &Fit, p: usize, k: usize, m: usize) -> f64 {
+    let v = &fit.volume[p];
+    match k {
+        0 => v[0][m],
+        1 => v[1][m],
+        2 => v[2][m],
+        3 => v[3][m] * fit.s_apil,
+        4 => v[3][m] * (1.0 - fit.s_apil),
+        _ => v[3][m] * fit.s_eco,
+    }
+}
+
+/// The months `[first, last)` of the configured years within the data's coverage.
+fn month_range(cfg: &CalibratedConfig) -> Result<(usize, usize), String> {
+    let first_m = month_of_year(cfg.from_year.max(caseload::FIRST_YEAR));
+    let last_m = month_of_year(cfg.to_year.min(caseload::LAST_YEAR) + 1).min(MONTHS);
+    if first_m >= last_m {
+        return Err(format!(
+            "no months to generate: give years within {}–{} (from ≤ to)",
+            caseload::FIRST_YEAR,
+            caseload::LAST_YEAR
+        ));
+    }
+    Ok((first_m, last_m))
+}
+
+/// The factor from the expected volumes over `months` to `count` cases (1 without a count).
+fn volume_scale(fit: &Fit, months: std::ops::Range<usize>, count: Option<u64>) -> f64 {
+    let mut total = 0.0;
+    for p in 0..PROVINCES.len() {
+        for k in 0..6 {
+            for m in months.clone() {
+                total += fine_volume(fit, p, k, m);
+            }
+        }
+    }
+    match count {
+        Some(n) if total > 0.0 => {
+            #[expect(clippy::cast_precision_loss, reason = "case counts are far below 2^52")]
+            let n = n as f64;
+            n / total
+        }
+        _ => 1.0,
+    }
+}
+
+/// Integer counts `[province][fine kind][month]` of the scaled volumes: cumulative rounding
+/// along each series, so any run of months is exact to ±1; months that end before a kind
+/// exists get none.
+fn monthly_counts(fit: &Fit, months: std::ops::Range<usize>, scale: f64) -> Vec<[Vec<u64>; 6]> {
+    let mut counts: Vec<[Vec<u64>; 6]> = (0..PROVINCES.len())
+        .map(|p| {
+            std::array::from_fn(|k| {
+                let mut out = vec![0u64; MONTHS];
+                let mut cum = 0.0;
+                let mut done = 0u64;
+                for (m, o) in out
+                    .iter_mut()
+                    .enumerate()
+                    .take(months.end)
+                    .skip(months.start)
+                {
+                    cum += fine_volume(fit, p, k, m) * scale;
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        clippy::cast_sign_loss,
+                        reason = "non-negative, rounded"
+                    )]
+                    let upto = cum.round().max(0.0) as u64;
+                    *o = upto.saturating_sub(done);
+                    done = done.max(upto);
+                }
+                out
+            })
+        })
+        .collect();
+    for series in &mut counts {
+        for (k, months) in series.iter_mut().enumerate() {
+            let from = kind_from(k);
+            for (m, c) in months.iter_mut().enumerate() {
+                let (first, len) = caseload::month_span(m);
+                if first.add_days(len - 1) < from {
+                    *c = 0;
+                }
+            }
+        }
+    }
+    counts
+}
+
+/// Brings the total of `counts` to exactly `n`: rounding each series leaves it a few cases
+/// off, so they are taken from (or given to) the largest monthly cells, one each.
+fn match_total(counts: &mut [[Vec<u64>; 6]], n: u64) {
+    let mut cells: Vec<(u64, usize, usize, usize)> = Vec::new();
+    for (p, series) in counts.iter().enumerate() {
+        for (k, months) in series.iter().enumerate() {
+            for (m, &c) in months.iter().enumerate() {
+                if c > 0 {
+                    cells.push((c, p, k, m));
+                }
+            }
+        }
+    }
+    cells.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3))));
+    let have: u64 = cells.iter().map(|c| c.0).sum();
+    if !cells.is_empty() {
+        let mut i = 0usize;
+        let mut have = have;
+        while have != n {
+            let (_, p, k, m) = cells[i % cells.len()];
+            let c = &mut counts[p][k][m];
+            if have < n {
+                *c += 1;
+                have += 1;
+            } else if *c > 0 {
+                *c -= 1;
+                have -= 1;
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Land area (km²) of each unit, estimated by a fixed-seed sample of its bounding box.
+fn unit_areas(geo: &Geodata, boxes: &[UnitBox]) -> Vec<f64> {
+    let units = geo.units();
+    let mut area_rng = Rng(0x0a12_ea5e_ed00_0001);
+    boxes
+        .iter()
+        .map(|b| {
+            let Some(u) = units.get(b.index) else {
+                return 0.0;
+            };
+            let n = 256;
+            let mut hit = 0u32;
+            for _ in 0..n {
+                let x = b.bbox[0] + area_rng.unit() * (b.bbox[2] - b.bbox[0]);
+                let y = b.bbox[1] + area_rng.unit() * (b.bbox[3] - b.bbox[1]);
+                if geo.unit_at(x, y).is_some_and(|v| v.adcode == u.adcode) {
+                    hit += 1;
+                }
+            }
+            let km_x = 111.32 * ((b.bbox[1] + b.bbox[3]) / 2.0).to_radians().cos();
+            let bbox_km2 = (b.bbox[2] - b.bbox[0]) * km_x * (b.bbox[3] - b.bbox[1]) * 110.57;
+            bbox_km2 * f64::from(hit) / f64::from(n)
+        })
+        .collect()
+}
+
+/// The sea share of province `p` from an at-sea figure, and the bounding box of its sea area.
+fn sea_place(
+    geo: &Geodata,
+    fit: &Fit,
+    f: &caseload::Figure,
+    p: usize,
+    place: &mut Places,
+) -> Result<(), String> {
+    let set = geo.set();
+    let eligible = fit.expected(p, StatKind::Civil, &f.period)
+        + fit.expected(p, StatKind::CivilPublicInterest, &f.period)
+        + fit.expected(p, StatKind::EcoDamage, &f.period);
+    if eligible > 0.0 {
+        place.sea_rate = (f.value / eligible).min(1.0);
+    }
+    let id = format!("sea-{}", f.province);
+    let Some(ix) = set.features.iter().position(|(fp, _)| fp.id == id) else {
+        return Err(format!(
+            "{}: `{}`: the geodata has no sea area `{id}`",
+            caseload::CASELOAD_PATH,
+            f.id
+        ));
+    };
+    place.sea = set
+        .features
+        .get(ix)
+        .map(|(_, rings)| (ix, bbox_degrees(rings)));
+    Ok(())
+}
+
+/// The fixed shares of the units a figure names (`us`) in province `p`; their codes are added
+/// to `fixed_units`.
+fn fixed_places(
+    geo: &Geodata,
+    fit: &Fit,
+    f: &caseload::Figure,
+    us: &[String],
+    p: usize,
+    place: &mut Places,
+    fixed_units: &mut Vec<String>,
+) -> Result<(), String> {
+    let units = geo.units();
+    let all = fit.expected(p, StatKind::All, &f.period);
+    // Cases that go through the unit choice: not at sea, not joined to a criminal incident.
+    let joined = fit.expected(p, StatKind::CivilPublicInterest, &f.period)
+        + fit.expected(p, StatKind::EcoDamage, &f.period);
+    let sea = place.sea_rate * (fit.expected(p, StatKind::Civil, &f.period) + joined);
+    let through = (all - joined - sea).max(1.0);
+    let per = f.value / us.len().max(1) as f64 / through;
+    for u in us {
+        let Ok(ix) = units.binary_search_by(|v| v.adcode.as_str().cmp(u)) else {
+            return Err(format!(
+                "{}: `{}`: unknown unit `{u}`",
+                caseload::CASELOAD_PATH,
+                f.id
+            ));
+        };
+        if units
+            .get(ix)
+            .is_some_and(|v| v.province_adcode != f.province)
+        {
+            return Err(format!(
+                "{}: `{}`: unit `{u}` is not in province `{}`",
+                caseload::CASELOAD_PATH,
+                f.id,
+                f.province
+            ));
+        }
+        place.fixed.push((ix, per, Quota::default()));
+        fixed_units.push(u.clone());
+    }
+    Ok(())
+}
+
+/// Per-province places: fixed unit shares and the sea share from the figures, the other units
+/// by land area; and the codes of the fixed units.
+fn province_places(
+    geo: &Geodata,
+    cal: &Calibration,
+    area: &[f64],
+) -> Result<(Vec<Places>, Vec<String>), String> {
+    let mut places: Vec<Places> = vec![Places::default(); PROVINCES.len()];
+    let mut fixed_units: Vec<String> = Vec::new();
+    for f in &cal.data.figures {
+        let Some(p) = PROVINCES.iter().position(|x| *x == f.province) else {
+            continue;
+        };
+        if f.at_sea {
+            sea_place(geo, &cal.fit, f, p, &mut places[p])?;
+        }
+        if let Some(us) = &f.units {
+            fixed_places(geo, &cal.fit, f, us, p, &mut places[p], &mut fixed_units)?;
+        }
+    }
+    for (p, pl) in places.iter_mut().enumerate() {
+        let fixed: Vec<usize> = pl.fixed.iter().map(|f| f.0).collect();
+        pl.cumulative = cumulative(
+            geo.units()
+                .iter()
+                .enumerate()
+                .filter(|(i, u)| u.province_adcode == PROVINCES[p] && !fixed.contains(i))
+                .map(|(i, _)| (area.get(i).copied().unwrap_or(0.0), i)),
+        );
+    }
+    Ok((places, fixed_units))
+}
+
+/// Per province, the units of the other three provinces by land area (defendants' domiciles).
+fn other_provinces(geo: &Geodata, area: &[f64]) -> Vec<Vec<(f64, usize)>> {
+    PROVINCES
+        .iter()
+        .map(|prov| {
+            cumulative(
+                geo.units()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| {
+                        u.province_adcode != *prov
+                            && PROVINCES.contains(&u.province_adcode.as_str())
+                    })
+                    .map(|(i, _)| (area.get(i).copied().unwrap_or(0.0), i)),
+            )
+        })
+        .collect()
+}
+
 impl<'g> CalibratedPopulation<'g> {
     /// A calibrated population over `geo`. Fails when the data file names a unit the geodata
     /// does not have.
@@ -598,227 +867,25 @@ impl<'g> CalibratedPopulation<'g> {
         cal: &Calibration,
         cfg: CalibratedConfig,
     ) -> Result<CalibratedPopulation<'g>, String> {
-        let units = geo.units();
-        let set = geo.set();
-        let fit = &cal.fit;
-        let first_m = month_of_year(cfg.from_year.max(caseload::FIRST_YEAR));
-        let last_m = month_of_year(cfg.to_year.min(caseload::LAST_YEAR) + 1).min(MONTHS);
-        if first_m >= last_m {
-            return Err(format!(
-                "no months to generate: give years within {}–{} (from ≤ to)",
-                caseload::FIRST_YEAR,
-                caseload::LAST_YEAR
-            ));
-        }
-        // Expected monthly volumes per fine kind.
-        let fine = |p: usize, k: usize, m: usize| -> f64 {
-            let v = &fit.volume[p];
-            match k {
-                0 => v[0][m],
-                1 => v[1][m],
-                2 => v[2][m],
-                3 => v[3][m] * fit.s_apil,
-                4 => v[3][m] * (1.0 - fit.s_apil),
-                _ => v[3][m] * fit.s_eco,
-            }
-        };
-        let mut total = 0.0;
-        for p in 0..PROVINCES.len() {
-            for k in 0..6 {
-                for m in first_m..last_m {
-                    total += fine(p, k, m);
-                }
-            }
-        }
-        #[expect(clippy::cast_precision_loss, reason = "case counts are far below 2^52")]
-        let scale = match cfg.count {
-            Some(n) if total > 0.0 => n as f64 / total,
-            _ => 1.0,
-        };
-        // Integer counts: cumulative rounding along each series, so any run of months is
-        // exact to ±1.
-        let counts: Vec<[Vec<u64>; 6]> = (0..PROVINCES.len())
-            .map(|p| {
-                std::array::from_fn(|k| {
-                    let mut out = vec![0u64; MONTHS];
-                    let mut cum = 0.0;
-                    let mut done = 0u64;
-                    for (m, o) in out.iter_mut().enumerate().take(last_m).skip(first_m) {
-                        cum += fine(p, k, m) * scale;
-                        #[expect(
-                            clippy::cast_possible_truncation,
-                            clippy::cast_sign_loss,
-                            reason = "non-negative, rounded"
-                        )]
-                        let upto = cum.round().max(0.0) as u64;
-                        *o = upto.saturating_sub(done);
-                        done = done.max(upto);
-                    }
-                    out
-                })
-            })
-            .collect();
-        let mut counts = counts;
-        for series in &mut counts {
-            for (k, months) in series.iter_mut().enumerate() {
-                let from = kind_from(k);
-                for (m, c) in months.iter_mut().enumerate() {
-                    let (first, len) = caseload::month_span(m);
-                    if first.add_days(len - 1) < from {
-                        *c = 0;
-                    }
-                }
-            }
-        }
+        let (first_m, last_m) = month_range(&cfg)?;
+        let scale = volume_scale(&cal.fit, first_m..last_m, cfg.count);
+        let mut counts = monthly_counts(&cal.fit, first_m..last_m, scale);
         if let Some(n) = cfg.count {
-            // Rounding each series leaves the total a few cases off: take them from (or give
-            // them to) the largest monthly cells, one each.
-            let mut cells: Vec<(u64, usize, usize, usize)> = Vec::new();
-            for (p, series) in counts.iter().enumerate() {
-                for (k, months) in series.iter().enumerate() {
-                    for (m, &c) in months.iter().enumerate() {
-                        if c > 0 {
-                            cells.push((c, p, k, m));
-                        }
-                    }
-                }
-            }
-            cells.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3))));
-            let have: u64 = cells.iter().map(|c| c.0).sum();
-            if !cells.is_empty() {
-                let mut i = 0usize;
-                let mut have = have;
-                while have != n {
-                    let (_, p, k, m) = cells[i % cells.len()];
-                    let c = &mut counts[p][k][m];
-                    if have < n {
-                        *c += 1;
-                        have += 1;
-                    } else if *c > 0 {
-                        *c -= 1;
-                        have -= 1;
-                    }
-                    i += 1;
-                }
-            }
+            match_total(&mut counts, n);
         }
-        // Land area of each unit, estimated by a fixed-seed sample of its bounding box.
-        let mut area_rng = Rng(0x0a12_ea5e_ed00_0001);
-        let boxes: Vec<UnitBox> = set
+        let boxes: Vec<UnitBox> = geo
+            .set()
             .units
             .iter()
             .enumerate()
             .map(|(i, (_, rings))| UnitBox {
                 index: i,
-                bbox: rings_bbox(rings),
+                bbox: bbox_degrees(rings),
             })
             .collect();
-        let area: Vec<f64> = boxes
-            .iter()
-            .map(|b| {
-                let Some(u) = units.get(b.index) else {
-                    return 0.0;
-                };
-                let n = 256;
-                let mut hit = 0u32;
-                for _ in 0..n {
-                    let x = b.bbox[0] + area_rng.unit() * (b.bbox[2] - b.bbox[0]);
-                    let y = b.bbox[1] + area_rng.unit() * (b.bbox[3] - b.bbox[1]);
-                    if geo.unit_at(x, y).is_some_and(|v| v.adcode == u.adcode) {
-                        hit += 1;
-                    }
-                }
-                let km_x = 111.32 * ((b.bbox[1] + b.bbox[3]) / 2.0).to_radians().cos();
-                let bbox_km2 = (b.bbox[2] - b.bbox[0]) * km_x * (b.bbox[3] - b.bbox[1]) * 110.57;
-                bbox_km2 * f64::from(hit) / f64::from(n)
-            })
-            .collect();
-        // Per-province places: fixed unit shares and the sea share from the figures.
-        let mut places: Vec<Places> = vec![Places::default(); PROVINCES.len()];
-        let mut fixed_units: Vec<String> = Vec::new();
-        for f in &cal.data.figures {
-            let Some(p) = PROVINCES.iter().position(|x| *x == f.province) else {
-                continue;
-            };
-            let all = fit.expected(p, StatKind::All, &f.period);
-            if f.at_sea {
-                let eligible = fit.expected(p, StatKind::Civil, &f.period)
-                    + fit.expected(p, StatKind::CivilPublicInterest, &f.period)
-                    + fit.expected(p, StatKind::EcoDamage, &f.period);
-                if eligible > 0.0 {
-                    places[p].sea_rate = (f.value / eligible).min(1.0);
-                }
-                let id = format!("sea-{}", f.province);
-                let Some(ix) = set.features.iter().position(|(fp, _)| fp.id == id) else {
-                    return Err(format!(
-                        "{}: `{}`: the geodata has no sea area `{id}`",
-                        caseload::CASELOAD_PATH,
-                        f.id
-                    ));
-                };
-                places[p].sea = set
-                    .features
-                    .get(ix)
-                    .map(|(_, rings)| (ix, rings_bbox(rings)));
-            }
-            if let Some(us) = &f.units {
-                // Cases that go through the unit choice: not at sea, not joined to a
-                // criminal incident.
-                let joined = fit.expected(p, StatKind::CivilPublicInterest, &f.period)
-                    + fit.expected(p, StatKind::EcoDamage, &f.period);
-                let sea =
-                    places[p].sea_rate * (fit.expected(p, StatKind::Civil, &f.period) + joined);
-                let through = (all - joined - sea).max(1.0);
-                let per = f.value / us.len().max(1) as f64 / through;
-                for u in us {
-                    let Ok(ix) = units.binary_search_by(|v| v.adcode.as_str().cmp(u)) else {
-                        return Err(format!(
-                            "{}: `{}`: unknown unit `{u}`",
-                            caseload::CASELOAD_PATH,
-                            f.id
-                        ));
-                    };
-                    if units
-                        .get(ix)
-                        .is_some_and(|v| v.province_adcode != f.province)
-                    {
-                        return Err(format!(
-                            "{}: `{}`: unit `{u}` is not in province `{}`",
-                            caseload::CASELOAD_PATH,
-                            f.id,
-                            f.province
-                        ));
-                    }
-                    places[p].fixed.push((ix, per, Quota::default()));
-                    fixed_units.push(u.clone());
-                }
-            }
-        }
-        for (p, pl) in places.iter_mut().enumerate() {
-            let fixed: Vec<usize> = pl.fixed.iter().map(|f| f.0).collect();
-            pl.cumulative = cumulative(
-                units
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, u)| u.province_adcode == PROVINCES[p] && !fixed.contains(i))
-                    .map(|(i, _)| (area.get(i).copied().unwrap_or(0.0), i)),
-            );
-        }
-        let others = PROVINCES
-            .iter()
-            .map(|prov| {
-                cumulative(
-                    units
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, u)| {
-                            u.province_adcode != *prov
-                                && PROVINCES.contains(&u.province_adcode.as_str())
-                        })
-                        .map(|(i, _)| (area.get(i).copied().unwrap_or(0.0), i)),
-                )
-            })
-            .collect();
+        let area = unit_areas(geo, &boxes);
+        let (places, fixed_units) = province_places(geo, cal, &area)?;
+        let others = other_provinces(geo, &area);
         let fixed_slot = places
             .iter()
             .enumerate()
@@ -1055,25 +1122,25 @@ impl Iterator for CalibratedPopulation<'_> {
     }
 }
 
-/// The assumptions and figures of a calibrated population, for `<FILE>.meta.json`.
-pub fn calibrated_meta(
-    pop: &CalibratedPopulation<'_>,
-    cal: &Calibration,
-    format: &str,
-) -> serde_json::Value {
+/// A period as `{"from", "to"}`, or null.
+fn period_json(p: &caseload::Period) -> serde_json::Value {
+    match p.bounds() {
+        Some((a, b)) => serde_json::json!({"from": a.to_string(), "to": b.to_string()}),
+        None => serde_json::Value::Null,
+    }
+}
+
+/// Each figure of the data file with what was generated against it (scaled target,
+/// deviation, whether it lies in the generated years).
+fn figures_meta(pop: &CalibratedPopulation<'_>, cal: &Calibration) -> Vec<serde_json::Value> {
     let cfg = pop.config();
     let tally = pop.tally();
     let scale = pop.scale();
-    let period = |p: &caseload::Period| match p.bounds() {
-        Some((a, b)) => serde_json::json!({"from": a.to_string(), "to": b.to_string()}),
-        None => serde_json::Value::Null,
-    };
     let in_range = |p: &caseload::Period| {
         p.bounds()
             .is_some_and(|(a, b)| a.ymd().0 >= cfg.from_year && b.ymd().0 <= cfg.to_year)
     };
-    let figures: Vec<serde_json::Value> = cal
-        .data
+    cal.data
         .figures
         .iter()
         .map(|f| {
@@ -1092,7 +1159,7 @@ pub fn calibrated_meta(
                 "courts": f.courts,
                 "units": f.units,
                 "at_sea": f.at_sea,
-                "period": period(&f.period),
+                "period": period_json(&f.period),
                 "kind": f.kind.name(),
                 "measure": f.measure,
                 "value": f.value,
@@ -1107,9 +1174,12 @@ pub fn calibrated_meta(
                 "confidence": f.confidence,
             })
         })
-        .collect();
-    let shares: Vec<serde_json::Value> = cal
-        .data
+        .collect()
+}
+
+/// The shares of the data file.
+fn shares_meta(cal: &Calibration) -> Vec<serde_json::Value> {
+    cal.data
         .shares
         .iter()
         .map(|s| {
@@ -1124,19 +1194,27 @@ pub fn calibrated_meta(
                 "confidence": s.confidence,
             })
         })
-        .collect();
-    let not_calibrated: Vec<serde_json::Value> = cal
-        .data
+        .collect()
+}
+
+/// The figures of the data file the calibration leaves out, with why.
+fn not_calibrated_meta(cal: &Calibration) -> Vec<serde_json::Value> {
+    cal.data
         .not_calibrated
         .iter()
         .map(|n| {
             serde_json::json!({
-                "id": n.id, "province": n.province, "period": period(&n.period), "kind": n.kind,
+                "id": n.id, "province": n.province, "period": period_json(&n.period), "kind": n.kind,
                 "measure": n.measure, "value": n.value, "reason": n.reason, "url": n.source.url,
             })
         })
-        .collect();
-    // Generated cases per province, year and kind.
+        .collect()
+}
+
+/// Generated cases per province, year and kind.
+fn annual_meta(pop: &CalibratedPopulation<'_>) -> serde_json::Map<String, serde_json::Value> {
+    let cfg = pop.config();
+    let tally = pop.tally();
     let mut annual = serde_json::Map::new();
     for (p, prov) in PROVINCES.iter().enumerate() {
         let mut years = serde_json::Map::new();
@@ -1158,6 +1236,21 @@ pub fn calibrated_meta(
         }
         annual.insert((*prov).to_string(), years.into());
     }
+    annual
+}
+
+/// The assumptions and figures of a calibrated population, for `<FILE>.meta.json`.
+pub fn calibrated_meta(
+    pop: &CalibratedPopulation<'_>,
+    cal: &Calibration,
+    format: &str,
+) -> serde_json::Value {
+    let cfg = pop.config();
+    let scale = pop.scale();
+    let figures = figures_meta(pop, cal);
+    let shares = shares_meta(cal);
+    let not_calibrated = not_calibrated_meta(cal);
+    let annual = annual_meta(pop);
     serde_json::json!({
         "generator": concat!("ecojuris generate-cases ", env!("CARGO_PKG_VERSION")),
         "mode": "calibrated",

@@ -373,18 +373,7 @@ impl Aggregate {
     /// Adds one case. `seats` are court seats by table index (the scenario router's, which
     /// extends the baseline's).
     pub fn add(&mut self, r: CaseResult, seats: &[Option<[f64; 2]>]) {
-        self.read += 1;
-        for (side, a) in [(&mut self.before, &r.before), (&mut self.after, &r.after)] {
-            match a {
-                Err(_) => side.failed += 1,
-                Ok(s) if s.status == Status::Routed => side.routed += 1,
-                Ok(_) => side.no_court += 1,
-            }
-        }
-        if let Some(d) = r.date {
-            self.max_date = Some(self.max_date.map_or(d, |m| m.max(d)));
-            self.min_date = Some(self.min_date.map_or(d, |m| m.min(d)));
-        }
+        self.count_answers(&r);
         let (hb, ha) = (hearing(&r.before), hearing(&r.after));
         let changed = !same_courts(&r.before, &r.after)
             || routed(&r.before) != routed(&r.after)
@@ -402,67 +391,20 @@ impl Aggregate {
             y[1] += u64::from(changed);
             y[2] += u64::from(flagged);
         }
-        let tb_ta = (
+        let travel = (
             travel_km(&r.before, r.point, seats),
             travel_km(&r.after, r.point, seats),
         );
+        let hearing = (hb, ha);
         if in_force {
-            let f = &mut self.in_force;
-            f.cases += 1;
-            f.changed += u64::from(changed);
-            f.flagged += u64::from(flagged);
-            if let Some(d) = r.date {
-                f.years.insert(d.ymd().0);
-            }
-            if let Some(k) = r.kind {
-                if hb != NONE {
-                    f.workload.entry((hb, k)).or_default().0 += 1;
-                }
-                if ha != NONE {
-                    f.workload.entry((ha, k)).or_default().1 += 1;
-                }
-            }
-            let slot = r
-                .unit
-                .and_then(|u| self.district_of.get(u).copied())
-                .unwrap_or(NO_DISTRICT);
-            if let Some(d) = self.districts.get_mut(usize::from(slot)) {
-                d.cases += 1;
-                d.changed += u64::from(changed);
-                if let Some(k) = r.kind {
-                    if hb != NONE {
-                        d.workload.entry((hb, k)).or_default().0 += 1;
-                    }
-                    if ha != NONE {
-                        d.workload.entry((ha, k)).or_default().1 += 1;
-                    }
-                }
-                if let Some(inc) = &r.incident {
-                    add_incident(&mut d.incidents, inc.clone(), (hb, ha));
-                    if r.cross_province {
-                        d.cross_province_incidents.insert(inc.clone());
-                    }
-                }
-                d.cross_province += u64::from(r.cross_province);
-                if let (Some(tb), Some(ta)) = tb_ta {
-                    d.travel.0.push(tb);
-                    d.travel.1.push(ta);
-                }
-            }
+            self.add_in_force(&r, hearing, (changed, flagged), travel);
         }
-        if let Some(k) = r.kind {
-            if hb != NONE {
-                self.workload.entry((hb, k)).or_default().0 += 1;
-            }
-            if ha != NONE {
-                self.workload.entry((ha, k)).or_default().1 += 1;
-            }
-        }
+        count_workload(&mut self.workload, r.kind, hearing);
         let mut r = r;
         if let Some(inc) = r.incident.take() {
-            add_incident(&mut self.incidents, inc, (hb, ha));
+            add_incident(&mut self.incidents, inc, hearing);
         }
-        if let (Some(tb), Some(ta)) = tb_ta {
+        if let (Some(tb), Some(ta)) = travel {
             self.travel.0.push(tb);
             self.travel.1.push(ta);
             if let Some(u) = r.unit {
@@ -472,42 +414,123 @@ impl Aggregate {
             }
         }
         if changed || flagged {
-            let (cb, ca) = (courts_of(&r.before), courts_of(&r.after));
-            let ch = Change {
-                id: r.id,
-                kind: r.kind,
-                unit: r.unit,
-                before: r.before,
-                after: r.after,
-            };
-            if changed {
-                let rules = |a: &Answer| -> Vec<String> {
-                    let mut v: Vec<String> = Vec::new();
-                    if let Ok(s) = a {
-                        for c in &s.courts {
-                            for x in &c.rules {
-                                if !v.contains(x) {
-                                    v.push(x.clone());
-                                }
-                            }
-                        }
-                    }
-                    v
-                };
-                let e = self
-                    .transitions
-                    .entry((ch.kind, cb, ca))
-                    .or_insert_with(|| (0, rules(&ch.before), rules(&ch.after)));
-                e.0 += 1;
+            self.record_change(r, changed, flagged);
+        }
+    }
+
+    /// Counts a case read: its answer on each side and its filing date's range.
+    fn count_answers(&mut self, r: &CaseResult) {
+        self.read += 1;
+        for (side, a) in [(&mut self.before, &r.before), (&mut self.after, &r.after)] {
+            match a {
+                Err(_) => side.failed += 1,
+                Ok(s) if s.status == Status::Routed => side.routed += 1,
+                Ok(_) => side.no_court += 1,
             }
-            if flagged {
-                self.flagged.push(ch.clone());
+        }
+        if let Some(d) = r.date {
+            self.max_date = Some(self.max_date.map_or(d, |m| m.max(d)));
+            self.min_date = Some(self.min_date.map_or(d, |m| m.min(d)));
+        }
+    }
+
+    /// Counts a case filed while the scenario is in force, and in its Demonstration Zone
+    /// district when it has one. `hearing` and `travel` are (baseline, scenario); `marks` is
+    /// (changed, flagged).
+    fn add_in_force(
+        &mut self,
+        r: &CaseResult,
+        hearing: (u16, u16),
+        marks: (bool, bool),
+        travel: (Option<f32>, Option<f32>),
+    ) {
+        let (changed, flagged) = marks;
+        let f = &mut self.in_force;
+        f.cases += 1;
+        f.changed += u64::from(changed);
+        f.flagged += u64::from(flagged);
+        if let Some(d) = r.date {
+            f.years.insert(d.ymd().0);
+        }
+        count_workload(&mut f.workload, r.kind, hearing);
+        let slot = r
+            .unit
+            .and_then(|u| self.district_of.get(u).copied())
+            .unwrap_or(NO_DISTRICT);
+        if let Some(d) = self.districts.get_mut(usize::from(slot)) {
+            d.cases += 1;
+            d.changed += u64::from(changed);
+            count_workload(&mut d.workload, r.kind, hearing);
+            if let Some(inc) = &r.incident {
+                add_incident(&mut d.incidents, inc.clone(), hearing);
+                if r.cross_province {
+                    d.cross_province_incidents.insert(inc.clone());
+                }
             }
-            if changed {
-                self.changes.push(ch);
+            d.cross_province += u64::from(r.cross_province);
+            if let (Some(tb), Some(ta)) = travel {
+                d.travel.0.push(tb);
+                d.travel.1.push(ta);
             }
         }
     }
+
+    /// Keeps a changed or flagged case, and counts a changed one in its transition (kind,
+    /// courts before, courts after) with the rules of either side.
+    fn record_change(&mut self, r: CaseResult, changed: bool, flagged: bool) {
+        let (cb, ca) = (courts_of(&r.before), courts_of(&r.after));
+        let ch = Change {
+            id: r.id,
+            kind: r.kind,
+            unit: r.unit,
+            before: r.before,
+            after: r.after,
+        };
+        if changed {
+            let e = self
+                .transitions
+                .entry((ch.kind, cb, ca))
+                .or_insert_with(|| (0, answer_rule_ids(&ch.before), answer_rule_ids(&ch.after)));
+            e.0 += 1;
+        }
+        if flagged {
+            self.flagged.push(ch.clone());
+        }
+        if changed {
+            self.changes.push(ch);
+        }
+    }
+}
+
+/// Counts a case of `kind` at its hearing courts (baseline, scenario), where it has one.
+fn count_workload(
+    map: &mut BTreeMap<(u16, CaseKind), (u64, u64)>,
+    kind: Option<CaseKind>,
+    (hb, ha): (u16, u16),
+) {
+    if let Some(k) = kind {
+        if hb != NONE {
+            map.entry((hb, k)).or_default().0 += 1;
+        }
+        if ha != NONE {
+            map.entry((ha, k)).or_default().1 += 1;
+        }
+    }
+}
+
+/// The distinct rule ids of an answer's courts, in order.
+fn answer_rule_ids(a: &Answer) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    if let Ok(s) = a {
+        for c in &s.courts {
+            for x in &c.rules {
+                if !v.contains(x) {
+                    v.push(x.clone());
+                }
+            }
+        }
+    }
+    v
 }
 
 /// Fragmentation of incidents with at least two cases.

@@ -550,6 +550,93 @@ fn travel_pair(d: &mut DistrictAgg) -> TravelPair {
     (median_p90(&mut d.travel.0), median_p90(&mut d.travel.1))
 }
 
+/// The summary row of one Demonstration Zone district: cases, changes, incidents, courts
+/// per incident, heard by one court, travel and cross-province figures.
+fn district_row(d: &mut DistrictAgg, name: &str, years: &PerYear) -> Vec<String> {
+    let fr: Fragmentation = fragmentation_of(&d.incidents);
+    let (tb, ta) = travel_pair(d);
+    let km = |t: Option<(f64, f64)>| {
+        t.map(|x| format!("{:.1}", x.0))
+            .unwrap_or_else(|| "—".into())
+    };
+    let arrow = |a: String, b: String| format!("{a} → {b}");
+    let (mc, sh) = if fr.incidents > 0 {
+        (
+            arrow(
+                format!("{:.2}", fr.mean_courts.0),
+                format!("{:.2}", fr.mean_courts.1),
+            ),
+            arrow(pct(fr.single_court_share.0), pct(fr.single_court_share.1)),
+        )
+    } else {
+        ("—".into(), "—".into())
+    };
+    vec![
+        name.to_string(),
+        years.of(d.cases),
+        years.of(d.changed),
+        fr.incidents.to_string(),
+        mc,
+        sh,
+        arrow(km(tb), km(ta)),
+        years.of(d.cross_province),
+        d.cross_province_incidents.len().to_string(),
+    ]
+}
+
+/// The workload table of one district: its cases per hearing court and kind.
+fn district_workload(d: &DistrictAgg, name: &str, cx: &Context<'_>, years: &PerYear) -> Section {
+    let lang = cx.lang;
+    let kinds = kinds_present(&d.workload);
+    let mut wrows: Vec<Vec<String>> = Vec::new();
+    let mut by_court: BTreeMap<u16, Vec<(CaseKind, u64, u64)>> = BTreeMap::new();
+    for ((c, k), (b, a)) in &d.workload {
+        by_court.entry(*c).or_default().push((*k, *b, *a));
+    }
+    for (c, ks) in &by_court {
+        for k in &kinds {
+            if let Some((_, b, a)) = ks.iter().find(|x| x.0 == *k) {
+                wrows.push(vec![
+                    cx.labels.court(*c),
+                    kind_name(lang, *k).to_string(),
+                    years.of(*b),
+                    years.of(*a),
+                    years.delta(*b, *a),
+                ]);
+            }
+        }
+    }
+    table(
+        3,
+        &match lang {
+            Lang::En => format!("{name}: workload per court and kind (cases a year)"),
+            Lang::Zh => format!("{name}：各法院分类收案量（每年件数）"),
+        },
+        vec![
+            tr(
+                lang,
+                "Cases of the district at their hearing court, baseline and scenario.",
+                "本区县案件按审理法院统计，基准与情景对照。",
+            )
+            .to_string(),
+        ],
+        [
+            tr(lang, "court", "法院"),
+            tr(lang, "kind", "案件类型"),
+            tr(lang, "baseline", "基准"),
+            tr(lang, "scenario", "情景"),
+            "Δ",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+        wrows,
+        none(lang),
+    )
+}
+
+/// The Demonstration Zone table (one row per district, see [`district_row`]) and each
+/// district's workload table.
 fn demo_zone_sections(
     agg: &mut Aggregate,
     cx: &Context<'_>,
@@ -558,90 +645,16 @@ fn demo_zone_sections(
     let lang = cx.lang;
     let mut rows = Vec::new();
     let mut per = Vec::new();
-    let labels = cx.labels;
     for d in &mut agg.districts {
-        let adcode = labels
+        let adcode = cx
+            .labels
             .units
             .get(d.unit)
             .map(|u| u.0.clone())
             .unwrap_or_default();
         let name = district_name(lang, &adcode);
-        let fr: Fragmentation = fragmentation_of(&d.incidents);
-        let (tb, ta) = travel_pair(d);
-        let km = |t: Option<(f64, f64)>| {
-            t.map(|x| format!("{:.1}", x.0))
-                .unwrap_or_else(|| "—".into())
-        };
-        let arrow = |a: String, b: String| format!("{a} → {b}");
-        let (mc, sh) = if fr.incidents > 0 {
-            (
-                arrow(
-                    format!("{:.2}", fr.mean_courts.0),
-                    format!("{:.2}", fr.mean_courts.1),
-                ),
-                arrow(pct(fr.single_court_share.0), pct(fr.single_court_share.1)),
-            )
-        } else {
-            ("—".into(), "—".into())
-        };
-        rows.push(vec![
-            name.clone(),
-            years.of(d.cases),
-            years.of(d.changed),
-            fr.incidents.to_string(),
-            mc,
-            sh,
-            arrow(km(tb), km(ta)),
-            years.of(d.cross_province),
-            d.cross_province_incidents.len().to_string(),
-        ]);
-        // Workload per court and kind.
-        let kinds = kinds_present(&d.workload);
-        let mut wrows: Vec<Vec<String>> = Vec::new();
-        let mut by_court: BTreeMap<u16, Vec<(CaseKind, u64, u64)>> = BTreeMap::new();
-        for ((c, k), (b, a)) in &d.workload {
-            by_court.entry(*c).or_default().push((*k, *b, *a));
-        }
-        for (c, ks) in &by_court {
-            for k in &kinds {
-                if let Some((_, b, a)) = ks.iter().find(|x| x.0 == *k) {
-                    wrows.push(vec![
-                        labels.court(*c),
-                        kind_name(lang, *k).to_string(),
-                        years.of(*b),
-                        years.of(*a),
-                        years.delta(*b, *a),
-                    ]);
-                }
-            }
-        }
-        per.push(table(
-            3,
-            &match lang {
-                Lang::En => format!("{name}: workload per court and kind (cases a year)"),
-                Lang::Zh => format!("{name}：各法院分类收案量（每年件数）"),
-            },
-            vec![
-                tr(
-                    lang,
-                    "Cases of the district at their hearing court, baseline and scenario.",
-                    "本区县案件按审理法院统计，基准与情景对照。",
-                )
-                .to_string(),
-            ],
-            [
-                tr(lang, "court", "法院"),
-                tr(lang, "kind", "案件类型"),
-                tr(lang, "baseline", "基准"),
-                tr(lang, "scenario", "情景"),
-                "Δ",
-            ]
-            .iter()
-            .map(|s| (*s).to_string())
-            .collect(),
-            wrows,
-            none(lang),
-        ));
+        rows.push(district_row(d, &name, years));
+        per.push(district_workload(d, &name, cx, years));
     }
     let intro = vec![match lang {
         Lang::En => "Per district of the Demonstration Zone (cases whose first place lies in it, filed while the scenario is in force). *Courts per incident*: distinct hearing courts of an incident with two or more cases (baseline → scenario). *Cross-province*: cases with a place in another province (e.g. a defendant domiciled there) and the incidents they belong to; bringing such cases before one court of another province rests on a designation by the common superior court — for the three provinces of the Zone the Supreme People's Court (CrimPL art. 27, CPL art. 38, ALL art. 23).".to_string(),

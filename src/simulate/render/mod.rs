@@ -7,7 +7,7 @@
 //! - [`Document::markdown`] and [`Document::html`]: its two renderings;
 //! - [`csv`]: the CSV tables (changes, flagged, workload, replay);
 //! - [`figures`]: the maps (only for kinds that change) and bar charts of a report;
-//! - [`svg`]: the SVG primitives (unit maps, bar charts); [`colour`]: the map palette (a graph
+//! - [`svg`]: the report figures (unit maps, bar charts), drawn with [`crate::svg`]; [`colour`]: the map palette (a graph
 //!   colouring over unit adjacency).
 
 pub mod colour;
@@ -79,20 +79,8 @@ pub struct Document {
     pub figures: Vec<Figure>,
 }
 
-/// Escapes text for HTML and SVG.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            _ => o.push(ch),
-        }
-    }
-    o
-}
+/// Escapes text for HTML and SVG (the one escaping of every map and page: [`crate::svg::escape`]).
+pub use crate::svg::escape as esc;
 
 fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
