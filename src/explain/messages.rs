@@ -316,23 +316,20 @@ impl Names<'_> {
         let dist = self.distance(a, place, unit);
         let name = self.unit_name(unit);
         let names: Vec<String> = courts.iter().map(|c| self.court_zh(c)).collect();
+        let (there_en, there_zh) = if same {
+            (
+                " (same court there)".to_string(),
+                "（该处管辖法院相同）".to_string(),
+            )
+        } else {
+            (
+                format!(", whose court would be {}", names.join(", ")),
+                format!("，该处管辖法院为{}", names.join("、")),
+            )
+        };
         Text::new(
-            format!(
-                "place #{place} is {dist:.0} m from {unit} {name}{}",
-                if same {
-                    " (same court there)".to_string()
-                } else {
-                    format!(", whose court would be {}", names.join(", "))
-                }
-            ),
-            format!(
-                "第{place}个地点距{name}（{unit}）仅 {dist:.0} 米{}",
-                if same {
-                    "（该处管辖法院相同）".to_string()
-                } else {
-                    format!("，该处管辖法院为{}", names.join("、"))
-                }
-            ),
+            format!("place #{place} is {dist:.0} m from {unit} {name}{there_en}"),
+            format!("第{place}个地点距{name}（{unit}）仅 {dist:.0} 米{there_zh}"),
         )
     }
 
