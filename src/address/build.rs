@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::spatial::{AreaLevel, CodeSystem, CodeTable};
+use crate::spatial::{Area, AreaLevel, CodeSystem, CodeTable};
 
 use super::text::Trie;
 use super::{AddressError, Ent, Entry, Hist, Index, Pref, Target, Zone, ZoneMatch};
@@ -111,6 +111,41 @@ pub(super) fn empty() -> Index {
     }
 }
 
+/// A meaning of a key: `target` at `tier`, not a short form, not generic, anywhere in the
+/// text.
+fn entry(target: Target, tier: u8) -> Entry {
+    Entry {
+        target,
+        tier,
+        short: false,
+        generic: false,
+        whole_only: false,
+    }
+}
+
+/// Adds a unit-level name at `tier` and its short forms (at `tier + 1` when short); the
+/// forms that are common words are generic, and all are when `generic` is.
+fn add_unit_names(keys: &mut Keys, name: &str, target: Target, tier: u8, generic: bool) {
+    keys.add(
+        name,
+        Entry {
+            generic,
+            ..entry(target, tier)
+        },
+    );
+    for (form, short) in unit_forms(name) {
+        let generic = generic || GENERIC_UNIT_SHORT.contains(&form.as_str());
+        keys.add(
+            &form,
+            Entry {
+                short,
+                generic,
+                ..entry(target, tier + u8::from(short))
+            },
+        );
+    }
+}
+
 /// Builds the index. `strict`: every successor of the historical table must be in `codes`.
 pub(super) fn build(
     codes: &CodeTable,
@@ -118,7 +153,26 @@ pub(super) fn build(
     strict: bool,
 ) -> Result<Index, AddressError> {
     let mut idx = empty();
-    // Areas: MCA rows first so that a town named in both numberings reads as its MCA code.
+    let areas = add_areas(&mut idx, codes);
+    let mut trie = Trie::new();
+    trie.reserve(64 * 1024);
+    let mut keys = Keys {
+        trie,
+        entries: Vec::with_capacity(16 * 1024),
+    };
+    let mut town_names = add_area_names(&idx, &areas, &mut keys);
+    load_history(&mut idx, codes, history_csv, strict, &mut keys)?;
+    let by_nbs_county = load_towns(&mut idx, TOWNS, strict, &mut keys, &mut town_names)?;
+    load_zones(&mut idx, ZONES, strict, &mut keys, &by_nbs_county)?;
+    load_prefs(&mut idx, PREFS, strict, &mut keys)?;
+    settle_keys(&mut idx, keys);
+    Ok(idx)
+}
+
+/// An entity for every area of the code table, towns pointing at their county; returns
+/// the areas in entity order (MCA rows first, so that a town named in both numberings
+/// reads as its MCA code).
+fn add_areas<'a>(idx: &mut Index, codes: &'a CodeTable) -> Vec<&'a Area> {
     let mut areas: Vec<_> = codes.areas().iter().collect();
     areas.sort_by_key(|a| (a.system != CodeSystem::Mca, a.level));
     for a in &areas {
@@ -160,45 +214,22 @@ pub(super) fn build(
             t.county = ci;
         }
     }
+    areas
+}
 
-    let mut trie = Trie::new();
-    trie.reserve(64 * 1024);
-    let mut keys = Keys {
-        trie,
-        entries: Vec::with_capacity(16 * 1024),
-    };
+/// The keys of the code table's names and short forms; returns the (county, name) of
+/// every town keyed, so that a later table does not add the same town again.
+fn add_area_names(idx: &Index, areas: &[&Area], keys: &mut Keys) -> HashMap<(u32, String), ()> {
     let mut town_names: HashMap<(u32, String), ()> = HashMap::new();
-    for a in &areas {
+    for a in areas {
         let Some(&i) = idx.ent_by_code.get(&a.code) else {
             continue;
         };
         let target = Target::Ent(i);
-        let generic_full = GENERIC_NAMES.contains(&a.name.as_str());
         match a.level {
             AreaLevel::Province | AreaLevel::City | AreaLevel::County => {
-                keys.add(
-                    &a.name,
-                    Entry {
-                        target,
-                        tier: 0,
-                        short: false,
-                        generic: generic_full,
-                        whole_only: false,
-                    },
-                );
-                for (form, short) in unit_forms(&a.name) {
-                    let generic = generic_full || GENERIC_UNIT_SHORT.contains(&form.as_str());
-                    keys.add(
-                        &form,
-                        Entry {
-                            target,
-                            tier: u8::from(short),
-                            short,
-                            generic,
-                            whole_only: false,
-                        },
-                    );
-                }
+                let generic = GENERIC_NAMES.contains(&a.name.as_str());
+                add_unit_names(keys, &a.name, target, 0, generic);
             }
             AreaLevel::Town => {
                 // Same name in the same county in both numberings: the first (MCA) wins.
@@ -210,75 +241,68 @@ pub(super) fn build(
                 if town_names.insert((county, a.name.clone()), ()).is_some() {
                     continue;
                 }
-                keys.add(
-                    &a.name,
-                    Entry {
-                        target,
-                        tier: 0,
-                        short: false,
-                        generic: false,
-                        whole_only: false,
-                    },
-                );
+                keys.add(&a.name, entry(target, 0));
                 for (form, short) in town_forms(&a.name) {
                     let generic = GENERIC_TOWN_SHORT.contains(&form.as_str());
                     keys.add(
                         &form,
                         Entry {
-                            target,
-                            tier: 1,
                             short,
                             generic,
-                            whole_only: false,
+                            ..entry(target, 1)
                         },
                     );
                 }
             }
         }
     }
+    town_names
+}
 
-    load_history(&mut idx, codes, history_csv, strict, &mut keys)?;
-    let by_nbs_county = load_towns(&mut idx, TOWNS, strict, &mut keys, &mut town_names)?;
-    load_zones(&mut idx, ZONES, strict, &mut keys, &by_nbs_county)?;
-    load_prefs(&mut idx, PREFS, strict, &mut keys)?;
-
+/// Moves the keys into the index, each key's entries ordered by tier without duplicates
+/// (the key numbers stay).
+fn settle_keys(idx: &mut Index, keys: Keys) {
     idx.keys.reserve(keys.entries.len());
-    // Order each key's entries by tier, drop duplicates (the key numbers stay).
     for mut entries in keys.entries {
         entries.sort_by_key(|e| e.tier);
-        let hist_of = |e: &Entry| match e.target {
-            Target::Hist(h) => idx.hists.get(h as usize),
-            Target::Ent(_) | Target::Zone(_) | Target::Pref(_) => None,
-        };
-        let mut kept: Vec<Entry> = Vec::with_capacity(entries.len());
-        for e in &entries {
-            let dup = kept.iter().any(|k| k.target == e.target);
-            // The same former name used by several records of one place (鄞县 332226 until
-            // 1983, then 330227 until 2002): the name means the latest record; parts
-            // transferred away while the name continued stopped carrying it.
-            let superseded = hist_of(e).is_some_and(|h| {
-                entries
-                    .iter()
-                    .filter(|o| o.tier == e.tier)
-                    .filter_map(hist_of)
-                    .any(|o| {
-                        o.valid_to > h.valid_to
-                            && o.successors.iter().any(|s| h.successors.contains(s))
-                    })
-            });
-            let same_as_kept = hist_of(e).is_some_and(|h| {
-                kept.iter()
-                    .filter_map(hist_of)
-                    .any(|k| k.successors == h.successors)
-            });
-            if !dup && !superseded && !same_as_kept {
-                kept.push(*e);
-            }
-        }
+        let kept = kept_entries(&idx.hists, &entries);
         idx.keys.push(kept);
     }
     idx.trie = keys.trie;
-    Ok(idx)
+}
+
+/// The entries of one key (sorted by tier) that stay: the first of each target, and of the
+/// former names neither a superseded record nor one meaning the same as an entry kept.
+fn kept_entries(hists: &[Hist], entries: &[Entry]) -> Vec<Entry> {
+    let hist_of = |e: &Entry| match e.target {
+        Target::Hist(h) => hists.get(h as usize),
+        Target::Ent(_) | Target::Zone(_) | Target::Pref(_) => None,
+    };
+    let mut kept: Vec<Entry> = Vec::with_capacity(entries.len());
+    for e in entries {
+        let dup = kept.iter().any(|k| k.target == e.target);
+        // The same former name used by several records of one place (鄞县 332226 until
+        // 1983, then 330227 until 2002): the name means the latest record; parts
+        // transferred away while the name continued stopped carrying it.
+        let superseded = hist_of(e).is_some_and(|h| {
+            entries
+                .iter()
+                .filter(|o| o.tier == e.tier)
+                .filter_map(hist_of)
+                .any(|o| {
+                    o.valid_to > h.valid_to && o.successors.iter().any(|s| h.successors.contains(s))
+                })
+        });
+        let same_as_kept = hist_of(e).is_some_and(|h| {
+            kept.iter()
+                .filter_map(hist_of)
+                .any(|k| k.successors == h.successors)
+        });
+        if !dup && !superseded && !same_as_kept {
+            kept.push(*e);
+        }
+    }
+    kept
 }
 
 fn load_history(
@@ -362,31 +386,8 @@ fn load_history(
                 idx.hist_by_code.insert(old_code.clone(), h);
             }
         }
-        let target = Target::Hist(h);
         let generic = GENERIC_NAMES.contains(&old_name.as_str());
-        keys.add(
-            &old_name,
-            Entry {
-                target,
-                tier: 2,
-                short: false,
-                generic,
-                whole_only: false,
-            },
-        );
-        for (form, short) in unit_forms(&old_name) {
-            let generic = generic || GENERIC_UNIT_SHORT.contains(&form.as_str());
-            keys.add(
-                &form,
-                Entry {
-                    target,
-                    tier: if short { 3 } else { 2 },
-                    short,
-                    generic,
-                    whole_only: false,
-                },
-            );
-        }
+        add_unit_names(keys, &old_name, Target::Hist(h), 2, generic);
     }
     Ok(())
 }
@@ -632,37 +633,13 @@ fn load_towns(
             }
             continue;
         }
-        let Some(&ci) = idx.ent_by_code.get(county) else {
-            continue; // no known county (a zone unit whose host is unknown)
-        };
-        let Some((c_level, c_province, c_city)) = idx
-            .ents
-            .get(ci as usize)
-            .map(|c| (c.level, c.province, c.city))
-        else {
+        let Some(ci) = town_county(idx, county, &with_table_towns) else {
             continue;
         };
-        if c_level != AreaLevel::County || with_table_towns.contains(&ci) {
-            continue;
-        }
         if town_names.insert((ci, name.to_string()), ()).is_some() {
             continue;
         }
-        let i = u32::try_from(idx.ents.len()).unwrap_or(u32::MAX);
-        idx.ents.push(Ent {
-            num: num(code),
-            code: code.to_string(),
-            name: name.to_string(),
-            level: AreaLevel::Town,
-            province: c_province,
-            city: c_city,
-            county: ci,
-            in_table: false,
-            zone: None,
-        });
-        if !idx.ent_by_code.contains_key(code) {
-            idx.ent_by_code.insert(code.to_string(), i);
-        }
+        let i = add_town(idx, code, name, ci);
         let nbs_county = field(&row, 5);
         if !nbs_county.is_empty() && nbs_county != county {
             by_nbs_county
@@ -670,54 +647,82 @@ fn load_towns(
                 .or_default()
                 .push(i);
         }
-        let target = Target::Ent(i);
-        // A development-zone unit named only by a generic word (经济开发区, 工业园区管委会,
-        // 高新技术开发区) is not indexed: `镇江市经济开发区` is the city's zone, not the
-        // unit of that name in 扬中市.
-        let generic =
-            kind == "other" && name.chars().take(2).any(|ch| "经开工高管农林".contains(ch));
-        if !generic {
-            keys.add(
-                name,
-                Entry {
-                    target,
-                    tier: 0,
-                    short: false,
-                    generic: false,
-                    whole_only: false,
-                },
-            );
-        }
-        for former in field(&row, 4).split('|').filter(|f| !f.is_empty()) {
-            keys.add(
-                former,
-                Entry {
-                    target,
-                    tier: 2,
-                    short: false,
-                    generic: false,
-                    whole_only: false,
-                },
-            );
-        }
-        for (form, _) in town_forms(name) {
-            let streetlike = form.ends_with(['路', '街', '巷', '弄', '道', '桥', '村', '场']);
-            if streetlike || common.contains(form.as_str()) {
-                continue;
-            }
-            keys.add(
-                &form,
-                Entry {
-                    target,
-                    tier: 4,
-                    short: true,
-                    generic: true,
-                    whole_only: false,
-                },
-            );
-        }
+        add_town_names(keys, Target::Ent(i), name, kind, field(&row, 4), &common);
     }
     Ok(by_nbs_county)
+}
+
+/// The county entity a `towns.csv` row hangs from: a known county-level unit without towns
+/// from the code table (`None` for a zone unit whose host is unknown).
+fn town_county(
+    idx: &Index,
+    county: &str,
+    with_table_towns: &std::collections::HashSet<u32>,
+) -> Option<u32> {
+    let &ci = idx.ent_by_code.get(county)?;
+    let c = idx.ents.get(ci as usize)?;
+    (c.level == AreaLevel::County && !with_table_towns.contains(&ci)).then_some(ci)
+}
+
+/// Adds the entity of a town of `towns.csv` in county `ci`; returns its number.
+fn add_town(idx: &mut Index, code: &str, name: &str, ci: u32) -> u32 {
+    let i = u32::try_from(idx.ents.len()).unwrap_or(u32::MAX);
+    let (province, city) = idx
+        .ents
+        .get(ci as usize)
+        .map_or((0, 0), |c| (c.province, c.city));
+    idx.ents.push(Ent {
+        num: num(code),
+        code: code.to_string(),
+        name: name.to_string(),
+        level: AreaLevel::Town,
+        province,
+        city,
+        county: ci,
+        in_table: false,
+        zone: None,
+    });
+    if !idx.ent_by_code.contains_key(code) {
+        idx.ent_by_code.insert(code.to_string(), i);
+    }
+    i
+}
+
+/// The keys of a town of `towns.csv`: its name (unless a generic development-zone word),
+/// its former names (`|`-separated) and its short forms that are neither street-like nor
+/// common.
+fn add_town_names(
+    keys: &mut Keys,
+    target: Target,
+    name: &str,
+    kind: &str,
+    former_names: &str,
+    common: &std::collections::HashSet<&str>,
+) {
+    // A development-zone unit named only by a generic word (经济开发区, 工业园区管委会,
+    // 高新技术开发区) is not indexed: `镇江市经济开发区` is the city's zone, not the
+    // unit of that name in 扬中市.
+    let generic = kind == "other" && name.chars().take(2).any(|ch| "经开工高管农林".contains(ch));
+    if !generic {
+        keys.add(name, entry(target, 0));
+    }
+    for former in former_names.split('|').filter(|f| !f.is_empty()) {
+        keys.add(former, entry(target, 2));
+    }
+    for (form, _) in town_forms(name) {
+        let streetlike = form.ends_with(['路', '街', '巷', '弄', '道', '桥', '村', '场']);
+        if streetlike || common.contains(form.as_str()) {
+            continue;
+        }
+        keys.add(
+            &form,
+            Entry {
+                short: true,
+                generic: true,
+                ..entry(target, 4)
+            },
+        );
+    }
 }
 
 /// The development zones of `zones.csv`: names, variants and statistics codes as keys; hosts
@@ -745,38 +750,11 @@ fn load_zones(
         Err(e) if strict => return Err(e),
         Err(_) => return Ok(()),
     };
-    let list = |s: &str| -> Vec<String> {
-        s.split('|')
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
     for (line, row) in rows {
         let name = field(&row, 1).to_string();
-        let stat_codes = list(field(&row, 4));
-        let host_codes = list(field(&row, 5));
-        let mut hosts = Vec::new();
-        for h in &host_codes {
-            match idx.ent_by_code.get(h) {
-                Some(&e)
-                    if idx
-                        .ents
-                        .get(e as usize)
-                        .is_some_and(|x| x.level == AreaLevel::County) =>
-                {
-                    hosts.push(e)
-                }
-                _ if strict => {
-                    return Err(AddressError {
-                        table: "zones",
-                        line,
-                        message: format!("host `{h}` of {name} is not a county-level unit"),
-                    });
-                }
-                _ => {}
-            }
-        }
+        let stat_codes = bar_list(field(&row, 4));
+        let host_codes = bar_list(field(&row, 5));
+        let hosts = zone_hosts(idx, &host_codes, strict, line, &name)?;
         let city_code = host_codes
             .first()
             .or(stat_codes.first())
@@ -786,63 +764,31 @@ fn load_zones(
             });
         let city = city_code.and_then(|c| idx.ent_by_code.get(&c).copied());
         let z = u32::try_from(idx.zones.len()).unwrap_or(u32::MAX);
-        for t in list(field(&row, 6)) {
-            if let Some(&ti) = idx.ent_by_code.get(&t)
-                && let Some(te) = idx.ents.get_mut(ti as usize)
-                && te.level == AreaLevel::Town
-            {
-                te.zone = Some(z);
-            }
-        }
-        // Towns numbered under the zone's statistics code.
-        for c in &stat_codes {
-            for &ti in by_nbs_county.get(c).map_or(&[][..], Vec::as_slice) {
-                if let Some(te) = idx.ents.get_mut(ti as usize)
-                    && te.zone.is_none()
-                {
-                    te.zone = Some(z);
-                }
-            }
-        }
-        let target = Target::Zone(z);
-        let full = Entry {
-            target,
-            tier: 0,
-            short: false,
-            generic: false,
-            whole_only: false,
-        };
-        // With the city written in full as well (苏州工业园区 → 苏州市工业园区).
+        mark_zone_towns(
+            idx,
+            z,
+            &bar_list(field(&row, 6)),
+            &stat_codes,
+            by_nbs_county,
+        );
         let city_name = city
             .and_then(|c| idx.ents.get(c as usize))
             .filter(|c| c.level == AreaLevel::City)
             .map(|c| c.name.clone());
-        let with_city = |v: &str| -> Option<String> {
-            let full_city = city_name.as_deref()?;
-            let short = full_city.strip_suffix('市')?;
-            let rest = v.strip_prefix(short)?;
-            (!rest.starts_with('市') && !rest.is_empty()).then(|| format!("{full_city}{rest}"))
-        };
-        keys.add(&name, full);
-        if let Some(v) = with_city(&name) {
-            keys.add(&v, full);
-        }
-        for v in list(field(&row, 3)) {
-            keys.add(&v, full);
-            if let Some(w) = with_city(&v) {
-                keys.add(&w, full);
-            }
-            if v.is_ascii() {
-                keys.add(&v.to_lowercase(), full);
-            }
-        }
+        add_zone_names(
+            keys,
+            Target::Zone(z),
+            &name,
+            &bar_list(field(&row, 3)),
+            city_name.as_deref(),
+        );
         for c in &stat_codes {
             idx.zone_by_code.insert(c.clone(), z);
             keys.add(
                 c,
                 Entry {
                     whole_only: true,
-                    ..full
+                    ..entry(Target::Zone(z), 0)
                 },
             );
         }
@@ -865,6 +811,109 @@ fn load_zones(
         });
     }
     Ok(())
+}
+
+/// The non-empty trimmed items of a `|`-separated field.
+fn bar_list(s: &str) -> Vec<String> {
+    s.split('|')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The county entities of a zone's hosts (line `line` of `zones.csv`, zone `name`); an
+/// unknown or not county-level host is an error when `strict`, else skipped.
+fn zone_hosts(
+    idx: &Index,
+    host_codes: &[String],
+    strict: bool,
+    line: usize,
+    name: &str,
+) -> Result<Vec<u32>, AddressError> {
+    let mut hosts = Vec::new();
+    for h in host_codes {
+        match idx.ent_by_code.get(h) {
+            Some(&e)
+                if idx
+                    .ents
+                    .get(e as usize)
+                    .is_some_and(|x| x.level == AreaLevel::County) =>
+            {
+                hosts.push(e)
+            }
+            _ if strict => {
+                return Err(AddressError {
+                    table: "zones",
+                    line,
+                    message: format!("host `{h}` of {name} is not a county-level unit"),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(hosts)
+}
+
+/// Puts zone `z` on the towns it lists and on the towns numbered under its statistics
+/// codes (those not in another zone already).
+fn mark_zone_towns(
+    idx: &mut Index,
+    z: u32,
+    towns: &[String],
+    stat_codes: &[String],
+    by_nbs_county: &HashMap<String, Vec<u32>>,
+) {
+    for t in towns {
+        if let Some(&ti) = idx.ent_by_code.get(t)
+            && let Some(te) = idx.ents.get_mut(ti as usize)
+            && te.level == AreaLevel::Town
+        {
+            te.zone = Some(z);
+        }
+    }
+    // Towns numbered under the zone's statistics code.
+    for c in stat_codes {
+        for &ti in by_nbs_county.get(c).map_or(&[][..], Vec::as_slice) {
+            if let Some(te) = idx.ents.get_mut(ti as usize)
+                && te.zone.is_none()
+            {
+                te.zone = Some(z);
+            }
+        }
+    }
+}
+
+/// The keys of a zone's name and variants, each also with its city written in full
+/// (苏州工业园区 → 苏州市工业园区, `city_name` the city's full name) and an ASCII variant
+/// also in lower case.
+fn add_zone_names(
+    keys: &mut Keys,
+    target: Target,
+    name: &str,
+    variants: &[String],
+    city_name: Option<&str>,
+) {
+    let full = entry(target, 0);
+    let with_city = |v: &str| -> Option<String> {
+        let full_city = city_name?;
+        let short = full_city.strip_suffix('市')?;
+        let rest = v.strip_prefix(short)?;
+        (!rest.starts_with('市') && !rest.is_empty()).then(|| format!("{full_city}{rest}"))
+    };
+    keys.add(name, full);
+    if let Some(v) = with_city(name) {
+        keys.add(&v, full);
+    }
+    for v in variants {
+        keys.add(v, full);
+        if let Some(w) = with_city(v) {
+            keys.add(&w, full);
+        }
+        if v.is_ascii() {
+            keys.add(&v.to_lowercase(), full);
+        }
+    }
 }
 
 /// The former prefectures of `former-prefectures.csv`, keyed by their full names.
@@ -919,16 +968,7 @@ fn load_prefs(
             successor_city,
             members,
         });
-        keys.add(
-            &name,
-            Entry {
-                target: Target::Pref(p),
-                tier: 2,
-                short: false,
-                generic: false,
-                whole_only: false,
-            },
-        );
+        keys.add(&name, entry(Target::Pref(p), 2));
     }
     Ok(())
 }

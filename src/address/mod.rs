@@ -944,111 +944,24 @@ impl Index {
         s
     }
 
+    /// The answer of a parse from its final state: the unit (and town) when exactly one
+    /// unit remains, else the candidates, the area or nothing; with the parts of the text
+    /// read and the zone.
     fn finish(&self, text: &str, chars: &[NChar], hits: &[Hit], st: State) -> AddressMatch {
-        let hit_text = |hi: u32| -> (String, usize) {
-            let Some(h) = hits.get(hi as usize) else {
-                return (String::new(), 0);
-            };
-            let first = chars.get(h.start as usize);
-            let last = chars.get((h.start + h.len).saturating_sub(1) as usize);
-            match (first, last) {
-                (Some(f), Some(l)) => (
-                    text.get(f.byte as usize..l.byte_end as usize)
-                        .unwrap_or("")
-                        .to_string(),
-                    f.pos as usize,
-                ),
-                _ => (String::new(), 0),
-            }
-        };
-        let level_name = |l: AreaLevel| match l {
-            AreaLevel::Province => "province",
-            AreaLevel::City => "city",
-            AreaLevel::County => "county",
-            AreaLevel::Town => "town",
-        };
+        let spans = Spans { text, chars, hits };
         let final_units: Vec<u32> = st.units.iter().map(|c| c.ent).collect();
-        let zone_of = |z: u32| self.zones.get(z as usize);
-        // The zone: named in the text, or the zone of the town named.
-        let zone_hit = st.zone.filter(|(z, _)| {
-            zone_of(*z).is_some_and(|zone| {
-                zone.hosts.is_empty()
-                    || final_units.is_empty()
-                    || final_units.iter().all(|u| zone.hosts.contains(u))
-            })
-        });
+        let zone_hit = self.zone_hit(&st, &final_units);
         let zone = zone_hit
             .map(|(z, _)| z)
-            .or_else(|| {
-                st.town
-                    .and_then(|t| self.ent(t.ent))
-                    .filter(|t| final_units.len() == 1 && final_units.contains(&t.county))
-                    .and_then(|t| t.zone)
-            })
-            .and_then(zone_of)
+            .or_else(|| self.town_zone(&st, &final_units))
+            .and_then(|z| self.zones.get(z as usize))
             .map(|z| z.m.clone());
-        let mut matched = Vec::with_capacity(st.accepted.len());
-        for a in &st.accepted {
-            let Some(e) = self.ent(a.ent) else { continue };
-            let keep = match e.level {
-                AreaLevel::Province | AreaLevel::City => true,
-                AreaLevel::County | AreaLevel::Town => final_units.contains(&e.county),
-            };
-            if !keep {
-                continue;
-            }
-            let (t, start) = hit_text(a.hit);
-            matched.push(MatchedPart {
-                text: t,
-                start,
-                code: e.code.clone(),
-                name: e.name.clone(),
-                level: level_name(e.level).to_string(),
-                historical: a.hist.and_then(|h| self.hist_use(h)),
-            });
-        }
-        if let Some((z, hi)) = zone_hit
-            && let Some(zone) = zone_of(z)
-        {
-            let (t, start) = hit_text(hi);
-            matched.push(MatchedPart {
-                text: t,
-                start,
-                code: zone
-                    .m
-                    .stat_codes
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| zone.m.id.clone()),
-                name: zone.m.name.clone(),
-                level: "zone".to_string(),
-                historical: None,
-            });
-        }
         let pref = st
             .pref
             .and_then(|(p, hi)| Some((self.prefs.get(p as usize)?, hi)));
-        if let Some((pr, hi)) = pref {
-            let (t, start) = hit_text(hi);
-            matched.push(MatchedPart {
-                text: t,
-                start,
-                code: pr.code.clone(),
-                name: pr.name.clone(),
-                level: "former_prefecture".to_string(),
-                historical: Some(HistoricalUse {
-                    old_name: pr.name.clone(),
-                    old_code: pr.code.clone(),
-                    valid_from: Some(pr.valid_from.clone()).filter(|s| !s.is_empty()),
-                    valid_until: Some(pr.valid_to.clone()).filter(|s| !s.is_empty()),
-                    successors: pr
-                        .members
-                        .iter()
-                        .filter_map(|m| self.ent(*m).map(|e| e.code.clone()))
-                        .collect(),
-                }),
-            });
-        }
+        let mut matched = self.matched_areas(&spans, &st, &final_units);
+        matched.extend(self.matched_zone(&spans, zone_hit));
+        matched.extend(pref.map(|(pr, hi)| self.matched_pref(&spans, pr, hi)));
         matched.sort_by_key(|m| m.start);
         let pref_city = pref
             .and_then(|(pr, _)| pr.successor_city)
@@ -1076,9 +989,139 @@ impl Index {
                 zone,
             };
         }
+        let mut candidates = self.unit_candidates(&spans, &st, zone_hit, area.as_deref());
+        // A former prefecture alone, continued by no current city: every unit it contained.
+        if candidates.is_empty()
+            && st.units.is_empty()
+            && pref_city.is_none()
+            && let Some((pr, hi)) = pref
+        {
+            candidates = self.pref_candidates(&spans, pr, hi);
+        }
+        let status = if !candidates.is_empty() {
+            AddressStatus::Ambiguous
+        } else if area.is_some() {
+            AddressStatus::AreaOnly
+        } else {
+            AddressStatus::NotFound
+        };
+        AddressMatch {
+            unit: None,
+            town: None,
+            area,
+            candidates,
+            matched,
+            status,
+            zone,
+        }
+    }
+
+    /// The zone named in the text and its hit, if it lies in the final units (or either is
+    /// unknown).
+    fn zone_hit(&self, st: &State, final_units: &[u32]) -> Option<(u32, u32)> {
+        st.zone.filter(|(z, _)| {
+            self.zones.get(*z as usize).is_some_and(|zone| {
+                zone.hosts.is_empty()
+                    || final_units.is_empty()
+                    || final_units.iter().all(|u| zone.hosts.contains(u))
+            })
+        })
+    }
+
+    /// The zone of the town named, when the town lies in the one final unit.
+    fn town_zone(&self, st: &State, final_units: &[u32]) -> Option<u32> {
+        st.town
+            .and_then(|t| self.ent(t.ent))
+            .filter(|t| final_units.len() == 1 && final_units.contains(&t.county))
+            .and_then(|t| t.zone)
+    }
+
+    /// The areas read, in the order accepted: provinces and cities, and the counties and
+    /// towns of the final units.
+    fn matched_areas(
+        &self,
+        spans: &Spans<'_>,
+        st: &State,
+        final_units: &[u32],
+    ) -> Vec<MatchedPart> {
+        let mut matched = Vec::with_capacity(st.accepted.len());
+        for a in &st.accepted {
+            let Some(e) = self.ent(a.ent) else { continue };
+            let keep = match e.level {
+                AreaLevel::Province | AreaLevel::City => true,
+                AreaLevel::County | AreaLevel::Town => final_units.contains(&e.county),
+            };
+            if !keep {
+                continue;
+            }
+            let (t, start) = spans.part(a.hit);
+            matched.push(MatchedPart {
+                text: t,
+                start,
+                code: e.code.clone(),
+                name: e.name.clone(),
+                level: level_name(e.level).to_string(),
+                historical: a.hist.and_then(|h| self.hist_use(h)),
+            });
+        }
+        matched
+    }
+
+    /// The zone read (by its first statistics code, else its id).
+    fn matched_zone(&self, spans: &Spans<'_>, zone_hit: Option<(u32, u32)>) -> Option<MatchedPart> {
+        let (z, hi) = zone_hit?;
+        let zone = self.zones.get(z as usize)?;
+        let (t, start) = spans.part(hi);
+        Some(MatchedPart {
+            text: t,
+            start,
+            code: zone
+                .m
+                .stat_codes
+                .first()
+                .cloned()
+                .unwrap_or_else(|| zone.m.id.clone()),
+            name: zone.m.name.clone(),
+            level: "zone".to_string(),
+            historical: None,
+        })
+    }
+
+    /// The former prefecture read at hit `hi`, as a historical use whose successors are
+    /// its member units.
+    fn matched_pref(&self, spans: &Spans<'_>, pr: &Pref, hi: u32) -> MatchedPart {
+        let (t, start) = spans.part(hi);
+        MatchedPart {
+            text: t,
+            start,
+            code: pr.code.clone(),
+            name: pr.name.clone(),
+            level: "former_prefecture".to_string(),
+            historical: Some(HistoricalUse {
+                old_name: pr.name.clone(),
+                old_code: pr.code.clone(),
+                valid_from: Some(pr.valid_from.clone()).filter(|s| !s.is_empty()),
+                valid_until: Some(pr.valid_to.clone()).filter(|s| !s.is_empty()),
+                successors: pr
+                    .members
+                    .iter()
+                    .filter_map(|m| self.ent(*m).map(|e| e.code.clone()))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// The candidates when several units remain, or, when none does, the units rejected
+    /// (outside the area named, `area`), each with why it is one.
+    fn unit_candidates(
+        &self,
+        spans: &Spans<'_>,
+        st: &State,
+        zone_hit: Option<(u32, u32)>,
+        area: Option<&str>,
+    ) -> Vec<AddressCandidate> {
         let (list, conflict) = if st.units.is_empty() {
             let ctx = area
-                .as_deref()
                 .and_then(|a| self.ent_by_code.get(a))
                 .and_then(|i| self.ent(*i))
                 .map(|e| e.name.clone());
@@ -1086,12 +1129,12 @@ impl Index {
         } else {
             (&st.units, None)
         };
-        let mut candidates: Vec<AddressCandidate> = list
-            .iter()
+        list.iter()
             .filter_map(|c| {
                 let u = self.ent(c.ent)?;
-                let (t, _) = hit_text(c.hit);
-                let why = match zone_hit.and_then(|(z, h)| Some((zone_of(z)?, h))) {
+                let (t, _) = spans.part(c.hit);
+                let zone = zone_hit.and_then(|(z, h)| Some((self.zones.get(z as usize)?, h)));
+                let why = match zone {
                     Some((zone, h)) if h == c.hit => {
                         let part = if zone.hosts.len() > 1 { "partly " } else { "" };
                         format!(
@@ -1110,47 +1153,67 @@ impl Index {
                     why,
                 })
             })
-            .collect();
-        // A former prefecture alone, continued by no current city: every unit it contained.
-        if candidates.is_empty()
-            && st.units.is_empty()
-            && pref_city.is_none()
-            && let Some((pr, hi)) = pref
-        {
-            let (t, _) = hit_text(hi);
-            for &m in &pr.members {
-                let Some(u) = self.ent(m) else { continue };
-                candidates.push(AddressCandidate {
-                    adcode: u.code.clone(),
-                    name: u.name.clone(),
-                    why: format!(
-                        "`{t}` is the former prefecture {} ({}, until {}), which contained what is now {} ({}) in {}",
-                        pr.name,
-                        pr.code,
-                        pr.valid_to,
-                        u.name,
-                        u.code,
-                        self.place_of(u)
-                    ),
-                });
-            }
-        }
-        let status = if !candidates.is_empty() {
-            AddressStatus::Ambiguous
-        } else if area.is_some() {
-            AddressStatus::AreaOnly
-        } else {
-            AddressStatus::NotFound
+            .collect()
+    }
+
+    /// Every current unit the former prefecture read at hit `hi` contained.
+    fn pref_candidates(&self, spans: &Spans<'_>, pr: &Pref, hi: u32) -> Vec<AddressCandidate> {
+        let (t, _) = spans.part(hi);
+        pr.members
+            .iter()
+            .filter_map(|&m| self.ent(m))
+            .map(|u| AddressCandidate {
+                adcode: u.code.clone(),
+                name: u.name.clone(),
+                why: format!(
+                    "`{t}` is the former prefecture {} ({}, until {}), which contained what is now {} ({}) in {}",
+                    pr.name,
+                    pr.code,
+                    pr.valid_to,
+                    u.name,
+                    u.code,
+                    self.place_of(u)
+                ),
+            })
+            .collect()
+    }
+}
+
+/// The text, its normalised characters and the hits of one parse.
+struct Spans<'a> {
+    text: &'a str,
+    chars: &'a [NChar],
+    hits: &'a [Hit],
+}
+
+impl Spans<'_> {
+    /// The original text of hit `hi` and its offset in characters.
+    fn part(&self, hi: u32) -> (String, usize) {
+        let Some(h) = self.hits.get(hi as usize) else {
+            return (String::new(), 0);
         };
-        AddressMatch {
-            unit: None,
-            town: None,
-            area,
-            candidates,
-            matched,
-            status,
-            zone,
+        let first = self.chars.get(h.start as usize);
+        let last = self.chars.get((h.start + h.len).saturating_sub(1) as usize);
+        match (first, last) {
+            (Some(f), Some(l)) => (
+                self.text
+                    .get(f.byte as usize..l.byte_end as usize)
+                    .unwrap_or("")
+                    .to_string(),
+                f.pos as usize,
+            ),
+            _ => (String::new(), 0),
         }
+    }
+}
+
+/// The `level` of a [`MatchedPart`] for an area level.
+fn level_name(l: AreaLevel) -> &'static str {
+    match l {
+        AreaLevel::Province => "province",
+        AreaLevel::City => "city",
+        AreaLevel::County => "county",
+        AreaLevel::Town => "town",
     }
 }
 

@@ -296,6 +296,18 @@ struct Counts {
     failed: u64,
 }
 
+impl Counts {
+    /// Adds the counters of `c`.
+    fn add(&mut self, c: &Counts) {
+        self.read += c.read;
+        self.located += c.located;
+        self.near_border += c.near_border;
+        self.at_sea += c.at_sea;
+        self.outside += c.outside;
+        self.failed += c.failed;
+    }
+}
+
 /// One parsed input row: the id (a range of its chunk's `ids`) and either a point or the
 /// reason it is bad, and the address when the file has an `address` column.
 struct Row {
@@ -317,6 +329,21 @@ impl Chunk {
     }
 }
 
+/// The columns of a `locate --input` file, by header name.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    id: Option<usize>,
+    /// `lon` and `lat`, when both are there.
+    point: Option<(usize, usize)>,
+    crs: Option<usize>,
+    address: Option<usize>,
+}
+
+/// Rows per chunk of the file pipeline.
+const CHUNK: usize = 1 << 14;
+
+/// `locate --input FILE`: every row of a CSV file of points (or addresses) located, one
+/// output row each in input order; negative when a row failed or lies outside.
 fn run_file(
     geo: &Geodata,
     input: &std::path::Path,
@@ -328,180 +355,26 @@ fn run_file(
     }
     let (reader, _) = super::batch::open_input(input)?;
     let mut rdr = super::batch::CsvReader::new(reader);
-    let headers = rdr
-        .header()
-        .map_err(|e| {
-            CliError::Msg(format!(
-                "in `{}`: cannot read the header row: {e}",
-                input.display()
-            ))
-        })?
-        .unwrap_or_default();
-    let col = |n: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(n))
-    };
-    let (c_id, c_lon, c_lat, c_crs, c_addr) = (
-        col("id"),
-        col("lon"),
-        col("lat"),
-        col("crs"),
-        col("address"),
-    );
-    let point_cols = c_lon.zip(c_lat);
-    if point_cols.is_none() && c_addr.is_none() {
-        return Err(CliError::Msg(format!(
-            "in `{}`: the header must have columns `id,lon,lat` (optional `crs`) or `id,address`; found `{}`",
-            input.display(),
-            headers.join(",")
-        )));
-    }
-    let index = c_addr.map(|_| crate::address::AddressIndex::new(geo.codes()));
+    let cols = file_columns(&mut rdr, input)?;
+    let index = cols
+        .address
+        .map(|_| crate::address::AddressIndex::new(geo.codes()));
     let mut sink = super::output::Output::create(output.unwrap_or("-".as_ref()))?;
-    let write_err = |e: std::io::Error| CliError::Io("output".to_string(), e);
     let header: &[u8] = if index.is_some() {
         b"id,adcode,name,province_adcode,near_border,candidates,status,features,address_unit,address_agrees\n"
     } else {
         b"id,adcode,name,province_adcode,near_border,candidates,status,features\n"
     };
     sink.write_all(header).map_err(write_err)?;
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
-    const CHUNK: usize = 1 << 14;
-    // A pipeline on all cores: this thread reads and parses chunks, workers locate and format
-    // them, a writer thread writes them in input order.
-    let (tx_in, rx_in) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(threads + 1);
-    let rx_in = std::sync::Arc::new(std::sync::Mutex::new(rx_in));
-    let (tx_out, rx_out) = std::sync::mpsc::sync_channel::<(usize, String, Counts)>(threads + 2);
-    let written: Result<(usize, Counts), CliError> = std::thread::scope(|sc| {
-        // The point index is built while the first chunks are read.
-        sc.spawn(|| {
-            geo.fast_index();
-        });
-        for _ in 0..threads {
-            let (rx_in, tx_out) = (rx_in.clone(), tx_out.clone());
-            let index = index.as_ref();
-            sc.spawn(move || {
-                loop {
-                    let job = rx_in.lock().ok().and_then(|r| r.recv().ok());
-                    let Some((seq, chunk)) = job else { break };
-                    let (text, c) = format_rows(geo, index, &chunk);
-                    if tx_out.send((seq, text, c)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop((tx_out, rx_in));
-        let sink = &mut sink;
-        let writer = sc.spawn(move || -> Result<(usize, Counts), CliError> {
-            let mut counts = Counts::default();
-            let mut pending = std::collections::BTreeMap::new();
-            let mut next = 0usize;
-            for (seq, text, c) in rx_out {
-                pending.insert(seq, (text, c));
-                while let Some((text, c)) = pending.remove(&next) {
-                    sink.write_all(text.as_bytes()).map_err(write_err)?;
-                    counts.read += c.read;
-                    counts.located += c.located;
-                    counts.near_border += c.near_border;
-                    counts.at_sea += c.at_sea;
-                    counts.outside += c.outside;
-                    counts.failed += c.failed;
-                    next += 1;
-                }
-            }
-            sink.flush().map_err(write_err)?;
-            Ok((next, counts))
-        });
-        let mut recs = crate::input::row::CsvRecords::default();
-        let mut seq = 0usize;
-        let mut read_err = None;
-        loop {
-            let mut chunk = Chunk {
-                ids: String::with_capacity(CHUNK * 8),
-                rows: Vec::with_capacity(CHUNK),
-            };
-            match rdr.next_records(CHUNK, &mut recs) {
-                Ok(_) => {}
-                Err(e) => {
-                    read_err = Some(CliError::Io(input.display().to_string(), e));
-                    break;
-                }
-            }
-            for rec in recs.iter() {
-                let (line, last) = rec.lines();
-                let field = |c: usize| {
-                    std::str::from_utf8(rec.field(c).unwrap_or(b""))
-                        .unwrap_or("")
-                        .trim()
-                };
-                let start = chunk.ids.len();
-                match c_id
-                    .map(field)
-                    .filter(|s| !s.is_empty() || rec.error().is_none())
-                {
-                    Some(id) => chunk.ids.push_str(id),
-                    None if rec.error().is_some() => {
-                        let _ = write!(chunk.ids, "line-{line}");
-                    }
-                    None => {
-                        let _ = write!(chunk.ids, "{line}");
-                    }
-                }
-                let id = start..chunk.ids.len();
-                if let Some(e) = rec.error() {
-                    chunk.rows.push(Row {
-                        id,
-                        point: Some(Err(e.to_string())),
-                        address: None,
-                    });
-                    continue;
-                }
-                let address = c_addr
-                    .map(|c| field(c).to_string())
-                    .filter(|a| !a.is_empty());
-                // A row with an address and empty coordinates is located by its address.
-                let point = point_cols
-                    .filter(|(x, y)| {
-                        address.is_none() || !field(*x).is_empty() || !field(*y).is_empty()
-                    })
-                    .map(|(x, y)| {
-                        parse_row(field(x), field(y), c_crs.map(field), default_crs).map_err(|e| {
-                            if last > line {
-                                format!("record at lines {line}–{last}: {e}")
-                            } else {
-                                e
-                            }
-                        })
-                    });
-                chunk.rows.push(Row { id, point, address });
-            }
-            if chunk.rows.is_empty() || tx_in.send((seq, chunk)).is_err() {
-                break;
-            }
-            seq += 1;
-        }
-        drop(tx_in);
-        if let Some(e) = read_err {
-            return Err(e);
-        }
-        // A worker that panicked loses its chunk: fail instead of writing less.
-        let (done, c) = writer
-            .join()
-            .map_err(|_| CliError::Msg("internal error: the writer failed".to_string()))??;
-        if done != seq {
-            return Err(CliError::Msg(format!(
-                "internal error: a worker failed on the rows after row {}; output stops there",
-                c.read
-            )));
-        }
-        Ok((done, c))
-    });
-    let counts = written?.1;
+    let counts = locate_rows(
+        geo,
+        index.as_ref(),
+        &mut rdr,
+        input,
+        cols,
+        default_crs,
+        &mut sink,
+    )?;
     sink.commit()?;
     note(&format!(
         "rows read {}, located {}, near-border {}, at sea (no unit) {}, outside {}, failed {}",
@@ -517,6 +390,217 @@ fn run_file(
     } else {
         Outcome::Ok
     })
+}
+
+/// An error writing the output.
+fn write_err(e: std::io::Error) -> CliError {
+    CliError::Io("output".to_string(), e)
+}
+
+/// Reads the header row of `input` and finds its columns: `id,lon,lat` (optional `crs`)
+/// or `id,address`, or both.
+fn file_columns(
+    rdr: &mut super::batch::CsvReader,
+    input: &std::path::Path,
+) -> Result<Columns, CliError> {
+    let headers = rdr
+        .header()
+        .map_err(|e| {
+            CliError::Msg(format!(
+                "in `{}`: cannot read the header row: {e}",
+                input.display()
+            ))
+        })?
+        .unwrap_or_default();
+    let col = |n: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(n))
+    };
+    let cols = Columns {
+        id: col("id"),
+        point: col("lon").zip(col("lat")),
+        crs: col("crs"),
+        address: col("address"),
+    };
+    if cols.point.is_none() && cols.address.is_none() {
+        return Err(CliError::Msg(format!(
+            "in `{}`: the header must have columns `id,lon,lat` (optional `crs`) or `id,address`; found `{}`",
+            input.display(),
+            headers.join(",")
+        )));
+    }
+    Ok(cols)
+}
+
+/// Locates the rows of `rdr` into `sink` on all cores: this thread reads and parses chunks,
+/// workers locate and format them, a writer thread writes them in input order. Returns the
+/// counters of the rows written.
+fn locate_rows(
+    geo: &Geodata,
+    index: Option<&crate::address::AddressIndex>,
+    rdr: &mut super::batch::CsvReader,
+    input: &std::path::Path,
+    cols: Columns,
+    default_crs: Crs,
+    sink: &mut super::output::Output,
+) -> Result<Counts, CliError> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    let (tx_in, rx_in) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(threads + 1);
+    let rx_in = std::sync::Arc::new(std::sync::Mutex::new(rx_in));
+    let (tx_out, rx_out) = std::sync::mpsc::sync_channel::<(usize, String, Counts)>(threads + 2);
+    let written: Result<(usize, Counts), CliError> = std::thread::scope(|sc| {
+        // The point index is built while the first chunks are read.
+        sc.spawn(|| {
+            geo.fast_index();
+        });
+        for _ in 0..threads {
+            let (rx_in, tx_out) = (rx_in.clone(), tx_out.clone());
+            sc.spawn(move || format_chunks(geo, index, &rx_in, &tx_out));
+        }
+        drop((tx_out, rx_in));
+        let writer = sc.spawn(move || write_in_order(rx_out, sink));
+        let seq = read_chunks(rdr, input, cols, default_crs, tx_in)?;
+        // A worker that panicked loses its chunk: fail instead of writing less.
+        let (done, c) = writer
+            .join()
+            .map_err(|_| CliError::Msg("internal error: the writer failed".to_string()))??;
+        if done != seq {
+            return Err(CliError::Msg(format!(
+                "internal error: a worker failed on the rows after row {}; output stops there",
+                c.read
+            )));
+        }
+        Ok((done, c))
+    });
+    Ok(written?.1)
+}
+
+/// A worker of [`locate_rows`]: formats chunks until the input ends or the writer stops.
+fn format_chunks(
+    geo: &Geodata,
+    index: Option<&crate::address::AddressIndex>,
+    rx_in: &std::sync::Mutex<std::sync::mpsc::Receiver<(usize, Chunk)>>,
+    tx_out: &std::sync::mpsc::SyncSender<(usize, String, Counts)>,
+) {
+    loop {
+        let job = rx_in.lock().ok().and_then(|r| r.recv().ok());
+        let Some((seq, chunk)) = job else { break };
+        let (text, c) = format_rows(geo, index, &chunk);
+        if tx_out.send((seq, text, c)).is_err() {
+            break;
+        }
+    }
+}
+
+/// The writer of [`locate_rows`]: writes the formatted chunks in sequence order; returns
+/// how many it wrote and their counters.
+fn write_in_order(
+    rx_out: std::sync::mpsc::Receiver<(usize, String, Counts)>,
+    sink: &mut super::output::Output,
+) -> Result<(usize, Counts), CliError> {
+    let mut counts = Counts::default();
+    let mut pending = std::collections::BTreeMap::new();
+    let mut next = 0usize;
+    for (seq, text, c) in rx_out {
+        pending.insert(seq, (text, c));
+        while let Some((text, c)) = pending.remove(&next) {
+            sink.write_all(text.as_bytes()).map_err(write_err)?;
+            counts.add(&c);
+            next += 1;
+        }
+    }
+    sink.flush().map_err(write_err)?;
+    Ok((next, counts))
+}
+
+/// Reads the rows in chunks of [`CHUNK`] and sends them numbered from 0 until the input
+/// ends (or the workers stop); returns how many chunks were sent.
+fn read_chunks(
+    rdr: &mut super::batch::CsvReader,
+    input: &std::path::Path,
+    cols: Columns,
+    default_crs: Crs,
+    tx_in: std::sync::mpsc::SyncSender<(usize, Chunk)>,
+) -> Result<usize, CliError> {
+    let mut recs = crate::input::row::CsvRecords::default();
+    let mut seq = 0usize;
+    loop {
+        let mut chunk = Chunk {
+            ids: String::with_capacity(CHUNK * 8),
+            rows: Vec::with_capacity(CHUNK),
+        };
+        rdr.next_records(CHUNK, &mut recs)
+            .map_err(|e| CliError::Io(input.display().to_string(), e))?;
+        for rec in recs.iter() {
+            push_row(&mut chunk, &rec, cols, default_crs);
+        }
+        if chunk.rows.is_empty() || tx_in.send((seq, chunk)).is_err() {
+            break;
+        }
+        seq += 1;
+    }
+    Ok(seq)
+}
+
+/// Parses one record into a row of `chunk`: its id (the `id` column, else the line), and
+/// its point (or why it has none) and address.
+fn push_row(
+    chunk: &mut Chunk,
+    rec: &crate::input::row::CsvRecord<'_>,
+    cols: Columns,
+    default_crs: Crs,
+) {
+    let (line, last) = rec.lines();
+    let field = |c: usize| {
+        std::str::from_utf8(rec.field(c).unwrap_or(b""))
+            .unwrap_or("")
+            .trim()
+    };
+    let start = chunk.ids.len();
+    match cols
+        .id
+        .map(field)
+        .filter(|s| !s.is_empty() || rec.error().is_none())
+    {
+        Some(id) => chunk.ids.push_str(id),
+        None if rec.error().is_some() => {
+            let _ = write!(chunk.ids, "line-{line}");
+        }
+        None => {
+            let _ = write!(chunk.ids, "{line}");
+        }
+    }
+    let id = start..chunk.ids.len();
+    if let Some(e) = rec.error() {
+        chunk.rows.push(Row {
+            id,
+            point: Some(Err(e.to_string())),
+            address: None,
+        });
+        return;
+    }
+    let address = cols
+        .address
+        .map(|c| field(c).to_string())
+        .filter(|a| !a.is_empty());
+    // A row with an address and empty coordinates is located by its address.
+    let point = cols
+        .point
+        .filter(|(x, y)| address.is_none() || !field(*x).is_empty() || !field(*y).is_empty())
+        .map(|(x, y)| {
+            parse_row(field(x), field(y), cols.crs.map(field), default_crs).map_err(|e| {
+                if last > line {
+                    format!("record at lines {line}–{last}: {e}")
+                } else {
+                    e
+                }
+            })
+        });
+    chunk.rows.push(Row { id, point, address });
 }
 
 fn parse_row(
@@ -665,6 +749,8 @@ fn spot_row(
     s.push('\n');
 }
 
+/// The output rows of a chunk and their counters: each row located by its address, by the
+/// allocation-free [`Geodata::spot`] or by the general [`Geodata::locate`].
 fn format_rows(
     geo: &Geodata,
     index: Option<&crate::address::AddressIndex>,
@@ -677,42 +763,7 @@ fn format_rows(
         csv_field(chunk.id(row), &mut s);
         // Address-only rows: the address decides.
         if row.point.is_none() {
-            let m = index.map(|i| i.parse(row.address.as_deref().unwrap_or("")));
-            match m
-                .as_ref()
-                .and_then(|m| m.unit.as_deref().and_then(|u| geo.unit(u)))
-            {
-                Some(u) => {
-                    c.located += 1;
-                    let _ = write!(
-                        s,
-                        ",{},{},{},false,,ok,",
-                        u.adcode, u.name, u.province_adcode
-                    );
-                }
-                None => {
-                    c.failed += 1;
-                    let why = match &m {
-                        Some(m) if !m.candidates.is_empty() => format!(
-                            "error: ambiguous address: {}",
-                            m.candidates
-                                .iter()
-                                .map(|c| format!("{} {}", c.adcode, c.name))
-                                .collect::<Vec<_>>()
-                                .join(" / ")
-                        ),
-                        Some(_) if row.address.is_some() => {
-                            "error: the address names no county-level unit".to_string()
-                        }
-                        _ => "error: empty address".to_string(),
-                    };
-                    s.push_str(",,,,,,");
-                    csv_field(&why, &mut s);
-                    s.push(',');
-                }
-            }
-            address_cols(index, row, None, &mut s);
-            s.push('\n');
+            address_row(geo, index, row, &mut s, &mut c);
             continue;
         }
         // Fast path: a point in a unit, at sea, or in no unit inside the grid allocates
@@ -737,61 +788,112 @@ fn format_rows(
                 address_cols(index, row, None, &mut s);
                 s.push('\n');
             }
-            Ok(loc) => {
-                s.push(',');
-                if let Some(u) = &loc.unit {
-                    c.located += 1;
-                    let _ = write!(s, "{},{},{}", u.adcode, u.name, u.province_adcode);
-                } else {
-                    s.push_str(",,");
-                }
-                if loc.near_border {
-                    c.near_border += 1;
-                }
-                let _ = write!(s, ",{},", loc.near_border);
-                for (i, cand) in loc.candidates.iter().enumerate() {
-                    if i > 0 {
-                        s.push('|');
-                    }
-                    let _ = write!(s, "{}:{:.1}", cand.adcode, cand.distance_m);
-                }
-                let status = if loc.outside {
-                    c.outside += 1;
-                    match &loc.nearest {
-                        Some(n) => format!(
-                            "outside the covered area; nearest unit {} {} at {:.1} km",
-                            n.adcode,
-                            n.name,
-                            n.distance_m / 1000.0
-                        ),
-                        None => "outside the covered area".to_string(),
-                    }
-                } else if loc.unit.is_none() {
-                    c.at_sea += 1;
-                    "ok".to_string()
-                } else {
-                    "ok".to_string()
-                };
-                s.push(',');
-                csv_field(&status, &mut s);
-                s.push(',');
-                for (i, f) in loc.features.iter().enumerate() {
-                    if i > 0 {
-                        s.push('|');
-                    }
-                    s.push_str(&f.id);
-                }
-                address_cols(
-                    index,
-                    row,
-                    loc.unit.as_ref().map(|u| u.adcode.as_str()),
-                    &mut s,
-                );
-                s.push('\n');
-            }
+            Ok(loc) => location_row(index, row, &loc, &mut s, &mut c),
         }
     }
     (s, c)
+}
+
+/// The columns after the id of a row with an address and no point: the unit the address
+/// names, or why it names none.
+fn address_row(
+    geo: &Geodata,
+    index: Option<&crate::address::AddressIndex>,
+    row: &Row,
+    s: &mut String,
+    c: &mut Counts,
+) {
+    let m = index.map(|i| i.parse(row.address.as_deref().unwrap_or("")));
+    match m
+        .as_ref()
+        .and_then(|m| m.unit.as_deref().and_then(|u| geo.unit(u)))
+    {
+        Some(u) => {
+            c.located += 1;
+            let _ = write!(
+                s,
+                ",{},{},{},false,,ok,",
+                u.adcode, u.name, u.province_adcode
+            );
+        }
+        None => {
+            c.failed += 1;
+            let why = match &m {
+                Some(m) if !m.candidates.is_empty() => format!(
+                    "error: ambiguous address: {}",
+                    m.candidates
+                        .iter()
+                        .map(|c| format!("{} {}", c.adcode, c.name))
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                ),
+                Some(_) if row.address.is_some() => {
+                    "error: the address names no county-level unit".to_string()
+                }
+                _ => "error: empty address".to_string(),
+            };
+            s.push_str(",,,,,,");
+            csv_field(&why, s);
+            s.push(',');
+        }
+    }
+    address_cols(index, row, None, s);
+    s.push('\n');
+}
+
+/// The columns after the id of a row located by [`Geodata::locate`].
+fn location_row(
+    index: Option<&crate::address::AddressIndex>,
+    row: &Row,
+    loc: &Location,
+    s: &mut String,
+    c: &mut Counts,
+) {
+    s.push(',');
+    if let Some(u) = &loc.unit {
+        c.located += 1;
+        let _ = write!(s, "{},{},{}", u.adcode, u.name, u.province_adcode);
+    } else {
+        s.push_str(",,");
+    }
+    if loc.near_border {
+        c.near_border += 1;
+    }
+    let _ = write!(s, ",{},", loc.near_border);
+    for (i, cand) in loc.candidates.iter().enumerate() {
+        if i > 0 {
+            s.push('|');
+        }
+        let _ = write!(s, "{}:{:.1}", cand.adcode, cand.distance_m);
+    }
+    let status = if loc.outside {
+        c.outside += 1;
+        match &loc.nearest {
+            Some(n) => format!(
+                "outside the covered area; nearest unit {} {} at {:.1} km",
+                n.adcode,
+                n.name,
+                n.distance_m / 1000.0
+            ),
+            None => "outside the covered area".to_string(),
+        }
+    } else if loc.unit.is_none() {
+        c.at_sea += 1;
+        "ok".to_string()
+    } else {
+        "ok".to_string()
+    };
+    s.push(',');
+    csv_field(&status, s);
+    s.push(',');
+    for (i, f) in loc.features.iter().enumerate() {
+        if i > 0 {
+            s.push('|');
+        }
+        s.push_str(&f.id);
+    }
+    address_cols(index, row, loc.unit.as_ref().map(|u| u.adcode.as_str()), s);
+    s.push('\n');
 }
 
 /// The level of a code-table area in words.

@@ -348,67 +348,83 @@ enum AnchorEnd {
 fn scan_yaml(text: &str) -> Result<(), DocError> {
     let size = text.len() as u64;
     let budget = (size.saturating_mul(ALIAS_EXPANSION_FACTOR)).max(ALIAS_EXPANSION_FLOOR);
-    let mut expanded = size;
-    let mut aliases = 0usize;
-    let mut closed: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    let mut open: Vec<OpenAnchor> = Vec::new();
-    let mut blocks: Vec<usize> = Vec::new();
-    let mut flow = 0usize;
-    // Inside a block scalar whose parent line is indented this much.
-    let mut block_scalar: Option<usize> = None;
-    let mut quote: Option<u8> = None;
-    let mut line_no = 0usize;
+    let mut scan = YamlScan {
+        budget,
+        expanded: size,
+        aliases: 0,
+        closed: std::collections::HashMap::new(),
+        open: Vec::new(),
+        blocks: Vec::new(),
+        flow: 0,
+        block_scalar: None,
+        quote: None,
+    };
     let mut offset = 0usize;
-
-    for line in text.split_inclusive('\n') {
-        line_no += 1;
-        let line_start = offset;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        scan.line(line, n + 1, offset)?;
         offset += line.len();
+    }
+    scan.close(text.len(), |_| true);
+    Ok(())
+}
+
+/// The state of [`scan_yaml`] between bytes and lines.
+struct YamlScan {
+    /// The most bytes the aliases may expand the document to.
+    budget: u64,
+    /// The document's size with every alias read so far expanded.
+    expanded: u64,
+    aliases: usize,
+    /// Anchors whose node is complete, with its expanded size.
+    closed: std::collections::HashMap<String, u64>,
+    open: Vec<OpenAnchor>,
+    /// Indentation of the open block levels.
+    blocks: Vec<usize>,
+    /// Open flow brackets.
+    flow: usize,
+    /// Inside a block scalar whose parent line is indented this much.
+    block_scalar: Option<usize>,
+    /// Inside a scalar quoted by this byte.
+    quote: Option<u8>,
+}
+
+/// Where a byte of [`YamlScan::line`] is: the line's number, its indentation and the
+/// offset just past it, and the byte's column and offset.
+struct ByteAt {
+    line_no: usize,
+    indent: usize,
+    line_end: usize,
+    col: usize,
+    at: usize,
+}
+
+impl YamlScan {
+    /// Reads line number `line_no` (with its line break), which starts at byte `line_start`.
+    fn line(&mut self, line: &str, line_no: usize, line_start: usize) -> Result<(), DocError> {
         let body = line.trim_end_matches(['\n', '\r']);
         let indent = body.len() - body.trim_start_matches(' ').len();
         let blank = body.trim().is_empty();
-        if let Some(parent) = block_scalar {
+        if let Some(parent) = self.block_scalar {
             if blank || indent > parent {
-                continue;
+                return Ok(());
             }
-            block_scalar = None;
+            self.block_scalar = None;
         }
         let bytes = body.as_bytes();
         let content_line =
-            quote.is_none() && flow == 0 && !blank && bytes.get(indent) != Some(&b'#');
+            self.quote.is_none() && self.flow == 0 && !blank && bytes.get(indent) != Some(&b'#');
         if content_line {
-            // Close block anchors and block levels this line leaves.
-            close_anchors(
-                &mut open,
-                &mut closed,
-                line_start,
-                |e| matches!(e, AnchorEnd::Block(i) if indent <= i),
-            );
-            while blocks.last().is_some_and(|&b| b >= indent) {
-                blocks.pop();
-            }
-            blocks.push(indent);
+            self.enter_block_line(indent, line_start);
         }
         let mut i = 0usize;
         let mut col = 0usize;
         let mut prev: Option<u8> = None;
-        while i < bytes.len() {
-            let b = bytes[i];
+        while let Some(&b) = bytes.get(i) {
             if b & 0xC0 != 0x80 {
                 col += 1;
             }
-            if let Some(q) = quote {
-                if b == q {
-                    if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
-                        i += 2;
-                        col += 1;
-                        continue;
-                    }
-                    quote = None;
-                    close_anchors(&mut open, &mut closed, line_start + i + 1, |e| {
-                        e == AnchorEnd::Quote
-                    });
-                } else if q == b'"' && b == b'\\' {
+            if let Some(q) = self.quote {
+                if self.quoted(q, b, bytes.get(i + 1), line_start + i) {
                     i += 2;
                     col += 1;
                     continue;
@@ -419,157 +435,212 @@ fn scan_yaml(text: &str) -> Result<(), DocError> {
             }
             let token_start = match prev {
                 None => true,
-                Some(p) => p == b' ' || p == b'\t' || (flow > 0 && matches!(p, b'[' | b'{' | b',')),
+                Some(p) => {
+                    p == b' ' || p == b'\t' || (self.flow > 0 && matches!(p, b'[' | b'{' | b','))
+                }
             };
-            let at = line_start + i;
-            if token_start {
-                // The first token after an anchor decides where the anchored node ends.
-                if !matches!(b, b'&' | b'!' | b'#') {
-                    let end = match b {
-                        b'[' | b'{' => AnchorEnd::Flow(flow + 1),
-                        b'"' | b'\'' => AnchorEnd::Quote,
-                        _ => AnchorEnd::Plain,
-                    };
-                    for a in open.iter_mut() {
-                        if matches!(a.end, AnchorEnd::Pending { .. }) {
-                            a.end = end;
-                        }
-                    }
-                }
-                match b {
-                    b'#' => break,
-                    b'"' | b'\'' => quote = Some(b),
-                    b'|' | b'>' if flow == 0 => {
-                        let rest = body.get(i + 1..).unwrap_or("");
-                        let rest = rest.split(" #").next().unwrap_or("").trim();
-                        if rest
-                            .bytes()
-                            .all(|c| c.is_ascii_digit() || c == b'+' || c == b'-')
-                        {
-                            block_scalar = Some(indent);
-                            close_anchors(&mut open, &mut closed, line_start + line.len(), |e| {
-                                e == AnchorEnd::Plain
-                            });
-                            break;
-                        }
-                    }
-                    // A compact nested entry (`- - x`): one level more.
-                    b'-' | b'?'
-                        if flow == 0
-                            && i > indent
-                            && matches!(bytes.get(i + 1), Some(b' ') | None) =>
-                    {
-                        blocks.push(col - 1);
-                    }
-                    b'&' => {
-                        let name = anchor_name(&bytes[i + 1..]);
-                        open.push(OpenAnchor {
-                            name: name.to_string(),
-                            start: at,
-                            end: AnchorEnd::Pending {
-                                line_indent: indent,
-                            },
-                            added: 0,
-                        });
-                    }
-                    b'*' => {
-                        let name = anchor_name(&bytes[i + 1..]);
-                        aliases += 1;
-                        if aliases > MAX_ALIASES {
-                            return Err(DocError::at(
-                                line_no,
-                                col,
-                                format!(
-                                    "the document has more than the limit of {MAX_ALIASES} aliases (`*{name}`)"
-                                ),
-                            ));
-                        }
-                        let add = closed
-                            .get(name)
-                            .copied()
-                            .or_else(|| {
-                                open.iter()
-                                    .rev()
-                                    .find(|a| a.name == name)
-                                    .map(|a| (at - a.start) as u64 + a.added)
-                            })
-                            .unwrap_or(0);
-                        expanded = expanded.saturating_add(add);
-                        for a in open.iter_mut() {
-                            a.added = a.added.saturating_add(add);
-                        }
-                        if expanded > budget {
-                            return Err(DocError::at(
-                                line_no,
-                                col,
-                                format!(
-                                    "the aliases expand the document to more than {budget} bytes (the limit is {ALIAS_EXPANSION_FACTOR} times its size, at least {ALIAS_EXPANSION_FLOOR} bytes): at `*{name}`"
-                                ),
-                            ));
-                        }
-                    }
-                    _ => {}
-                }
+            let pos = ByteAt {
+                line_no,
+                indent,
+                line_end: line_start + line.len(),
+                col,
+                at: line_start + i,
+            };
+            if token_start && self.token(body, i, &pos)? {
+                break;
             }
-            match b {
-                b'[' | b'{' if token_start || flow > 0 => {
-                    flow += 1;
-                    if blocks.len() + flow > MAX_DEPTH {
-                        return Err(too_deep(line_no, col));
-                    }
-                }
-                b']' | b'}' if flow > 0 => {
-                    flow -= 1;
-                    close_anchors(
-                        &mut open,
-                        &mut closed,
-                        at + 1,
-                        |e| matches!(e, AnchorEnd::Flow(d) if d > flow),
-                    );
-                }
-                b',' if flow > 0 => {
-                    close_anchors(&mut open, &mut closed, at, |e| e == AnchorEnd::Plain);
-                }
-                _ => {}
-            }
-            if blocks.len() + flow > MAX_DEPTH {
-                return Err(too_deep(line_no, col));
-            }
+            self.bracket(b, token_start, &pos)?;
             prev = Some(b);
             i += 1;
         }
-        // End of line: plain scalars end; an anchor with nothing after it on its line
-        // anchors the block node below.
-        if quote.is_none() {
-            close_anchors(&mut open, &mut closed, line_start + line.len(), |e| {
-                e == AnchorEnd::Plain
-            });
-            for a in open.iter_mut() {
-                if let AnchorEnd::Pending { line_indent } = a.end {
-                    a.end = AnchorEnd::Block(line_indent);
+        if self.quote.is_none() {
+            self.end_line(line_start + line.len());
+        }
+        Ok(())
+    }
+
+    /// A content line indented `indent` at byte `line_start`: closes the block anchors and
+    /// block levels it leaves and opens its own level.
+    fn enter_block_line(&mut self, indent: usize, line_start: usize) {
+        self.close(
+            line_start,
+            |e| matches!(e, AnchorEnd::Block(i) if indent <= i),
+        );
+        while self.blocks.last().is_some_and(|&b| b >= indent) {
+            self.blocks.pop();
+        }
+        self.blocks.push(indent);
+    }
+
+    /// Byte `b` (at offset `at`) inside a scalar quoted by `q`: a closing quote ends the
+    /// scalar and its anchors. Returns true when `b` and the next byte are one escape
+    /// (`''`, or `\` and any byte in double quotes).
+    fn quoted(&mut self, q: u8, b: u8, next: Option<&u8>, at: usize) -> bool {
+        if b != q {
+            return q == b'"' && b == b'\\';
+        }
+        if q == b'\'' && next == Some(&b'\'') {
+            return true;
+        }
+        self.quote = None;
+        self.close(at + 1, |e| e == AnchorEnd::Quote);
+        false
+    }
+
+    /// The byte at `i` of the line's `body` starts a token: it decides where pending
+    /// anchors end, and may open a quote, a block scalar, a compact entry, an anchor or be
+    /// an alias. Returns true when the rest of the line is not YAML to scan (a comment, a
+    /// block scalar's header).
+    fn token(&mut self, body: &str, i: usize, pos: &ByteAt) -> Result<bool, DocError> {
+        let bytes = body.as_bytes();
+        let Some(&b) = bytes.get(i) else {
+            return Ok(false);
+        };
+        // The first token after an anchor decides where the anchored node ends.
+        if !matches!(b, b'&' | b'!' | b'#') {
+            let end = match b {
+                b'[' | b'{' => AnchorEnd::Flow(self.flow + 1),
+                b'"' | b'\'' => AnchorEnd::Quote,
+                _ => AnchorEnd::Plain,
+            };
+            for a in self.open.iter_mut() {
+                if matches!(a.end, AnchorEnd::Pending { .. }) {
+                    a.end = end;
                 }
             }
         }
-    }
-    close_anchors(&mut open, &mut closed, text.len(), |_| true);
-    Ok(())
-}
-
-fn close_anchors(
-    open: &mut Vec<OpenAnchor>,
-    closed: &mut std::collections::HashMap<String, u64>,
-    at: usize,
-    ends: impl Fn(AnchorEnd) -> bool,
-) {
-    open.retain(|a| {
-        if ends(a.end) {
-            let size = (at.saturating_sub(a.start) as u64).saturating_add(a.added);
-            closed.insert(a.name.clone(), size);
-            false
-        } else {
-            true
+        let after = bytes.get(i + 1..).unwrap_or(&[]);
+        match b {
+            b'#' => return Ok(true),
+            b'"' | b'\'' => self.quote = Some(b),
+            b'|' | b'>' if self.flow == 0 => {
+                let rest = body.get(i + 1..).unwrap_or("");
+                let rest = rest.split(" #").next().unwrap_or("").trim();
+                if rest
+                    .bytes()
+                    .all(|c| c.is_ascii_digit() || c == b'+' || c == b'-')
+                {
+                    self.block_scalar = Some(pos.indent);
+                    self.close(pos.line_end, |e| e == AnchorEnd::Plain);
+                    return Ok(true);
+                }
+            }
+            // A compact nested entry (`- - x`): one level more.
+            b'-' | b'?'
+                if self.flow == 0
+                    && i > pos.indent
+                    && matches!(after.first(), Some(b' ') | None) =>
+            {
+                self.blocks.push(pos.col - 1);
+            }
+            b'&' => {
+                self.open.push(OpenAnchor {
+                    name: anchor_name(after).to_string(),
+                    start: pos.at,
+                    end: AnchorEnd::Pending {
+                        line_indent: pos.indent,
+                    },
+                    added: 0,
+                });
+            }
+            b'*' => self.alias(anchor_name(after), pos)?,
+            _ => {}
         }
-    });
+        Ok(false)
+    }
+
+    /// An alias `*name`: counts it and adds the size of its anchor's node (so far, for an
+    /// anchor still open) to the document and to every open anchor, within the limits.
+    fn alias(&mut self, name: &str, pos: &ByteAt) -> Result<(), DocError> {
+        self.aliases += 1;
+        if self.aliases > MAX_ALIASES {
+            return Err(DocError::at(
+                pos.line_no,
+                pos.col,
+                format!(
+                    "the document has more than the limit of {MAX_ALIASES} aliases (`*{name}`)"
+                ),
+            ));
+        }
+        let add = self
+            .closed
+            .get(name)
+            .copied()
+            .or_else(|| {
+                self.open
+                    .iter()
+                    .rev()
+                    .find(|a| a.name == name)
+                    .map(|a| (pos.at - a.start) as u64 + a.added)
+            })
+            .unwrap_or(0);
+        self.expanded = self.expanded.saturating_add(add);
+        for a in self.open.iter_mut() {
+            a.added = a.added.saturating_add(add);
+        }
+        if self.expanded > self.budget {
+            let budget = self.budget;
+            return Err(DocError::at(
+                pos.line_no,
+                pos.col,
+                format!(
+                    "the aliases expand the document to more than {budget} bytes (the limit is {ALIAS_EXPANSION_FACTOR} times its size, at least {ALIAS_EXPANSION_FLOOR} bytes): at `*{name}`"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Flow brackets and commas outside quotes: the flow depth, the anchors they end, and
+    /// the depth limit.
+    fn bracket(&mut self, b: u8, token_start: bool, pos: &ByteAt) -> Result<(), DocError> {
+        match b {
+            b'[' | b'{' if token_start || self.flow > 0 => {
+                self.flow += 1;
+                if self.blocks.len() + self.flow > MAX_DEPTH {
+                    return Err(too_deep(pos.line_no, pos.col));
+                }
+            }
+            b']' | b'}' if self.flow > 0 => {
+                self.flow -= 1;
+                let flow = self.flow;
+                self.close(pos.at + 1, |e| matches!(e, AnchorEnd::Flow(d) if d > flow));
+            }
+            b',' if self.flow > 0 => {
+                self.close(pos.at, |e| e == AnchorEnd::Plain);
+            }
+            _ => {}
+        }
+        if self.blocks.len() + self.flow > MAX_DEPTH {
+            return Err(too_deep(pos.line_no, pos.col));
+        }
+        Ok(())
+    }
+
+    /// End of a line outside quotes (at byte `end`): plain scalars end; an anchor with
+    /// nothing after it on its line anchors the block node below.
+    fn end_line(&mut self, end: usize) {
+        self.close(end, |e| e == AnchorEnd::Plain);
+        for a in self.open.iter_mut() {
+            if let AnchorEnd::Pending { line_indent } = a.end {
+                a.end = AnchorEnd::Block(line_indent);
+            }
+        }
+    }
+
+    /// Closes, at byte `at`, the open anchors whose end `ends` accepts, with their size.
+    fn close(&mut self, at: usize, ends: impl Fn(AnchorEnd) -> bool) {
+        let closed = &mut self.closed;
+        self.open.retain(|a| {
+            if ends(a.end) {
+                let size = (at.saturating_sub(a.start) as u64).saturating_add(a.added);
+                closed.insert(a.name.clone(), size);
+                false
+            } else {
+                true
+            }
+        });
+    }
 }
 
 fn anchor_name(bytes: &[u8]) -> &str {

@@ -209,6 +209,46 @@ type SubRange = (usize, usize, usize, usize);
 /// One edge of a layer build: its index, its membership range and its near range.
 type Work = (u32, SubRange, Option<SubRange>);
 
+/// Edge lists per sub-cell slot in compressed-sparse-row form: slot `k` lists
+/// `list[start[k]..start[k + 1]]`, in edge order.
+struct Csr {
+    start: Vec<u32>,
+    list: Vec<u32>,
+}
+
+impl Csr {
+    /// Lists for `nslots` slots, all empty.
+    fn empty(nslots: usize) -> Csr {
+        Csr {
+            start: vec![0u32; nslots + 1],
+            list: Vec::new(),
+        }
+    }
+
+    /// The edges listed in slot `k`.
+    #[inline]
+    fn at(&self, k: usize) -> &[u32] {
+        let a = self.start.get(k).copied().unwrap_or(0) as usize;
+        let b = self.start.get(k + 1).copied().unwrap_or(0) as usize;
+        let n = self.list.len();
+        self.list.get(a.min(n)..b.min(n)).unwrap_or(&[])
+    }
+}
+
+/// The border cells of a layer (touched by a membership or a near range): per cell its
+/// border number, `u32::MAX` for the others. Border cell `b` owns the sub-cell slots
+/// `b * NSUB..(b + 1) * NSUB`.
+struct Borders {
+    of_cell: Vec<u32>,
+    n: u32,
+}
+
+/// The bit of `shape` among the sorted candidates `cand` (none if it is not one).
+#[inline]
+fn bit(cand: &[u32], shape: u32) -> u64 {
+    cand.binary_search(&shape).map(|i| 1u64 << i).unwrap_or(0)
+}
+
 struct Builder<'a> {
     g: &'a GridIndex,
     gx: usize,
@@ -245,23 +285,62 @@ impl Builder<'_> {
             ];
             return (lo..hi).filter(|&s| g.ray_cast(s, c)).collect();
         }
+        self.centre_set(k)
+            .iter()
+            .copied()
+            .filter(|s| (lo..hi).contains(s))
+            .collect()
+    }
+
+    /// The grid's set of shapes containing the centre of cell `k` (not exact in a slow
+    /// cell).
+    fn centre_set(&self, k: usize) -> &[u32] {
+        let g = self.g;
         g.center_set
             .get(k)
             .and_then(|&s| g.sets.get(s as usize))
-            .map(|set| {
-                set.iter()
-                    .copied()
-                    .filter(|s| (lo..hi).contains(s))
-                    .collect()
-            })
-            .unwrap_or_default()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
+    /// The unit layer (`lo..hi` the units, `near` the tolerance expansion) or the feature
+    /// layer (`near` `None`) over the grid: one top word per cell, and for every border cell
+    /// its sub-cell words, leaves and edge lists.
     fn build_layer(&self, lo: u32, hi: u32, near: Option<(i64, i64)>) -> Layer {
-        let g = self.g;
-        let ncell = g.nx * g.ny;
+        let ncell = self.g.nx * self.g.ny;
+        let work = self.layer_work(lo, hi, near);
+        let borders = self.borders(&work);
+        let nslots = borders.n as usize * NSUB;
+        let mem = self.csr(&work, &borders, |w| Some(w.1));
+        let near_lists = if near.is_some() {
+            self.csr(&work, &borders, |w| w.2)
+        } else {
+            Csr::empty(nslots)
+        };
+        let mut layer = Layer {
+            top: vec![0u32; ncell],
+            sub: vec![0u32; nslots],
+            ..Layer::default()
+        };
+        for k in 0..ncell {
+            let b = borders.of_cell.get(k).copied().unwrap_or(u32::MAX);
+            let w = if b == u32::MAX {
+                self.inner_cell_word(&mut layer, k, lo, hi)
+            } else {
+                self.border_cell_word(&mut layer, k, b, (lo, hi), &mem, &near_lists)
+            };
+            if let Some(t) = layer.top.get_mut(k) {
+                *t = w;
+            }
+        }
+        layer
+    }
+
+    /// The edges of shapes `lo..hi`, each with the sub-cells its bounding box touches (for
+    /// membership) and, given the tolerance expansion `near`, those its expanded box touches.
+    fn layer_work(&self, lo: u32, hi: u32, near: Option<(i64, i64)>) -> Vec<Work> {
         let mut work: Vec<Work> = Vec::new();
-        for (i, e) in g.edges.iter().enumerate() {
+        for (i, e) in self.g.edges.iter().enumerate() {
             if !(lo..hi).contains(&e.shape) {
                 continue;
             }
@@ -271,294 +350,323 @@ impl Builder<'_> {
             let n = near.map(|(ex, ey)| self.range(lx - ex, hx + ex, ly - ey, hy + ey));
             work.push((i as u32, m, n));
         }
-        // Border cells: touched by a membership or a near range.
+        work
+    }
+
+    /// Numbers, in cell order, the cells touched by a membership or a near range.
+    fn borders(&self, work: &[Work]) -> Borders {
         let s = S as usize;
-        let mut border = vec![u32::MAX; ncell];
-        for (_, m, n) in &work {
+        let mut of_cell = vec![u32::MAX; self.g.nx * self.g.ny];
+        for (_, m, n) in work {
             let r = n.unwrap_or(*m);
             for cy in r.2 / s..=r.3 / s {
                 for cx in r.0 / s..=r.1 / s {
-                    if let Some(b) = border.get_mut(cy * g.nx + cx) {
+                    if let Some(b) = of_cell.get_mut(cy * self.g.nx + cx) {
                         *b = 0;
                     }
                 }
             }
         }
-        let mut nb = 0u32;
-        for b in border.iter_mut() {
+        let mut n = 0u32;
+        for b in of_cell.iter_mut() {
             if *b == 0 {
-                *b = nb;
-                nb += 1;
+                *b = n;
+                n += 1;
             }
         }
-        let slot_of = |sx: usize, sy: usize| -> Option<usize> {
-            let b = *border.get((sy / s) * g.nx + sx / s)?;
-            (b != u32::MAX).then(|| b as usize * NSUB + (sy % s) * s + sx % s)
-        };
-        let nslots = nb as usize * NSUB;
-        // CSR lists per sub-cell slot: membership and near.
-        let csr = |pick: &dyn Fn(&Work) -> Option<SubRange>| {
-            let mut start = vec![0u32; nslots + 1];
-            for w in &work {
-                if let Some(r) = pick(w) {
-                    for sy in r.2..=r.3 {
-                        for sx in r.0..=r.1 {
-                            if let Some(c) = slot_of(sx, sy).and_then(|k| start.get_mut(k + 1)) {
-                                *c += 1;
-                            }
-                        }
-                    }
-                }
-            }
-            for k in 0..nslots {
-                let prev = start.get(k).copied().unwrap_or(0);
-                if let Some(c) = start.get_mut(k + 1) {
-                    *c += prev;
-                }
-            }
-            let mut fill = start.clone();
-            let mut list = vec![0u32; start.last().copied().unwrap_or(0) as usize];
-            for w in &work {
-                if let Some(r) = pick(w) {
-                    for sy in r.2..=r.3 {
-                        for sx in r.0..=r.1 {
-                            if let Some(f) = slot_of(sx, sy).and_then(|k| fill.get_mut(k)) {
-                                if let Some(v) = list.get_mut(*f as usize) {
-                                    *v = w.0;
-                                }
-                                *f += 1;
-                            }
-                        }
-                    }
-                }
-            }
-            (start, list)
-        };
-        let (m_start, m_list) = csr(&|w| Some(w.1));
-        let (n_start, n_list) = if near.is_some() {
-            csr(&|w| w.2)
-        } else {
-            (vec![0u32; nslots + 1], Vec::new())
-        };
-        let slice = |start: &[u32], list: &'_ [u32], k: usize| -> std::ops::Range<usize> {
-            let a = start.get(k).copied().unwrap_or(0) as usize;
-            let b = start.get(k + 1).copied().unwrap_or(0) as usize;
-            a.min(list.len())..b.min(list.len())
-        };
+        Borders { of_cell, n }
+    }
 
-        let mut layer = Layer {
-            top: vec![0u32; ncell],
-            sub: vec![0u32; nslots],
-            ..Layer::default()
-        };
-        let edge = |i: u32| g.edges.get(i as usize);
-        let is_slow = |k: usize| g.slow.binary_search(&(k as u32)).is_ok();
-        for k in 0..ncell {
-            let b = border.get(k).copied().unwrap_or(u32::MAX);
-            // Most cells: no edge of this layer near, one shape or none at the centre.
-            if b == u32::MAX && !is_slow(k) {
-                let set = g
-                    .center_set
-                    .get(k)
-                    .and_then(|&s| g.sets.get(s as usize))
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let mut it = set.iter().filter(|s| (lo..hi).contains(*s));
-                if let (first, None) = (it.next(), it.next()) {
-                    if let Some(t) = layer.top.get_mut(k) {
-                        *t = first.map_or(0, |s| s + 1);
-                    }
+    /// Calls `f` with the slot of every sub-cell of range `r` that lies in a border cell.
+    #[inline]
+    fn each_slot(&self, borders: &Borders, r: SubRange, mut f: impl FnMut(usize)) {
+        let s = S as usize;
+        for sy in r.2..=r.3 {
+            for sx in r.0..=r.1 {
+                let Some(&b) = borders.of_cell.get((sy / s) * self.g.nx + sx / s) else {
                     continue;
-                }
-            }
-            let shapes = self.centre_shapes(k, lo, hi);
-            if b == u32::MAX {
-                let w = match shapes.as_slice() {
-                    [] => 0,
-                    [one] => one + 1,
-                    many if many.len() <= 64 => {
-                        let cand = layer.cands.len() as u32;
-                        layer.cands.extend_from_slice(many);
-                        let leaf = layer.leaves.len() as u32;
-                        layer.leaves.push(Leaf {
-                            center: u64::MAX >> (64 - many.len()),
-                            cand,
-                            mem: 0,
-                            mem_n: 0,
-                            near: 0,
-                            near_n: 0,
-                        });
-                        TAG_LEAF | leaf
-                    }
-                    _ => GENERIC,
                 };
-                if let Some(t) = layer.top.get_mut(k) {
-                    *t = w;
+                if b != u32::MAX {
+                    f(b as usize * NSUB + (sy % s) * s + sx % s);
                 }
-                continue;
-            }
-            let base = b as usize * NSUB;
-            // Candidates: centre shapes and the shapes of every membership edge in the cell.
-            let mut cand = shapes.clone();
-            for j in 0..NSUB {
-                for &ei in m_list
-                    .get(slice(&m_start, &m_list, base + j))
-                    .unwrap_or(&[])
-                {
-                    if let Some(e) = edge(ei) {
-                        cand.push(e.shape);
-                    }
-                }
-            }
-            cand.sort_unstable();
-            cand.dedup();
-            if cand.len() > 64 {
-                if let Some(t) = layer.top.get_mut(k) {
-                    *t = GENERIC;
-                }
-                continue;
-            }
-            let bit =
-                |shape: u32| -> u64 { cand.binary_search(&shape).map(|i| 1u64 << i).unwrap_or(0) };
-            let (cx, cy) = (k % g.nx, k / g.nx);
-            let (sx0, sy0) = (cx * s, cy * s);
-            // Toggles along the segment between two sub-cell centres (adjacent sub-cells):
-            // the edges of both sub-cells, each once.
-            let toggles = |ja: usize, jb: usize, ca: [i64; 2], cb: [i64; 2]| -> u64 {
-                let la = m_list
-                    .get(slice(&m_start, &m_list, base + ja))
-                    .unwrap_or(&[]);
-                let lb = m_list
-                    .get(slice(&m_start, &m_list, base + jb))
-                    .unwrap_or(&[]);
-                let mut m = 0u64;
-                let (mut i, mut j) = (0, 0);
-                loop {
-                    let next = match (la.get(i), lb.get(j)) {
-                        (Some(&x), Some(&y)) if x == y => {
-                            i += 1;
-                            j += 1;
-                            x
-                        }
-                        (Some(&x), Some(&y)) if x < y => {
-                            i += 1;
-                            x
-                        }
-                        (Some(_), Some(&y)) => {
-                            j += 1;
-                            y
-                        }
-                        (Some(&x), None) => {
-                            i += 1;
-                            x
-                        }
-                        (None, Some(&y)) => {
-                            j += 1;
-                            y
-                        }
-                        (None, None) => break,
-                    };
-                    // Only an edge whose box meets the segment's box can cross it.
-                    if let Some(e) = edge(next)
-                        && e.a[0].max(e.b[0]) >= ca[0].min(cb[0])
-                        && e.a[0].min(e.b[0]) <= ca[0].max(cb[0])
-                        && e.a[1].max(e.b[1]) >= ca[1].min(cb[1])
-                        && e.a[1].min(e.b[1]) <= ca[1].max(cb[1])
-                        && index::crosses(ca, cb, e)
-                    {
-                        m ^= bit(e.shape);
-                    }
-                }
-                m
-            };
-            let mid = s / 2;
-            let mut masks = [0u64; NSUB];
-            let centre_mask = shapes.iter().fold(0u64, |m, &sh| m | bit(sh));
-            let jj = |x: usize, y: usize| y * s + x;
-            if let Some(m) = masks.get_mut(jj(mid, mid)) {
-                *m = centre_mask;
-            }
-            // Middle row outwards, then every column outwards from the middle row.
-            let order_x: Vec<(usize, usize)> = (mid + 1..s)
-                .map(|x| (x - 1, x))
-                .chain((0..mid).rev().map(|x| (x + 1, x)))
-                .collect();
-            for &(from, to) in &order_x {
-                let t = toggles(
-                    jj(from, mid),
-                    jj(to, mid),
-                    self.centre_of_sub(sx0 + from, sy0 + mid),
-                    self.centre_of_sub(sx0 + to, sy0 + mid),
-                );
-                let m = masks.get(jj(from, mid)).copied().unwrap_or(0) ^ t;
-                if let Some(v) = masks.get_mut(jj(to, mid)) {
-                    *v = m;
-                }
-            }
-            for x in 0..s {
-                let order_y = (mid + 1..s)
-                    .map(|y| (y - 1, y))
-                    .chain((0..mid).rev().map(|y| (y + 1, y)));
-                for (from, to) in order_y {
-                    let t = toggles(
-                        jj(x, from),
-                        jj(x, to),
-                        self.centre_of_sub(sx0 + x, sy0 + from),
-                        self.centre_of_sub(sx0 + x, sy0 + to),
-                    );
-                    let m = masks.get(jj(x, from)).copied().unwrap_or(0) ^ t;
-                    if let Some(v) = masks.get_mut(jj(x, to)) {
-                        *v = m;
-                    }
-                }
-            }
-            let cand_start = layer.cands.len() as u32;
-            layer.cands.extend_from_slice(&cand);
-            for j in 0..NSUB {
-                let lm = m_list
-                    .get(slice(&m_start, &m_list, base + j))
-                    .unwrap_or(&[]);
-                let ln = n_list
-                    .get(slice(&n_start, &n_list, base + j))
-                    .unwrap_or(&[]);
-                let m = masks.get(j).copied().unwrap_or(0);
-                let w = if lm.is_empty() && ln.is_empty() && m.count_ones() <= 1 {
-                    if m == 0 {
-                        0
-                    } else {
-                        cand.get(m.trailing_zeros() as usize).map_or(0, |s| s + 1)
-                    }
-                } else {
-                    let leaf = Leaf {
-                        center: m,
-                        cand: cand_start,
-                        mem: layer.mem.len() as u32,
-                        mem_n: lm.len() as u32,
-                        near: layer.near.len() as u32,
-                        near_n: ln.len() as u32,
-                    };
-                    for &ei in lm {
-                        if let Some(e) = edge(ei) {
-                            layer.mem.push(to_mem(e));
-                            layer
-                                .mem_slot
-                                .push(cand.binary_search(&e.shape).unwrap_or(0) as u8);
-                        }
-                    }
-                    layer.near.extend_from_slice(ln);
-                    let l = layer.leaves.len() as u32;
-                    layer.leaves.push(leaf);
-                    TAG_LEAF | l
-                };
-                if let Some(v) = layer.sub.get_mut(base + j) {
-                    *v = w;
-                }
-            }
-            if let Some(t) = layer.top.get_mut(k) {
-                *t = TAG_SUB | b;
             }
         }
-        layer
+    }
+
+    /// The per-slot edge lists of the ranges `pick` gives each edge (count, prefix sums,
+    /// fill: each list is in edge order).
+    fn csr(
+        &self,
+        work: &[Work],
+        borders: &Borders,
+        pick: impl Fn(&Work) -> Option<SubRange>,
+    ) -> Csr {
+        let nslots = borders.n as usize * NSUB;
+        let mut start = vec![0u32; nslots + 1];
+        for w in work {
+            if let Some(r) = pick(w) {
+                self.each_slot(borders, r, |k| {
+                    if let Some(c) = start.get_mut(k + 1) {
+                        *c += 1;
+                    }
+                });
+            }
+        }
+        for k in 0..nslots {
+            let prev = start.get(k).copied().unwrap_or(0);
+            if let Some(c) = start.get_mut(k + 1) {
+                *c += prev;
+            }
+        }
+        let mut fill = start.clone();
+        let mut list = vec![0u32; start.last().copied().unwrap_or(0) as usize];
+        for w in work {
+            if let Some(r) = pick(w) {
+                self.each_slot(borders, r, |k| {
+                    if let Some(f) = fill.get_mut(k) {
+                        if let Some(v) = list.get_mut(*f as usize) {
+                            *v = w.0;
+                        }
+                        *f += 1;
+                    }
+                });
+            }
+        }
+        Csr { start, list }
+    }
+
+    /// The top word of cell `k` when no edge of the layer is near: no shape or one shape
+    /// straight from the grid's centre set (most cells), else a leaf of the centre shapes.
+    fn inner_cell_word(&self, layer: &mut Layer, k: usize, lo: u32, hi: u32) -> u32 {
+        if self.g.slow.binary_search(&(k as u32)).is_err() {
+            let mut it = self.centre_set(k).iter().filter(|s| (lo..hi).contains(*s));
+            if let (first, None) = (it.next(), it.next()) {
+                return first.map_or(0, |s| s + 1);
+            }
+        }
+        match self.centre_shapes(k, lo, hi).as_slice() {
+            [] => 0,
+            [one] => one + 1,
+            many if many.len() <= 64 => {
+                let cand = layer.cands.len() as u32;
+                layer.cands.extend_from_slice(many);
+                let leaf = layer.leaves.len() as u32;
+                layer.leaves.push(Leaf {
+                    center: u64::MAX >> (64 - many.len()),
+                    cand,
+                    mem: 0,
+                    mem_n: 0,
+                    near: 0,
+                    near_n: 0,
+                });
+                TAG_LEAF | leaf
+            }
+            _ => GENERIC,
+        }
+    }
+
+    /// The top word of border cell `k` (border number `b`, shapes `lo..hi`): its sub-cell
+    /// words are written to the layer, or it is [`GENERIC`] beyond 64 candidate shapes.
+    fn border_cell_word(
+        &self,
+        layer: &mut Layer,
+        k: usize,
+        b: u32,
+        (lo, hi): (u32, u32),
+        mem: &Csr,
+        near: &Csr,
+    ) -> u32 {
+        let shapes = self.centre_shapes(k, lo, hi);
+        let base = b as usize * NSUB;
+        let Some(cand) = self.cell_candidates(&shapes, mem, base) else {
+            return GENERIC;
+        };
+        let masks = self.sub_masks(k, base, &cand, &shapes, mem);
+        let cand_start = layer.cands.len() as u32;
+        layer.cands.extend_from_slice(&cand);
+        for (j, &m) in masks.iter().enumerate() {
+            let (lm, ln) = (mem.at(base + j), near.at(base + j));
+            let w = if lm.is_empty() && ln.is_empty() && m.count_ones() <= 1 {
+                if m == 0 {
+                    0
+                } else {
+                    cand.get(m.trailing_zeros() as usize).map_or(0, |s| s + 1)
+                }
+            } else {
+                self.push_leaf(layer, &cand, cand_start, m, lm, ln)
+            };
+            if let Some(v) = layer.sub.get_mut(base + j) {
+                *v = w;
+            }
+        }
+        TAG_SUB | b
+    }
+
+    /// The candidate shapes of a border cell, sorted: its centre shapes and the shapes of
+    /// every membership edge of its sub-cells; `None` beyond the 64 a mask can hold.
+    fn cell_candidates(&self, shapes: &[u32], mem: &Csr, base: usize) -> Option<Vec<u32>> {
+        let mut cand = shapes.to_vec();
+        for j in 0..NSUB {
+            for &ei in mem.at(base + j) {
+                if let Some(e) = self.g.edges.get(ei as usize) {
+                    cand.push(e.shape);
+                }
+            }
+        }
+        cand.sort_unstable();
+        cand.dedup();
+        (cand.len() <= 64).then_some(cand)
+    }
+
+    /// The candidate mask of every sub-cell centre of border cell `k`: the cell centre's
+    /// shapes in the middle sub-cell, then the middle row outwards, then every column
+    /// outwards from the middle row, toggling along each step.
+    fn sub_masks(
+        &self,
+        k: usize,
+        base: usize,
+        cand: &[u32],
+        shapes: &[u32],
+        mem: &Csr,
+    ) -> [u64; NSUB] {
+        let s = S as usize;
+        let mid = s / 2;
+        let origin = ((k % self.g.nx) * s, (k / self.g.nx) * s);
+        let mut masks = [0u64; NSUB];
+        if let Some(m) = masks.get_mut(mid * s + mid) {
+            *m = shapes.iter().fold(0u64, |m, &sh| m | bit(cand, sh));
+        }
+        let outwards = |line: usize, along_x: bool| {
+            (mid + 1..s)
+                .map(|v| (v - 1, v))
+                .chain((0..mid).rev().map(|v| (v + 1, v)))
+                .map(move |(from, to)| {
+                    if along_x {
+                        ((from, line), (to, line))
+                    } else {
+                        ((line, from), (line, to))
+                    }
+                })
+        };
+        for (from, to) in outwards(mid, true) {
+            self.walk_step(&mut masks, origin, from, to, base, cand, mem);
+        }
+        for x in 0..s {
+            for (from, to) in outwards(x, false) {
+                self.walk_step(&mut masks, origin, from, to, base, cand, mem);
+            }
+        }
+        masks
+    }
+
+    /// One step of the centre walk of [`Builder::sub_masks`]: the mask of sub-cell `to`
+    /// (`(x, y)` in the cell whose first global sub-cell is `origin`) is the mask of the
+    /// adjacent `from` with the toggles between their centres.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one step of a walk over the cell's borrowed lists"
+    )]
+    #[inline]
+    fn walk_step(
+        &self,
+        masks: &mut [u64; NSUB],
+        origin: (usize, usize),
+        from: (usize, usize),
+        to: (usize, usize),
+        base: usize,
+        cand: &[u32],
+        mem: &Csr,
+    ) {
+        let s = S as usize;
+        let (jf, jt) = (from.1 * s + from.0, to.1 * s + to.0);
+        let t = self.toggles(
+            mem.at(base + jf),
+            mem.at(base + jt),
+            self.centre_of_sub(origin.0 + from.0, origin.1 + from.1),
+            self.centre_of_sub(origin.0 + to.0, origin.1 + to.1),
+            cand,
+        );
+        let m = masks.get(jf).copied().unwrap_or(0) ^ t;
+        if let Some(v) = masks.get_mut(jt) {
+            *v = m;
+        }
+    }
+
+    /// The candidate bits toggled along the segment `ca`–`cb` between the centres of two
+    /// adjacent sub-cells: the membership edges of both (`la`, `lb`, sorted), each once.
+    fn toggles(&self, la: &[u32], lb: &[u32], ca: [i64; 2], cb: [i64; 2], cand: &[u32]) -> u64 {
+        let mut m = 0u64;
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let next = match (la.get(i), lb.get(j)) {
+                (Some(&x), Some(&y)) if x == y => {
+                    i += 1;
+                    j += 1;
+                    x
+                }
+                (Some(&x), Some(&y)) if x < y => {
+                    i += 1;
+                    x
+                }
+                (Some(_), Some(&y)) => {
+                    j += 1;
+                    y
+                }
+                (Some(&x), None) => {
+                    i += 1;
+                    x
+                }
+                (None, Some(&y)) => {
+                    j += 1;
+                    y
+                }
+                (None, None) => break,
+            };
+            // Only an edge whose box meets the segment's box can cross it.
+            if let Some(e) = self.g.edges.get(next as usize)
+                && e.a[0].max(e.b[0]) >= ca[0].min(cb[0])
+                && e.a[0].min(e.b[0]) <= ca[0].max(cb[0])
+                && e.a[1].max(e.b[1]) >= ca[1].min(cb[1])
+                && e.a[1].min(e.b[1]) <= ca[1].max(cb[1])
+                && index::crosses(ca, cb, e)
+            {
+                m ^= bit(cand, e.shape);
+            }
+        }
+        m
+    }
+
+    /// Pushes the leaf of a sub-cell (centre mask `m`, membership edges `lm`, near edges
+    /// `ln`, candidates from `cand_start`) with its edges and returns its word.
+    fn push_leaf(
+        &self,
+        layer: &mut Layer,
+        cand: &[u32],
+        cand_start: u32,
+        m: u64,
+        lm: &[u32],
+        ln: &[u32],
+    ) -> u32 {
+        let leaf = Leaf {
+            center: m,
+            cand: cand_start,
+            mem: layer.mem.len() as u32,
+            mem_n: lm.len() as u32,
+            near: layer.near.len() as u32,
+            near_n: ln.len() as u32,
+        };
+        for &ei in lm {
+            if let Some(e) = self.g.edges.get(ei as usize) {
+                layer.mem.push(to_mem(e));
+                layer
+                    .mem_slot
+                    .push(cand.binary_search(&e.shape).unwrap_or(0) as u8);
+            }
+        }
+        layer.near.extend_from_slice(ln);
+        let l = layer.leaves.len() as u32;
+        layer.leaves.push(leaf);
+        TAG_LEAF | l
     }
 }
 
