@@ -295,16 +295,24 @@ impl Input {
                 let mut text = String::with_capacity(CHUNK * 160);
                 let mut rows = Vec::with_capacity(CHUNK);
                 let mut buf = Vec::new();
+                let limit = crate::input::doc::max_input(crate::input::doc::Kind::Line);
                 while rows.len() < CHUNK {
                     buf.clear();
-                    let n = r
-                        .read_until(b'\n', &mut buf)
+                    let (n, kept) = read_line_bounded(r, &mut buf, limit)
                         .map_err(|e| CliError::Io(self.origin.clone(), e))?;
                     if n == 0 {
                         break;
                     }
                     *bytes += n as u64;
                     *line += 1;
+                    if !kept {
+                        // Never held in memory: an error row, as `case_from_jsonl` gives.
+                        let e = crate::input::doc::check_size(n, crate::input::doc::Kind::Line)
+                            .err()
+                            .unwrap_or_default();
+                        rows.push((*line, Err(e)));
+                        continue;
+                    }
                     let t = match std::str::from_utf8(&buf) {
                         Ok(t) => t.trim(),
                         Err(e) => {
@@ -324,6 +332,45 @@ impl Input {
                     bytes: *bytes,
                 }))
             }
+        }
+    }
+}
+
+/// Reads one line (through its `\n`) into `buf`, keeping at most `limit + 1` bytes of it: a
+/// longer line is consumed to its end but not kept. Returns the bytes consumed (0 at the end)
+/// and whether the line was kept whole.
+fn read_line_bounded(
+    r: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0usize;
+    let mut kept = true;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((consumed, kept));
+        }
+        let (take, done) = match avail.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        if kept {
+            if buf.len() + take > limit.saturating_add(1) {
+                kept = false;
+                buf.clear();
+            } else if let Some(part) = avail.get(..take) {
+                buf.extend_from_slice(part);
+            }
+        }
+        r.consume(take);
+        consumed += take;
+        if done {
+            return Ok((consumed, kept));
         }
     }
 }

@@ -15,6 +15,11 @@ use crate::spatial::{AreaLevel, Crs, FeatureKind};
 
 use super::Engine;
 
+/// Most places one case may have. A real case names a few; the region has 305 county-level
+/// units. Bounds the work and the answer of one case (a `/v1/route` body of 1 MiB could
+/// otherwise hold 27,000 places and a 33 MB answer); see `docs/limits.md`.
+pub const MAX_PLACES: usize = 1_000;
+
 /// A case ready for routing. Compares equal (and hashes) on what routing looks at — kind,
 /// rule-date segment, attributes, each place's role and location — and not on the case id,
 /// the exact date, exact points, border distances or the text of a place, so it is the memo key
@@ -261,6 +266,15 @@ impl Engine {
         today: Date,
         origin: &str,
     ) -> Result<Admitted, CaseError> {
+        if case.places.len() > MAX_PLACES {
+            return Err(CaseError::new(
+                origin,
+                format!(
+                    "the case has {} places, more than the limit of {MAX_PLACES} places per case",
+                    case.places.len()
+                ),
+            ));
+        }
         let date = case.filed_on.unwrap_or(today);
         if let Some(first) = self.earliest
             && date < first

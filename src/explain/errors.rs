@@ -136,7 +136,15 @@ const SENTENCES: &[(&str, &str)] = &[
     ("invalid number", "数字无效"),
     ("invalid escape", "转义序列无效"),
     ("number out of range", "数字超出范围"),
+    (
+        "duplicate key {}: give each key once",
+        "键 {0} 重复：每个键只能给出一次",
+    ),
     // Admission (eval/admit.rs).
+    (
+        "the case has {} places, more than the limit of {} places per case",
+        "本案有 {0} 个地点，超过每案 {1} 个地点的上限",
+    ),
     (
         "`filed_on` {} is before the earliest rule of the rule set ({})",
         "`filed_on` {0} 早于规则集中最早的规则（{1}）",
@@ -387,6 +395,10 @@ const SENTENCES: &[(&str, &str)] = &[
         "批量任务未在 {0} 秒内完成；第 {1} 行之后未读取",
     ),
     (
+        "the client sent nothing for {} s; lines after {} were not read",
+        "客户端已 {0} 秒未发送任何内容；第 {1} 行之后未读取",
+    ),
+    (
         "the server is shutting down; lines after {} were not read",
         "服务器正在关闭；第 {0} 行之后未读取",
     ),
@@ -410,6 +422,9 @@ const SENTENCES: &[(&str, &str)] = &[
         "`why_not` must be a list of court ids or names",
         "`why_not` 须为法院标识或名称的列表",
     ),
+    // serde_json's position suffix (`ecojuris batch` JSONL rows); last, so that every more
+    // specific template wins.
+    ("{} at line {} column {}", "{0}（第 {1} 行第 {2} 列）"),
 ];
 
 /// Values that are translated only when a hole is exactly them.
@@ -622,11 +637,31 @@ mod tests {
             "unknown court `basic-31011` (did you mean `basic-310118`?)",
             "in `command line`: place #1 (`conduct`): unknown code `999999` (nearest known codes: `310109` 虹口区)",
             "unknown code `99`: codes have 6 digits (province, city, county) or 9 (town) (nearest known codes: `310109` 虹口区)",
+            "malformed JSON at line 1 column 22: duplicate key `kind`: give each key once",
+            "malformed JSON: duplicate key `kind`: give each key once at line 1 column 46",
+            "malformed JSON: expected value at line 1 column 84",
+            "the case has 27000 places, more than the limit of 1000 places per case",
         ] {
             assert!(known(en), "not in the catalogue: {en}");
             let zh = zh(en);
             assert!(is_chinese(&zh), "{en} → {zh}");
         }
+    }
+
+    #[test]
+    fn json_errors_have_no_english_left() {
+        assert_eq!(
+            zh("malformed JSON at line 1 column 22: duplicate key `kind`: give each key once"),
+            "JSON 格式错误（第 1 行第 22 列）：键 `kind` 重复：每个键只能给出一次"
+        );
+        assert_eq!(
+            zh("malformed JSON: duplicate key `kind`: give each key once at line 1 column 46"),
+            "JSON 格式错误：键 `kind` 重复：每个键只能给出一次（第 1 行第 46 列）"
+        );
+        assert_eq!(
+            zh("malformed JSON: expected value at line 1 column 84"),
+            "JSON 格式错误：此处应为一个值（第 1 行第 84 列）"
+        );
     }
 
     #[test]

@@ -227,6 +227,10 @@ fn point(prefix: &str, lon: &str, lat: &str, crs: Crs) -> Result<PlaceSpec, Stri
 /// Parses one JSONL line (a case object, the schema of `ecojuris route`). Returns the row id
 /// (the case `id`, else `line-N`) and the case or the error.
 pub fn case_from_jsonl(line: &str, line_no: u64) -> (String, Result<Case, String>) {
+    // The size first: the fast path below must not take an overlong line.
+    if let Err(e) = super::doc::check_size(line.len(), super::doc::Kind::Line) {
+        return (format!("line-{line_no}"), Err(e));
+    }
     // Fast path: straight to the case; anything unusual takes the reference path below.
     if let Some((id, case)) = crate::input::case_from_json_text(line)
         && case.places.iter().all(|p| match p.spec {
@@ -237,9 +241,6 @@ pub fn case_from_jsonl(line: &str, line_no: u64) -> (String, Result<Case, String
         return (id.unwrap_or_else(|| format!("line-{line_no}")), Ok(case));
     }
     let fallback = format!("line-{line_no}");
-    if let Err(e) = super::doc::check_size(line.len(), super::doc::Kind::Line) {
-        return (fallback, Err(e));
-    }
     // Duplicate keys are an error, as in a case file (never last-wins).
     let value = match super::doc::json_value(line.as_bytes()) {
         Ok(v) => v,

@@ -9,7 +9,9 @@
 //! line, a time limit per batch, and a few batches at once (503 beyond).
 //!
 //! The time limit holds while the worker waits for input (a stalled upload) or for the client
-//! to read (the answer is then abandoned), so a slot is always released by the deadline. The
+//! to read (the answer is then abandoned), so a slot is always released by the deadline; an
+//! upload that sends nothing for the request time limit (`--timeout`) ends the batch at once,
+//! so a few stalled clients cannot hold every slot until the deadline. The
 //! body is read as fast as the client sends it, whatever the client reads (at most the batch
 //! limit is held), so a client that uploads everything before reading does not deadlock. At
 //! server shutdown a running batch ends at a line boundary with a `shutting_down` error line.
@@ -54,6 +56,9 @@ enum In {
     TooLarge,
     /// The deadline passed while waiting for the body.
     Late,
+    /// The client sent nothing for the request time limit (`--timeout`) while the batch
+    /// waited for its body: the slot is released then, not at the batch deadline.
+    Idle,
     /// The server is shutting down.
     Stopping,
 }
@@ -79,6 +84,7 @@ pub(super) async fn batch(State(app): State<Arc<App>>, req: Request) -> Response
         .into_response();
     };
     let deadline = Instant::now() + app.config.batch_timeout;
+    let idle = app.config.timeout;
     // Unbounded in chunks but not in bytes: the reader stops past the batch limit.
     let (in_tx, in_rx) = mpsc::unbounded_channel::<In>();
     let (out_tx, out_rx) = mpsc::channel::<Bytes>(8);
@@ -86,8 +92,10 @@ pub(super) async fn batch(State(app): State<Arc<App>>, req: Request) -> Response
         let mut stream = body.into_data_stream();
         let mut total = 0usize;
         loop {
-            let next = tokio::time::timeout_at(deadline.into(), stream.next()).await;
+            let until = deadline.min(Instant::now() + idle);
+            let next = tokio::time::timeout_at(until.into(), stream.next()).await;
             let item = match next {
+                Err(_) if until < deadline => In::Idle,
                 Err(_) => In::Late,
                 Ok(None) => break,
                 Ok(Some(Err(e))) => In::Failed(e.to_string()),
@@ -201,6 +209,18 @@ impl Worker<'_> {
         )
     }
 
+    fn idle_error(&self) -> AppError {
+        AppError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            format!(
+                "the client sent nothing for {} s; lines after {} were not read",
+                self.app.config.timeout.as_secs_f64(),
+                self.line
+            ),
+        )
+    }
+
     fn stopping(&self) -> bool {
         self.app.config.stopping.load(Ordering::Relaxed)
     }
@@ -290,6 +310,10 @@ impl Worker<'_> {
                 In::TooLarge => return self.last_word(&AppError::too_large(limit)),
                 In::Late => {
                     let e = self.timeout_error();
+                    return self.last_word(&e);
+                }
+                In::Idle => {
+                    let e = self.idle_error();
                     return self.last_word(&e);
                 }
             };

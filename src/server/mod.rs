@@ -200,6 +200,14 @@ fn pretty_capped<T: Serialize>(v: &T, limit: usize) -> Result<Vec<u8>, AppError>
 /// Larger bodies go to the blocking pool.
 pub const INLINE_BODY: usize = 4 << 10;
 
+/// Permits for CPU work on the blocking pool: one per core.
+fn cpu_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
 /// Runs CPU work (routing, serialisation) for a body of `len` bytes: inline when small,
 /// otherwise on the blocking pool, off the async workers.
 async fn off_workers<T: Send + 'static>(
@@ -209,6 +217,9 @@ async fn off_workers<T: Send + 'static>(
     if len <= INLINE_BODY {
         return f();
     }
+    // At most one routing job per core at once: more would only share the cores with the
+    // async workers, and `/healthz` would wait behind them.
+    let _permit = cpu_slots().acquire().await;
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => r,
         Err(_) => Err(AppError::internal(

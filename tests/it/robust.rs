@@ -1060,3 +1060,111 @@ fn an_empty_rule_set_is_a_validate_finding_not_clean() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("the rule set has no rules"), "{out}");
 }
+
+#[test]
+fn a_stalled_batch_upload_releases_its_slot_after_the_request_time_limit() {
+    // The batch deadline is a minute away; an upload that sends nothing for the request time
+    // limit (1 s here) ends its batch at once, so stalled clients cannot hold every slot.
+    let config = ServerConfig {
+        max_batches: 2,
+        timeout: Duration::from_secs(1),
+        batch_timeout: Duration::from_secs(60),
+        ..test_config()
+    };
+    let srv = TestServer::start(config, ConnLimits::default());
+    let head = "POST /v1/batch HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    let line = format!("{QINGPU_JSON}\n");
+    let chunk = format!("{:x}\r\n{line}\r\n", line.len());
+    let start = Instant::now();
+    let mut stalled: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut c = srv.connect();
+            c.write_all(head.as_bytes()).unwrap();
+            c.write_all(chunk.as_bytes()).unwrap();
+            c
+        })
+        .collect();
+    for c in &mut stalled {
+        let mut out = Vec::new();
+        let _ = c.read_to_end(&mut out);
+        let text = dechunk(&String::from_utf8_lossy(&out));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines[0].contains("\"status\":\"routed\""), "{text}");
+        assert!(
+            lines[1].contains("\"code\":\"timeout\"") && lines[1].contains("sent nothing for 1 s"),
+            "{text}"
+        );
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    let ok = request(
+        &srv.addr,
+        &post_head("/v1/batch", "application/x-ndjson", line.len()),
+        line.as_bytes(),
+    );
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+}
+
+#[test]
+fn a_case_with_more_places_than_the_limit_is_refused_before_routing() {
+    let srv = TestServer::start(test_config(), ConnLimits::default());
+    let n = ecojuris::eval::admit::MAX_PLACES + 1;
+    let places = vec![r#"{"role":"conduct","code":"310118"}"#; n].join(",");
+    let case = format!(r#"{{"kind":"civil","filed_on":"2024-05-01","places":[{places}]}}"#);
+    let r = request(
+        &srv.addr,
+        &post_head("/v1/route", "application/json", case.len()),
+        case.as_bytes(),
+    );
+    assert!(r.starts_with("HTTP/1.1 400"), "{}", &r[..r.len().min(400)]);
+    assert!(
+        r.contains("more than the limit of 1000 places per case") && r.contains("上限"),
+        "{r}"
+    );
+    // The command line says the same.
+    let d = tmp("places");
+    std::fs::write(d.join("many.json"), &case).unwrap();
+    let (code, _, err, _) = run_in(&d, &["route", "many.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("places per case"), "{err}");
+}
+
+#[test]
+fn a_valid_but_overlong_jsonl_line_is_an_error_row_not_routed() {
+    // A well-formed case whose line is over 1 MiB took the fast path past the limit.
+    let d = tmp("longline");
+    let long = format!(
+        r#"{{"id":"long","kind":"civil","filed_on":"2024-05-01","places":[{{"role":"conduct","code":"310118","address":"{}"}}]}}"#,
+        "x".repeat(3 << 20)
+    );
+    std::fs::write(d.join("b.jsonl"), format!("{long}\n{QINGPU_JSON}\n")).unwrap();
+    let (code, _, err, _) = run_in(&d, &["batch", "b.jsonl", "--output", "o.jsonl"]);
+    assert_eq!(code, 1, "{err}");
+    let text = std::fs::read_to_string(d.join("o.jsonl")).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(
+        rows[0].contains("\"status\":\"error\"")
+            && rows[0].contains("limit of 1 MiB for a JSONL line")
+            && rows[0].contains("\"line\":1"),
+        "{}",
+        &rows[0][..rows[0].len().min(400)]
+    );
+    assert!(rows[1].contains("routed"), "{text}");
+    let (code, _, err, _) = run_in(
+        &d,
+        &[
+            "--max-input",
+            "4",
+            "batch",
+            "b.jsonl",
+            "--output",
+            "o2.jsonl",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+}
