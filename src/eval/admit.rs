@@ -282,7 +282,8 @@ impl Engine {
             return Err(CaseError::new(
                 origin,
                 format!("`filed_on` {date} is before the earliest rule of the rule set ({first})"),
-            ));
+            )
+            .at_field("filed_on"));
         }
         for (i, p) in case.places.iter().enumerate() {
             if let PlaceSpec::Code(code) = &p.spec
@@ -292,7 +293,8 @@ impl Engine {
                 return Err(CaseError::new(
                     origin,
                     format!("place #{} (`{}`): {e}", i + 1, p.role),
-                ));
+                )
+                .at_field(format!("places[{i}]")));
             }
         }
         let places: Vec<AdmittedPlace> = case
@@ -380,7 +382,8 @@ impl Engine {
                     },
                     have.join(", ")
                 ),
-            ));
+            )
+            .at_field("places"));
         }
         Ok(())
     }

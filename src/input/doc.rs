@@ -99,7 +99,7 @@ pub fn check_size(len: usize, kind: Kind) -> Result<(), String> {
 }
 
 /// A document that cannot be read: a message (lowercase, values in backticks) and, when known,
-/// the 1-based line and column.
+/// the 1-based line and column and the path of the value at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocError {
     /// 1-based line.
@@ -108,6 +108,11 @@ pub struct DocError {
     pub column: Option<usize>,
     /// The message, without position.
     pub message: String,
+    /// The path of the value at fault (`kind`, `places[1].at[0]`), when known: for a value
+    /// that does not fit the target type, the path the parser had reached (with the missing
+    /// field's name for a missing field), in YAML for a syntax error too; for a JSON syntax
+    /// error, the path being read where the parser stopped ([`json_path_at`]).
+    pub path: Option<String>,
 }
 
 impl DocError {
@@ -116,6 +121,7 @@ impl DocError {
             line: Some(line),
             column: Some(column),
             message,
+            path: None,
         }
     }
 
@@ -124,6 +130,7 @@ impl DocError {
             line: None,
             column: None,
             message,
+            path: None,
         }
     }
 }
@@ -155,19 +162,80 @@ pub fn parse<T: serde::de::DeserializeOwned>(
     check_size(text.len(), kind).map_err(DocError::plain)?;
     let json = is_json(text, origin);
     let text = strip_bom(text);
+    // Errors are the slow path: a failed document is read a second time, tracking the path,
+    // so that a good one pays nothing for it.
     if json {
         check_json_depth(text.as_bytes())?;
-        serde_json::from_str::<T>(text).map_err(|e| json_error(&e))
+        serde_json::from_str::<T>(text).map_err(|e| {
+            let mut d = json_error(&e);
+            d.path = if e.is_data() {
+                let mut de = serde_json::Deserializer::from_str(text);
+                serde_path_to_error::deserialize::<_, T>(&mut de)
+                    .err()
+                    .and_then(|t| tracked_path(t.path(), &d.message))
+            } else {
+                json_path_at(text.as_bytes(), e.line(), e.column())
+            };
+            d
+        })
     } else {
         scan_yaml(text)?;
         serde_yaml::from_str::<T>(text).map_err(|e| {
             let msg = e.to_string();
-            match e.location() {
+            let mut d = match e.location() {
                 Some(l) => DocError::at(l.line(), l.column(), msg),
                 None => DocError::plain(msg),
-            }
+            };
+            // A syntax error too has the path the parser had reached.
+            d.path =
+                serde_path_to_error::deserialize::<_, T>(serde_yaml::Deserializer::from_str(text))
+                    .err()
+                    .and_then(|t| tracked_path(t.path(), &d.message));
+            d
         })
     }
+}
+
+/// Parses a JSON value into `T`, with the path of the value at fault in the error. The
+/// message is serde_json's, without position (a value has none).
+pub fn from_json_value<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+) -> Result<T, DocError> {
+    T::deserialize(value).map_err(|e| {
+        let mut d = DocError::plain(e.to_string());
+        d.path = serde_path_to_error::deserialize::<_, T>(value)
+            .err()
+            .and_then(|t| tracked_path(t.path(), &d.message));
+        d
+    })
+}
+
+/// The path serde_path_to_error reached, as `places[1].at`; a missing field's error is raised
+/// by the object that lacks it, so its name (from serde's message) is added.
+fn tracked_path(path: &serde_path_to_error::Path, message: &str) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => return (!out.is_empty()).then_some(out),
+        }
+    }
+    if let Some(rest) = message.split("missing field `").nth(1)
+        && let Some(name) = rest.split('`').next()
+    {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(name);
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 fn json_error(e: &serde_json::Error) -> DocError {
@@ -177,6 +245,109 @@ fn json_error(e: &serde_json::Error) -> DocError {
     } else {
         DocError::at(e.line(), e.column().max(1), msg)
     }
+}
+
+enum Frame {
+    Obj {
+        key: Option<String>,
+        expect_key: bool,
+    },
+    Arr {
+        index: usize,
+    },
+}
+
+/// The path of the value being read at a 1-based line and column (serde_json's, counted in
+/// bytes) of a JSON text that may be broken: `places[0].at[1]`, `filed_on`.
+///
+/// A syntax error stops the parser between two tokens, where no deserializer has a path yet
+/// (after `"filed_on": 2024` the object is waiting for `,` or `}`), so the path is read from
+/// the text itself: the keys and indices open at that point.
+pub fn json_path_at(text: &[u8], line: usize, column: usize) -> Option<String> {
+    let end = offset_of(text, line, column);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0usize;
+    while i < end {
+        let Some(&b) = text.get(i) else { break };
+        match b {
+            b'{' => stack.push(Frame::Obj {
+                key: None,
+                expect_key: true,
+            }),
+            b'[' => stack.push(Frame::Arr { index: 0 }),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Obj { key, expect_key }) => {
+                    *key = None;
+                    *expect_key = true;
+                }
+                Some(Frame::Arr { index }) => *index += 1,
+                None => {}
+            },
+            b':' => {
+                if let Some(Frame::Obj { expect_key, .. }) = stack.last_mut() {
+                    *expect_key = false;
+                }
+            }
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                while j < text.len() {
+                    match text.get(j) {
+                        Some(b'\\') => j += 2,
+                        Some(b'"') => break,
+                        _ => j += 1,
+                    }
+                }
+                let s = String::from_utf8_lossy(text.get(start..j.min(text.len())).unwrap_or(b""))
+                    .into_owned();
+                if let Some(Frame::Obj {
+                    key,
+                    expect_key: true,
+                }) = stack.last_mut()
+                {
+                    *key = Some(s);
+                }
+                i = j;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut out = String::new();
+    for f in &stack {
+        match f {
+            Frame::Obj { key: Some(k), .. } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Frame::Obj { key: None, .. } => break,
+            Frame::Arr { index } => out.push_str(&format!("[{index}]")),
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The byte offset of a 1-based line and column (as serde_json reports them).
+fn offset_of(text: &[u8], line: usize, column: usize) -> usize {
+    let mut cur_line = 1usize;
+    let mut start = 0usize;
+    if line > 1 {
+        for (i, b) in text.iter().enumerate() {
+            if *b == b'\n' {
+                cur_line += 1;
+                if cur_line == line {
+                    start = i + 1;
+                    break;
+                }
+            }
+        }
+    }
+    (start + column.saturating_sub(1)).min(text.len())
 }
 
 /// Parses JSON text into a value, refusing duplicate keys and nesting deeper than
@@ -315,6 +486,141 @@ fn check_json_depth(bytes: &[u8]) -> Result<(), DocError> {
         }
     }
     Ok(())
+}
+
+/// Where each item of the top-level list `key` of a document starts: 1-based line and column
+/// (in characters) of the item's first token, in list order, for block YAML (`key:` at column
+/// 0, then `- …` items at one indent) and for JSON (`"key": [ … ]` in the root object).
+///
+/// Positions come from the document's structure, not from searching its text for a value:
+/// comments, block scalars and deeper lines never count as items. A list written in YAML flow
+/// style (`key: [ … ]`) gives no positions.
+pub fn list_items(text: &str, origin: &str, key: &str) -> Vec<(usize, usize)> {
+    let json = is_json(text, origin);
+    let text = strip_bom(text);
+    if json {
+        return json_list_items(text, key);
+    }
+    let mut out = Vec::new();
+    // Inside the list: the indent of its items, once the first one is seen.
+    let mut list: Option<Option<usize>> = None;
+    for (i, line) in text.lines().enumerate() {
+        let body = line.trim_end_matches('\r');
+        let trimmed = body.trim_start_matches(' ');
+        let indent = body.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let item = trimmed == "-" || trimmed.starts_with("- ");
+        if indent == 0 && !item {
+            // A top-level key (or a document marker) starts or ends the list. No line inside
+            // a top-level value starts at column 0 but a `- ` item.
+            let rest = trimmed
+                .strip_prefix(key)
+                .or_else(|| {
+                    trimmed
+                        .strip_prefix('"')
+                        .and_then(|t| t.strip_prefix(key))
+                        .and_then(|t| t.strip_prefix('"'))
+                })
+                .and_then(|t| t.strip_prefix(':'));
+            let opens = rest.is_some_and(|r| {
+                let r = r.trim();
+                r.is_empty() || r.starts_with('#')
+            });
+            list = opens.then_some(None);
+            continue;
+        }
+        let Some(item_indent) = list.as_mut() else {
+            continue;
+        };
+        if item && *item_indent.get_or_insert(indent) == indent {
+            let content = trimmed.get(1..).unwrap_or("").trim_start_matches(' ');
+            let before = body.get(..body.len() - content.len()).unwrap_or("");
+            out.push((i + 1, before.chars().count() + 1));
+        }
+    }
+    out
+}
+
+/// [`list_items`] for JSON text.
+fn json_list_items(text: &str, key: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
+    let (mut in_str, mut esc) = (false, false);
+    let mut string = String::new();
+    // The last string closed in the root object, and whether a `:` followed it.
+    let mut key_seen: Option<String> = None;
+    let mut after_colon = false;
+    // 0: before the list, 1: in it (its depth is 2), 2: after it.
+    let mut state = 0u8;
+    let mut want_item = false;
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            col = 0;
+        } else {
+            col += 1;
+        }
+        if in_str {
+            match (esc, c) {
+                (true, _) => {
+                    esc = false;
+                    string.push(c);
+                }
+                (false, '\\') => esc = true,
+                (false, '"') => {
+                    in_str = false;
+                    if depth == 1 && !after_colon {
+                        key_seen = Some(std::mem::take(&mut string));
+                    }
+                }
+                _ => string.push(c),
+            }
+            continue;
+        }
+        if want_item && !c.is_whitespace() && c != ']' {
+            out.push((line, col));
+            want_item = false;
+        }
+        match c {
+            '"' => {
+                in_str = true;
+                string.clear();
+            }
+            ':' if depth == 1 => after_colon = true,
+            '[' | '{' => {
+                depth += 1;
+                if c == '['
+                    && depth == 2
+                    && state == 0
+                    && after_colon
+                    && key_seen.as_deref() == Some(key)
+                {
+                    state = 1;
+                    want_item = true;
+                }
+            }
+            ']' | '}' => {
+                if state == 1 && depth == 2 {
+                    state = 2;
+                    want_item = false;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            ',' => {
+                if state == 1 && depth == 2 {
+                    want_item = true;
+                }
+                if depth == 1 {
+                    key_seen = None;
+                    after_colon = false;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// An anchor whose node is still being read.
@@ -731,6 +1037,76 @@ mod tests {
         let text = format!("{}{}", "[".repeat(64_000), "]".repeat(64_000));
         let e = json_value_doc(text.as_bytes()).unwrap_err();
         assert!(e.message.contains("deeper"), "{e:?}");
+    }
+
+    #[test]
+    fn syntax_paths() {
+        let t = br#"{"kind": "civil", "places": [{"role": "conduct", "at": [121.1, x]}]}"#;
+        let col = t.iter().position(|b| *b == b'x').unwrap() + 1;
+        assert_eq!(json_path_at(t, 1, col).as_deref(), Some("places[0].at[1]"));
+        let t = br#"{"kind": "civil", "filed_on": 2024-05-01}"#;
+        let col = t.iter().position(|b| *b == b'-').unwrap() + 1;
+        assert_eq!(json_path_at(t, 1, col).as_deref(), Some("filed_on"));
+        assert_eq!(json_path_at(b"{", 1, 2), None);
+        assert_eq!(offset_of(b"ab\ncd", 2, 2), 4);
+        assert_eq!(offset_of(b"ab\ncd", 1, 1), 0);
+        assert_eq!(offset_of(b"ab", 9, 9), 2);
+    }
+
+    #[test]
+    fn data_errors_carry_the_path() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code, reason = "only the errors are read")]
+        struct P {
+            role: String,
+            at: Option<Vec<f64>>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code, reason = "only the errors are read")]
+        struct C {
+            kind: String,
+            places: Vec<P>,
+        }
+        let cases = [
+            ("{\"kind\": \"c\", \"filed\": 1, \"places\": []}", "filed"),
+            (
+                "kind: c\nplaces:\n  - {role: x, crss: 1}\n",
+                "places[0].crss",
+            ),
+            ("places: []\n", "kind"),
+            (
+                "{\"kind\": \"c\", \"places\": [{\"at\": [1]}]}",
+                "places[0].role",
+            ),
+            ("kind: c\nplaces: [{role: x, at: [a]}]\n", "places[0].at[0]"),
+        ];
+        for (text, want) in cases {
+            let e = parse::<C>(text, "-", Kind::Unbounded).unwrap_err();
+            assert_eq!(e.path.as_deref(), Some(want), "{text}: {e:?}");
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+                let e = from_json_value::<C>(&v).unwrap_err();
+                assert_eq!(e.path.as_deref(), Some(want), "{text}: {e:?}");
+            }
+        }
+        // A YAML syntax error: the path the parser had reached.
+        let e = parse::<C>("kind: [", "-", Kind::Unbounded).unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("kind"));
+    }
+
+    #[test]
+    fn list_items_follow_the_structure() {
+        let text = "# - id: X\nrevised: 2024-01-01\nrules:\n  # - id: A\n  - id: A\n    note: |\n      - id: B\n    tags:\n      - x\n  -   id: B\n\nother:\n  - id: C\n";
+        assert_eq!(list_items(text, "r.yaml", "rules"), vec![(5, 5), (10, 7)]);
+        assert_eq!(list_items(text, "r.yaml", "other"), vec![(13, 5)]);
+        assert_eq!(
+            list_items("rules:\n- id: A\n- id: B\n", "-", "rules"),
+            vec![(2, 3), (3, 3)]
+        );
+        assert!(list_items("rules: [{id: A}]\n", "-", "rules").is_empty());
+        let json = "{\"note\": \"rules\", \"rules\": [\n  {\"id\": \"A\", \"x\": [1]},\n  {\"id\": \"B\"}\n], \"z\": [3]}";
+        assert_eq!(list_items(json, "r.json", "rules"), vec![(2, 3), (3, 3)]);
     }
 
     #[test]

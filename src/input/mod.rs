@@ -17,6 +17,9 @@ use crate::model::{
 use crate::spatial::Crs;
 
 /// A malformed case document.
+///
+/// Besides the message, it names the field at fault as a path into the document (`kind`,
+/// `places[1].at`, `places`), for JSON and YAML alike: the HTTP API answers it as `field`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}{message}", location_prefix(.origin, .line, .column))]
 pub struct CaseError {
@@ -25,6 +28,8 @@ pub struct CaseError {
     column: Option<usize>,
     message: String,
     snippet: Option<String>,
+    // Boxed: the error stays within clippy's size for an `Err` variant.
+    field: Option<Box<str>>,
 }
 
 fn location_prefix(origin: &str, line: &Option<usize>, column: &Option<usize>) -> String {
@@ -45,7 +50,21 @@ impl CaseError {
             column: None,
             message: message.into(),
             snippet: None,
+            field: None,
         }
+    }
+
+    /// Names the field at fault (a path such as `filed_on` or `places[0]`).
+    #[must_use]
+    pub fn at_field(mut self, field: impl Into<String>) -> CaseError {
+        self.field = Some(field.into().into_boxed_str());
+        self
+    }
+
+    /// The field at fault, as a path into the document (`kind`, `places[1].at`, `places`),
+    /// when one can be named.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
     }
 
     /// The message without location.
@@ -151,7 +170,27 @@ fn doc_error(origin: &str, text: &str, e: doc::DocError) -> CaseError {
         column: e.column,
         message: improve_serde_message(&e.message),
         snippet: e.line.zip(e.column).map(|(l, c)| snippet(text, l, c)),
+        field: e.path.as_deref().map(|p| field_of(p).into_boxed_str()),
     }
+}
+
+/// The field a document path is in: a position inside a field's value is not a field of its
+/// own (`places[0].at[1]` → `places[0].at`), but an item of the top-level list is
+/// (`places[1]`). The case schema has lists of records only at the top (`places`).
+fn field_of(path: &str) -> String {
+    let mut out = path;
+    if path.find('[').is_some_and(|first| {
+        path.get(first..)
+            .is_some_and(|rest| rest.contains('.') && path.ends_with(']'))
+    }) {
+        while out.ends_with(']') {
+            match out.rfind('[') {
+                Some(i) => out = out.get(..i).unwrap_or(out),
+                None => break,
+            }
+        }
+    }
+    out.to_string()
 }
 
 /// Finds the line of the `n`-th (0-based) item of the `places` list, for positioned errors.
@@ -195,8 +234,13 @@ pub fn parse_case(text: &str, origin: &str) -> Result<Case, CaseError> {
 
 /// Parses a case from a JSON value (batch lines, HTTP bodies).
 pub fn case_from_json(value: serde_json::Value, origin: &str) -> Result<Case, CaseError> {
-    let raw: RawCase = serde_json::from_value(value)
-        .map_err(|e| CaseError::new(origin, improve_serde_message(&e.to_string())))?;
+    let raw: RawCase = doc::from_json_value(&value).map_err(|e| {
+        let field = e.path.as_deref().map(|p| field_of(p).into_boxed_str());
+        CaseError {
+            field,
+            ..CaseError::new(origin, improve_serde_message(&e.message))
+        }
+    })?;
     case_from_raw(raw, |_| None, origin)
 }
 
@@ -224,27 +268,39 @@ fn case_from_raw(
         return Err(CaseError::new(
             origin,
             "`places` is empty: give at least one place with a role",
-        ));
+        )
+        .at_field("places"));
     }
     let mut places = Vec::with_capacity(raw.places.len());
     for (i, p) in raw.places.into_iter().enumerate() {
-        let err = |m: String| CaseError {
+        // `sub`: the field of the place at fault, if the error is about one.
+        let err = |sub: Option<&str>, m: String| CaseError {
             origin: origin.to_string(),
             line: place_line(i),
             column: None,
             message: format!("place #{} (`{}`): {m}", i + 1, p.role),
             snippet: None,
+            field: Some(
+                match sub {
+                    Some(f) => format!("places[{i}].{f}"),
+                    None => format!("places[{i}]"),
+                }
+                .into_boxed_str(),
+            ),
         };
         let primary = usize::from(p.at.is_some()) + usize::from(p.code.is_some());
         if primary > 1 || (primary == 0 && p.address.is_none()) {
-            return Err(err(format!(
-                "give exactly one of `at`, `code` or `address` (found {}); an `address` may accompany `at` or `code` as a cross-check",
-                if primary == 0 {
-                    "none".to_string()
-                } else {
-                    "both `at` and `code`".to_string()
-                }
-            )));
+            return Err(err(
+                None,
+                format!(
+                    "give exactly one of `at`, `code` or `address` (found {}); an `address` may accompany `at` or `code` as a cross-check",
+                    if primary == 0 {
+                        "none".to_string()
+                    } else {
+                        "both `at` and `code`".to_string()
+                    }
+                ),
+            ));
         }
         let address_check = if primary == 1 {
             p.address.clone()
@@ -253,14 +309,14 @@ fn case_from_raw(
         };
         let spec = if let Some(at) = p.at {
             let [lon, lat] = at.as_slice() else {
-                return Err(err(format!(
-                    "`at` must be `[lon, lat]`, found {} numbers",
-                    at.len()
-                )));
+                return Err(err(
+                    Some("at"),
+                    format!("`at` must be `[lon, lat]`, found {} numbers", at.len()),
+                ));
             };
             // One check for every path (case files, JSONL rows, the HTTP API).
             place::check_lonlat(*lon, *lat)
-                .map_err(|e| err(format!("invalid point `[{lon}, {lat}]`: {e}")))?;
+                .map_err(|e| err(None, format!("invalid point `[{lon}, {lat}]`: {e}")))?;
             PlaceSpec::At {
                 lon: *lon,
                 lat: *lat,
@@ -268,12 +324,12 @@ fn case_from_raw(
             }
         } else if let Some(code) = p.code.clone() {
             if p.crs.is_some() {
-                return Err(err("`crs` applies to `at` only".to_string()));
+                return Err(err(Some("crs"), "`crs` applies to `at` only".to_string()));
             }
             PlaceSpec::Code(code.into_string().trim().to_string())
         } else {
             if p.crs.is_some() {
-                return Err(err("`crs` applies to `at` only".to_string()));
+                return Err(err(Some("crs"), "`crs` applies to `at` only".to_string()));
             }
             PlaceSpec::Address(p.address.unwrap_or_default())
         };
@@ -289,7 +345,8 @@ fn case_from_raw(
         return Err(CaseError::new(
             origin,
             format!("`claim_amount_cny` must be a non-negative number, found `{c}`"),
-        ));
+        )
+        .at_field("claim_amount_cny"));
     }
     Ok(Case {
         id: raw.id.map(StrOrNum::into_string),

@@ -235,19 +235,22 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Line and column of `- id: <id>` (or `id: <id>`) in `text`.
-fn id_position(text: &str, id: &str) -> Option<(usize, usize)> {
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim_start().trim_start_matches("- ").trim_start();
-        if let Some(rest) = t.strip_prefix("id:") {
-            let v = rest.trim().trim_matches('"').trim_matches('\'');
-            if v == id {
-                let col = line.find("id:").map(|c| c + 1).unwrap_or(1);
-                return Some((i + 1, col));
-            }
+/// Sets the position of every item of the list `key` from the document's structure
+/// ([`crate::input::doc::list_items`]); when the structure cannot be read item by item
+/// (a YAML flow list), the items keep no position and their diagnostics none either.
+fn set_positions<T>(
+    path: &str,
+    text: &str,
+    key: &str,
+    items: &mut [T],
+    pos: impl Fn(&mut T) -> &mut Option<(usize, usize)>,
+) {
+    let found = crate::input::doc::list_items(text, path, key);
+    if found.len() == items.len() {
+        for (item, p) in items.iter_mut().zip(found) {
+            *pos(item) = Some(p);
         }
     }
-    None
 }
 
 /// Line and column of the first occurrence of `needle` at or after `from_line` (1-based).
@@ -261,15 +264,19 @@ fn find_after(text: &str, from_line: usize, needle: &str) -> Option<(usize, usiz
     None
 }
 
+/// Where the item being compiled (a rule, court or source) is, for its diagnostics.
 struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
+    /// Where the item starts (from the parse), if known.
+    at: Option<(usize, usize)>,
     diags: &'a mut Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, id: &str, needle: Option<&str>, message: String) {
-        let pos = id_position(self.text, id);
+    /// A diagnostic at the item, or at the first `needle` from the item's line on.
+    fn err(&mut self, needle: Option<&str>, message: String) {
+        let pos = self.at;
         let pos = match (pos, needle) {
             (Some((l, _)), Some(n)) => find_after(self.text, l, n).or(pos),
             _ => pos,
@@ -351,16 +358,19 @@ fn parse_files(files: &RuleFiles, diags: &mut Vec<Diagnostic>) -> Parsed {
         p.hash_input.extend_from_slice(text.as_bytes());
         let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
         if name == "sources.yaml" {
-            if let Some(f) = parse_yaml::<raw::RawSourcesFile>(path, text, diags) {
+            if let Some(mut f) = parse_yaml::<raw::RawSourcesFile>(path, text, diags) {
+                set_positions(path, text, "sources", &mut f.sources, |s| &mut s.pos);
                 check_version(path, f.schema_version, diags);
                 add_sources(path, text, f, &mut p.sources, diags);
             }
         } else if name == "courts.yaml" {
-            if let Some(f) = parse_yaml::<raw::RawCourtsFile>(path, text, diags) {
+            if let Some(mut f) = parse_yaml::<raw::RawCourtsFile>(path, text, diags) {
+                set_positions(path, text, "courts", &mut f.courts, |c| &mut c.pos);
                 check_version(path, f.schema_version, diags);
                 p.courts = Some((path.clone(), text.clone(), f));
             }
-        } else if let Some(f) = parse_yaml::<RawRulesFile>(path, text, diags) {
+        } else if let Some(mut f) = parse_yaml::<RawRulesFile>(path, text, diags) {
+            set_positions(path, text, "rules", &mut f.rules, |r| &mut r.pos);
             check_version(path, f.schema_version, diags);
             p.rule_files.push((path.clone(), text.clone(), f));
         }
@@ -380,9 +390,10 @@ fn add_sources(
             let mut cx = Ctx {
                 file: path,
                 text,
+                at: s.pos,
                 diags,
             };
-            cx.err(&s.key, None, format!("duplicate source key `{}`", s.key));
+            cx.err(None, format!("duplicate source key `{}`", s.key));
         }
         sources.insert(
             s.key.clone(),
@@ -422,9 +433,12 @@ fn apply_scenario(files: &RuleFiles, p: &mut Parsed, diags: &mut Vec<Diagnostic>
         return patch;
     };
     p.hash_input.extend_from_slice(stext.as_bytes());
-    let Some(sc) = parse_yaml::<raw::RawScenarioFile>(spath, stext, diags) else {
+    let Some(mut sc) = parse_yaml::<raw::RawScenarioFile>(spath, stext, diags) else {
         return patch;
     };
+    // The scenario's rules are diagnosed in the scenario file; its courts join the registry
+    // of `courts.yaml`, where they have no line, so they keep no position.
+    set_positions(spath, stext, "rules", &mut sc.rules, |r| &mut r.pos);
     check_version(spath, sc.schema_version, diags);
     patch.name = Some(sc.scenario.clone());
     if let Some((_, _, cf)) = p.courts.as_mut() {
@@ -492,11 +506,11 @@ fn compile_rules(
             let mut cx = Ctx {
                 file: path,
                 text,
+                at: r.pos,
                 diags,
             };
             if let Some(prev) = seen.get(&r.id) {
                 cx.err(
-                    &r.id,
                     None,
                     format!("rule `{}`: duplicate id (also in `{prev}`)", r.id),
                 );
@@ -523,17 +537,19 @@ fn check_references(
             if ids.contains(other.as_str()) {
                 continue;
             }
-            let text = rule_files
-                .iter()
-                .find(|f| f.0 == r.file)
-                .map_or("", |f| f.1.as_str());
+            let file = rule_files.iter().find(|f| f.0 == r.file);
+            let text = file.map_or("", |f| f.1.as_str());
+            // The first rule of that id in its file is the one compiled (a duplicate is not).
+            let at = file
+                .and_then(|f| f.2.rules.iter().find(|x| x.id == r.id))
+                .and_then(|x| x.pos);
             let mut cx = Ctx {
                 file: &r.file,
                 text,
+                at,
                 diags,
             };
             cx.err(
-                &r.id,
                 Some(other.as_str()),
                 format!(
                     "rule `{}`: unknown rule `{other}`{}",
@@ -598,7 +614,6 @@ fn check_sources(
 ) {
     if keys.is_empty() {
         cx.err(
-            id,
             None,
             format!("{what} `{id}`: no sources (every {what} must cite its legal basis)"),
         );
@@ -606,7 +621,6 @@ fn check_sources(
     for k in keys {
         if !sources.contains_key(k) {
             cx.err(
-                id,
                 Some(k.as_str()),
                 format!(
                     "{what} `{id}`: unknown source `{k}`{}",
@@ -632,10 +646,11 @@ fn build_courts(
         let mut cx = Ctx {
             file: path,
             text,
+            at: c.pos,
             diags,
         };
         if !seen.insert(c.id.clone()) {
-            cx.err(&c.id, None, format!("court `{}`: duplicate id", c.id));
+            cx.err(None, format!("court `{}`: duplicate id", c.id));
             continue;
         }
         let level = match c.level.as_str() {
@@ -645,7 +660,6 @@ fn build_courts(
             "supreme" => CourtLevel::Supreme,
             other => {
                 cx.err(
-                    &c.id,
                     Some("level:"),
                     format!("court `{}`: unknown level `{other}`", c.id),
                 );
@@ -656,7 +670,6 @@ fn build_courts(
             && !ids.contains(a)
         {
             cx.err(
-                &c.id,
                 Some("appeal:"),
                 format!(
                     "court `{}`: unknown appeal court `{a}`{}",
@@ -669,7 +682,6 @@ fn build_courts(
             && geo.codes().get(u).is_none()
         {
             cx.err(
-                &c.id,
                 Some("seat_unit:"),
                 format!("court `{}`: unknown seat unit `{u}`", c.id),
             );
@@ -677,7 +689,6 @@ fn build_courts(
         let valid = Validity::new(c.valid_from, c.valid_to);
         if valid.is_empty() {
             cx.err(
-                &c.id,
                 Some("valid_to:"),
                 format!(
                     "court `{}`: `valid_to` {} is not after `valid_from` {}",
@@ -779,7 +790,7 @@ fn resolve_territory(
                     }
                 }
                 if !any {
-                    cx.err(id, Some(code), format!("rule `{id}`: territory code `{code}` {} has no county-level unit in the geodata", a.name));
+                    cx.err(Some(code), format!("rule `{id}`: territory code `{code}` {} has no county-level unit in the geodata", a.name));
                 }
             }
             _ => {
@@ -794,7 +805,6 @@ fn resolve_territory(
                         .unwrap_or_default(),
                 };
                 cx.err(
-                    id,
                     Some(code),
                     format!("rule `{id}`: unknown unit code or feature `{code}`{h}"),
                 );
@@ -827,14 +837,13 @@ fn build_rule(
     let before = cx.diags.len();
     check_sources(id, &r.sources, sources, cx, "rule");
     if r.legal_basis.trim().is_empty() {
-        cx.err(id, None, format!("rule `{id}`: empty `legal_basis`"));
+        cx.err(None, format!("rule `{id}`: empty `legal_basis`"));
     }
     let valid = Validity::new(r.valid_from, r.valid_to);
     if let (Some(a), Some(b)) = (r.valid_from, r.valid_to)
         && valid.is_empty()
     {
         cx.err(
-            id,
             Some("valid_to:"),
             format!("rule `{id}`: `valid_to` {b} is not after `valid_from` {a}"),
         );
@@ -844,7 +853,7 @@ fn build_rule(
     if cx.diags.len() > before {
         return None;
     }
-    let line = id_position(cx.text, id).map(|p| p.0).unwrap_or(0);
+    let line = r.pos.map_or(0, |p| p.0);
     Some(Rule {
         id: r.id.clone(),
         summary: std::sync::Arc::new(Text::new(r.summary.en.clone(), r.summary.zh.clone())),
@@ -880,7 +889,6 @@ fn build_body(
     let refuse = |cx: &mut Ctx<'_>, present: bool, field: &str, stages: &str| {
         if present {
             cx.err(
-                id,
                 Some(&format!("{field}:")),
                 format!("rule `{id}`: only {stages} rules take `{field}`"),
             );
@@ -912,7 +920,6 @@ fn build_body(
         Stage::Scope => {
             if r.roles.is_none() && r.level.is_none() {
                 cx.err(
-                    id,
                     None,
                     format!("rule `{id}`: a scope rule needs `roles` or `level`"),
                 );
@@ -925,11 +932,7 @@ fn build_body(
         }
         Stage::Venue => {
             let Some(raw_assign) = &r.assign else {
-                cx.err(
-                    id,
-                    None,
-                    format!("rule `{id}`: a venue rule needs `assign`"),
-                );
+                cx.err(None, format!("rule `{id}`: a venue rule needs `assign`"));
                 return None;
             };
             let assign = build_assign(id, raw_assign, valid, courts, cx);
@@ -945,7 +948,6 @@ fn build_body(
             let to = r.alternative_to.clone().unwrap_or_default();
             if to.is_empty() {
                 cx.err(
-                    id,
                     None,
                     format!("rule `{id}`: an alternative rule needs `alternative_to`"),
                 );
@@ -955,7 +957,6 @@ fn build_body(
         Stage::Advisory | Stage::Relation => {
             let Some(w) = &r.warning else {
                 cx.err(
-                    id,
                     None,
                     format!("rule `{id}`: an advisory or relation rule needs `warning`"),
                 );
@@ -967,7 +968,6 @@ fn build_body(
             let applies_to = r.applies_to.clone().unwrap_or_default();
             if applies_to.is_empty() {
                 cx.err(
-                    id,
                     None,
                     format!("rule `{id}`: a relation rule needs `applies_to`"),
                 );
@@ -993,7 +993,6 @@ fn build_assign(
         (Some(c), None) => {
             match courts.get(c) {
                 None => cx.err(
-                    id,
                     Some(c.as_str()),
                     format!(
                         "rule `{id}`: unknown court `{c}`{}",
@@ -1005,7 +1004,6 @@ fn build_assign(
                         && court.tribunal(t).is_none()
                     {
                         cx.err(
-                            id,
                             Some(t.as_str()),
                             format!(
                                 "rule `{id}`: court `{c}` has no tribunal `{t}`{}",
@@ -1016,7 +1014,6 @@ fn build_assign(
                     // A court used outside its own validity dates.
                     if !court.valid.covers(valid) {
                         cx.err(
-                            id,
                             Some(c.as_str()),
                             format!(
                                 "rule `{id}`: court `{c}` exists only {} but the rule runs {valid}",
@@ -1031,7 +1028,6 @@ fn build_assign(
         (None, Some(p)) => {
             if a.tribunal.is_some() {
                 cx.err(
-                    id,
                     Some("tribunal:"),
                     format!("rule `{id}`: a tribunal needs a named `court`"),
                 );
@@ -1040,7 +1036,6 @@ fn build_assign(
         }
         _ => {
             cx.err(
-                id,
                 Some("assign:"),
                 format!("rule `{id}`: `assign` needs exactly one of `court` or `court_of_unit`"),
             );
@@ -1051,7 +1046,6 @@ fn build_assign(
         && courts.get(ap).is_none()
     {
         cx.err(
-            id,
             Some(ap.as_str()),
             format!(
                 "rule `{id}`: unknown appeal court `{ap}`{}",

@@ -41,6 +41,10 @@ pub struct RawSourcesFile {
 pub struct RawSource {
     /// Key, as in `docs/legal-facts.md` (`LRB-CPL2023`, `JS-NOTICE-2019-02`, …).
     pub key: String,
+    /// Where this item starts in its file (1-based line and column), set by the loader
+    /// from the document's structure ([`crate::input::doc::list_items`]); not read.
+    #[serde(skip)]
+    pub pos: Option<(usize, usize)>,
     /// Title: the document's own title, or a title in square brackets supplied by the project
     /// where the page's headline was not recorded.
     pub title: String,
@@ -82,6 +86,10 @@ pub struct RawCourtsFile {
 pub struct RawCourt {
     /// Id.
     pub id: String,
+    /// Where this item starts in its file (1-based line and column), set by the loader
+    /// from the document's structure ([`crate::input::doc::list_items`]); not read.
+    #[serde(skip)]
+    pub pos: Option<(usize, usize)>,
     /// Official Chinese name.
     pub name_zh: String,
     /// English name.
@@ -266,6 +274,10 @@ pub struct RawAssign {
 pub struct RawRule {
     /// Stable id, never reused.
     pub id: String,
+    /// Where this item starts in its file (1-based line and column), set by the loader
+    /// from the document's structure ([`crate::input::doc::list_items`]); not read.
+    #[serde(skip)]
+    pub pos: Option<(usize, usize)>,
     /// Stage.
     pub stage: Stage,
     /// Summary.

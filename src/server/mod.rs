@@ -30,7 +30,6 @@
 mod batch;
 mod conn;
 mod error;
-mod fields;
 mod map;
 
 use std::panic::AssertUnwindSafe;
@@ -373,7 +372,7 @@ impl App {
     /// Parses, checks and routes one case given as JSON bytes.
     pub(crate) fn route_bytes(&self, bytes: &[u8], today: Date) -> Result<Decision, AppError> {
         let value = parse_json(bytes)?;
-        self.route_value(value, bytes, today)
+        self.route_value(value, today)
     }
 
     /// `/v1/route`: a case, optionally with `"why_not": [COURT, …]` (court ids or names);
@@ -403,17 +402,16 @@ impl App {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let d = self.route_value(value.clone(), bytes, today)?;
+        let d = self.route_value(value.clone(), today)?;
         let limit = self.config.response_limit;
         if courts.is_empty() {
             return pretty_capped(&d, limit);
         }
-        let case =
-            crate::input::case_from_json(value, "").map_err(|e| case_error(bytes, e.message()))?;
+        let case = crate::input::case_from_json(value, "").map_err(|e| case_error(&e))?;
         let admitted = self
             .engine
             .admit(&case, today, "")
-            .map_err(|e| case_error(bytes, e.message()))?;
+            .map_err(|e| case_error(&e))?;
         let answers = self.engine.why_not_answers(&admitted, &courts);
         let mut out = serde_json::to_value(&d).map_err(|e| AppError::internal(e.to_string()))?;
         if let Some(o) = out.as_object_mut() {
@@ -425,7 +423,7 @@ impl App {
         pretty_capped(&out, limit)
     }
 
-    fn route_value(&self, value: Value, bytes: &[u8], today: Date) -> Result<Decision, AppError> {
+    fn route_value(&self, value: Value, today: Date) -> Result<Decision, AppError> {
         if !value.is_object() {
             return Err(AppError::bad_request(
                 "invalid_case",
@@ -439,12 +437,12 @@ impl App {
         // `Engine::admit`), without the file prefix.
         let case = match crate::input::case_from_json(value, "") {
             Ok(c) => c,
-            Err(e) => return Err(case_error(bytes, e.message())),
+            Err(e) => return Err(case_error(&e)),
         };
         let mut d = self
             .engine
             .route(&case, today, "")
-            .map_err(|e| case_error(bytes, e.message()))?;
+            .map_err(|e| case_error(&e))?;
         crate::evidence::annotate(&mut d, &self.support);
         Ok(d)
     }
@@ -458,12 +456,10 @@ fn why_not_error() -> AppError {
     .with_field(Some("why_not".to_string()))
 }
 
-/// A case error with the field named (the body is parsed again: errors are the slow path).
-fn case_error(bytes: &[u8], message: &str) -> AppError {
-    let field = crate::input::doc::json_value(bytes)
-        .ok()
-        .and_then(|v| fields::case_field(&v, message));
-    AppError::bad_request("invalid_case", message).with_field(field)
+/// A case error as the API answers it: the message without the origin prefix, the field
+/// named by the input layer.
+fn case_error(e: &crate::input::CaseError) -> AppError {
+    AppError::bad_request("invalid_case", e.message()).with_field(e.field().map(str::to_string))
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -492,7 +488,7 @@ fn parse_json(bytes: &[u8]) -> Result<Value, AppError> {
         if let Some(i) = msg.find(" at line ") {
             msg.truncate(i);
         }
-        let field = fields::path_at(bytes, fields::offset_of(bytes, line, column));
+        let field = crate::input::doc::json_path_at(bytes, line, column);
         AppError::bad_request(
             "malformed_json",
             format!("malformed JSON at line {line} column {column}: {msg}"),
@@ -721,9 +717,38 @@ async fn locate(State(app): State<Arc<App>>, req: Request) -> Result<Response, A
     off_workers(bytes.len(), move || locate_bytes(&app, &bytes)).await
 }
 
-/// Answers a `/v1/locate` body (on the blocking pool).
+/// Answers a `/v1/locate` body (on the blocking pool): the body read as a request, then
+/// answered by the one of `at`, `code` or `address` it gives.
 fn locate_bytes(app: &App, bytes: &[u8]) -> Result<Response, AppError> {
     let limit = app.config.response_limit;
+    let obj = locate_request(bytes)?;
+    let given: Vec<&str> = ["at", "code", "address"]
+        .into_iter()
+        .filter(|k| obj.get(*k).is_some_and(|v| !v.is_null()))
+        .collect();
+    match given.as_slice() {
+        ["at"] => locate_at(app, &obj, limit),
+        ["code"] | ["address"] if obj.get("crs").is_some_and(|v| !v.is_null()) => {
+            Err(bad_locate("crs", "`crs` applies to `at` only".to_string()))
+        }
+        ["code"] => locate_code(app, &obj, limit),
+        ["address"] => locate_address(app, &obj, limit),
+        _ => Err(AppError::bad_request(
+            "invalid_request",
+            format!(
+                "give exactly one of `at`, `code` or `address` (found {})",
+                if given.is_empty() {
+                    "none".to_string()
+                } else {
+                    given.join(", ")
+                }
+            ),
+        )),
+    }
+}
+
+/// Step 1 of `/v1/locate`: the body as a JSON object with only the known fields.
+fn locate_request(bytes: &[u8]) -> Result<serde_json::Map<String, Value>, AppError> {
     let value = parse_json(bytes)?;
     let Value::Object(obj) = value else {
         return Err(AppError::bad_request(
@@ -746,112 +771,111 @@ fn locate_bytes(app: &App, bytes: &[u8]) -> Result<Response, AppError> {
             .with_field(Some(k.clone())));
         }
     }
-    let given: Vec<&str> = ["at", "code", "address"]
-        .into_iter()
-        .filter(|k| obj.get(*k).is_some_and(|v| !v.is_null()))
-        .collect();
-    let bad = |field: &str, msg: String| {
-        AppError::bad_request("invalid_request", msg).with_field(Some(field.to_string()))
+    Ok(obj)
+}
+
+/// A `/v1/locate` request error about one field.
+fn bad_locate(field: &str, msg: String) -> AppError {
+    AppError::bad_request("invalid_request", msg).with_field(Some(field.to_string()))
+}
+
+/// `/v1/locate` with `at` (`[lon, lat]` or `"LON,LAT"`) and an optional `crs`: the point's
+/// location.
+fn locate_at(
+    app: &App,
+    obj: &serde_json::Map<String, Value>,
+    limit: usize,
+) -> Result<Response, AppError> {
+    let (lon, lat) = locate_lonlat(obj.get("at").unwrap_or(&Value::Null))?;
+    crate::input::place::check_lonlat(lon, lat)
+        .map_err(|m| bad_locate("at", format!("invalid point `{lon},{lat}`: {m}")))?;
+    let crs = match obj.get("crs") {
+        None | Some(Value::Null) => Crs::Wgs84,
+        Some(Value::String(s)) => {
+            crate::input::place::parse_crs(s).map_err(|m| bad_locate("crs", m))?
+        }
+        Some(_) => {
+            return Err(bad_locate(
+                "crs",
+                "`crs` must be a string: wgs84, gcj02 or bd09".to_string(),
+            ));
+        }
     };
-    match given.as_slice() {
-        ["at"] => {
-            let at = obj.get("at").unwrap_or(&Value::Null);
-            let (lon, lat) = match at {
-                Value::Array(a) => match a.as_slice() {
-                    [Value::Number(x), Value::Number(y)] => (
-                        x.as_f64().unwrap_or(f64::NAN),
-                        y.as_f64().unwrap_or(f64::NAN),
-                    ),
-                    _ => {
-                        return Err(bad(
-                            "at",
-                            "`at` must be `[lon, lat]`, two numbers".to_string(),
-                        ));
-                    }
-                },
-                Value::String(s) => crate::input::place::lonlat_opt(s).ok_or_else(|| {
-                    bad(
-                        "at",
-                        format!("invalid point `{s}`: expected `LON,LAT`, e.g. `121.12,31.15`"),
-                    )
-                })?,
-                _ => {
-                    return Err(bad(
-                        "at",
-                        "`at` must be `[lon, lat]`, two numbers".to_string(),
-                    ));
-                }
-            };
-            crate::input::place::check_lonlat(lon, lat)
-                .map_err(|m| bad("at", format!("invalid point `{lon},{lat}`: {m}")))?;
-            let crs = match obj.get("crs") {
-                None | Some(Value::Null) => Crs::Wgs84,
-                Some(Value::String(s)) => {
-                    crate::input::place::parse_crs(s).map_err(|m| bad("crs", m))?
-                }
-                Some(_) => {
-                    return Err(bad(
-                        "crs",
-                        "`crs` must be a string: wgs84, gcj02 or bd09".to_string(),
-                    ));
-                }
-            };
-            let loc = app.engine.geo().locate(lon, lat, crs).map_err(|e| {
-                AppError::bad_request("invalid_point", e.to_string())
-                    .with_field(Some("at".to_string()))
-            })?;
-            Ok(json_ok(pretty_capped(&loc, limit)?))
-        }
-        ["code"] | ["address"] if obj.get("crs").is_some_and(|v| !v.is_null()) => {
-            Err(bad("crs", "`crs` applies to `at` only".to_string()))
-        }
-        ["code"] => {
-            let code = match obj.get("code") {
-                Some(Value::String(s)) => s.trim().to_string(),
-                Some(Value::Number(n)) => n.to_string(),
-                _ => {
-                    return Err(bad(
-                        "code",
-                        "`code` must be a string of digits such as `310118`".to_string(),
-                    ));
-                }
-            };
-            // A development zone's statistics code: the zone and its host unit(s).
-            if app.engine.geo().codes().get(&code).is_none()
-                && app.engine.address().zone_by_code(&code).is_some()
-            {
-                return Ok(json_ok(pretty_capped(
-                    &crate::address::resolve(app.engine.geo(), app.engine.address(), &code),
-                    limit,
-                )?));
-            }
-            let loc = app.engine.geo().locate_code(&code).map_err(|e| {
-                AppError::bad_request("unknown_code", e.to_string())
-                    .with_field(Some("code".to_string()))
-            })?;
-            Ok(json_ok(pretty_capped(&loc, limit)?))
-        }
-        ["address"] => {
-            let Some(Value::String(text)) = obj.get("address") else {
-                return Err(bad("address", "`address` must be a string".to_string()));
-            };
-            Ok(json_ok(pretty_capped(
-                &crate::address::resolve(app.engine.geo(), app.engine.address(), text),
-                limit,
-            )?))
-        }
-        _ => Err(AppError::bad_request(
-            "invalid_request",
-            format!(
-                "give exactly one of `at`, `code` or `address` (found {})",
-                if given.is_empty() {
-                    "none".to_string()
-                } else {
-                    given.join(", ")
-                }
-            ),
-        )),
+    let loc = app.engine.geo().locate(lon, lat, crs).map_err(|e| {
+        AppError::bad_request("invalid_point", e.to_string()).with_field(Some("at".to_string()))
+    })?;
+    Ok(json_ok(pretty_capped(&loc, limit)?))
+}
+
+/// The longitude and latitude of an `at` value: two numbers, or a `"LON,LAT"` string.
+fn locate_lonlat(at: &Value) -> Result<(f64, f64), AppError> {
+    let two_numbers = || bad_locate("at", "`at` must be `[lon, lat]`, two numbers".to_string());
+    match at {
+        Value::Array(a) => match a.as_slice() {
+            [Value::Number(x), Value::Number(y)] => Ok((
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            )),
+            _ => Err(two_numbers()),
+        },
+        Value::String(s) => crate::input::place::lonlat_opt(s).ok_or_else(|| {
+            bad_locate(
+                "at",
+                format!("invalid point `{s}`: expected `LON,LAT`, e.g. `121.12,31.15`"),
+            )
+        }),
+        _ => Err(two_numbers()),
     }
+}
+
+/// `/v1/locate` with `code`: the unit of an administrative code, or a development zone's
+/// statistics code with its host unit(s).
+fn locate_code(
+    app: &App,
+    obj: &serde_json::Map<String, Value>,
+    limit: usize,
+) -> Result<Response, AppError> {
+    let code = match obj.get("code") {
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => {
+            return Err(bad_locate(
+                "code",
+                "`code` must be a string of digits such as `310118`".to_string(),
+            ));
+        }
+    };
+    if app.engine.geo().codes().get(&code).is_none()
+        && app.engine.address().zone_by_code(&code).is_some()
+    {
+        return Ok(json_ok(pretty_capped(
+            &crate::address::resolve(app.engine.geo(), app.engine.address(), &code),
+            limit,
+        )?));
+    }
+    let loc = app.engine.geo().locate_code(&code).map_err(|e| {
+        AppError::bad_request("unknown_code", e.to_string()).with_field(Some("code".to_string()))
+    })?;
+    Ok(json_ok(pretty_capped(&loc, limit)?))
+}
+
+/// `/v1/locate` with `address`: the address resolved to a unit or town, with candidates
+/// when it is ambiguous.
+fn locate_address(
+    app: &App,
+    obj: &serde_json::Map<String, Value>,
+    limit: usize,
+) -> Result<Response, AppError> {
+    let Some(Value::String(text)) = obj.get("address") else {
+        return Err(bad_locate(
+            "address",
+            "`address` must be a string".to_string(),
+        ));
+    };
+    Ok(json_ok(pretty_capped(
+        &crate::address::resolve(app.engine.geo(), app.engine.address(), text),
+        limit,
+    )?))
 }
 
 /// Waits for SIGTERM or Ctrl-C.

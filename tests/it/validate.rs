@@ -462,3 +462,45 @@ fn a_source_without_title_or_date_or_with_a_non_url_is_reported() {
     );
     assert_eq!(msgs.len(), 3, "{msgs:#?}");
 }
+
+/// A rule's file and line come from the parse (the item of `rules:`), not from searching the
+/// text for `id:`: an `id:` of the same text before the real one, in a comment or a
+/// description, moves nothing. Two files, each with a decoy.
+#[test]
+fn rule_lines_come_from_the_parse_not_from_the_id_text() {
+    let decoy = "description: |\n  id: SH-2016-CRIM\n  - id: JS-91-T1\n# id: JS-91-T2\n";
+    let files = files_with(|path, text| {
+        if path.ends_with("shanghai.yaml") || path.ends_with("jiangsu.yaml") {
+            text.replacen("\nrules:\n", &format!("\n{decoy}rules:\n"), 1)
+        } else {
+            text.to_string()
+        }
+    });
+    let rs = files.load(geo()).unwrap();
+    for id in ["SH-2016-CRIM", "JS-91-T1", "JS-91-T2"] {
+        let r = rs.rules.iter().find(|r| r.id == id).unwrap();
+        let (_, text) = files.files.iter().find(|f| f.0 == r.file).unwrap();
+        let line = text.lines().nth(r.line - 1).unwrap();
+        assert_eq!(
+            line,
+            format!("  - id: {id}"),
+            "{id} at {}:{}",
+            r.file,
+            r.line
+        );
+    }
+    // And the shipped files: every rule's line is its `- id:` line.
+    let rs = RuleFiles::embedded().load(geo()).unwrap();
+    let embedded = RuleFiles::embedded();
+    for r in &rs.rules {
+        let (_, text) = embedded.files.iter().find(|f| f.0 == r.file).unwrap();
+        let line = text.lines().nth(r.line.saturating_sub(1)).unwrap_or("");
+        assert_eq!(
+            line.trim_start(),
+            format!("- id: {}", r.id),
+            "{}:{}",
+            r.file,
+            r.line
+        );
+    }
+}
