@@ -22,40 +22,57 @@ use crate::eval::Engine;
 use crate::model::{Case, Date, Decision, Outcome, RelationKind, Status};
 use crate::spatial::Geodata;
 
-/// A small, fast, non-cryptographic hasher for the memo (keys are our own strings).
+/// A small, fast, non-cryptographic hasher for the memo (keys are our own values) and for
+/// incident ids: a multiplicative step per 8 bytes, then a full avalanche (murmur3's
+/// `fmix64`). Without the finalizer the low bits of short ids like `i0000001` stay nearly
+/// constant (their varying bytes are the high ones) and a table turns quadratic; SipHash is
+/// exact but slower.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct FxHasher(u64);
 
+impl FxHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    fn step(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(Self::K);
+    }
+}
+
 impl std::hash::Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let mut w = [0u8; 8];
             w.copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+            self.step(u64::from_le_bytes(w));
         }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.step(u64::from_le_bytes(w));
         }
-        self.0 = h;
     }
 
     fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+        self.step(n);
     }
 
     fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
+        self.step(n as u64);
     }
 
     fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
+        self.step(u64::from(n));
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 

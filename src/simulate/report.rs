@@ -280,45 +280,8 @@ impl Incident {
     }
 }
 
-/// A fast string hasher for incident ids: the memo's multiplicative step per 8 bytes, then a
-/// full avalanche (murmur3's `fmix64`). Without the finalizer the low bits of short ids like
-/// `i0000001` stay nearly constant (their varying bytes are the high ones) and the table turns
-/// quadratic; SipHash is exact but slower.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct IdHasher(u64);
-
-impl std::hash::Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        self.0 = h;
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-
-    fn finish(&self) -> u64 {
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-}
+/// The fast hasher of incident ids is the memo's ([`super::batch::FxHasher`]).
+pub use super::batch::FxHasher as IdHasher;
 
 /// Incident id → its cases' hearing courts.
 pub type Incidents = HashMap<String, Incident, std::hash::BuildHasherDefault<IdHasher>>;
