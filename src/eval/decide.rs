@@ -177,22 +177,10 @@ impl Ctx<'_> {
             warnings.push(WarningKind::RoleIgnored { place: pno });
             return;
         }
-        let agreed;
-        let loc = match &place.loc {
-            Ok(l) => l,
-            Err(problem) => match self.agreeing_readings(problem) {
-                Some((l, units)) => {
-                    warnings.push(WarningKind::ReadingsAgree { place: pno, units });
-                    agreed = l;
-                    &agreed
-                }
-                None => {
-                    warnings.push(WarningKind::PlaceSkipped { place: pno });
-                    reasons.push(NoCourtReason::Unlocated { place: pno });
-                    return;
-                }
-            },
+        let Some(loc) = self.located(pno, place, warnings, reasons) else {
+            return;
         };
+        let loc: &Located = &loc;
         if let Some(check) = &place.check {
             self.cross_check(pno, loc, &check.named, warnings);
         }
@@ -283,6 +271,31 @@ impl Ctx<'_> {
                 },
                 g,
             ));
+        }
+    }
+
+    /// Where a place is: its location, or the one its readings agree on (warning
+    /// `readings_agree`); `None`, with the place skipped, when it has neither.
+    fn located<'p>(
+        &self,
+        pno: usize,
+        place: &'p AdmittedPlace,
+        warnings: &mut Warnings,
+        reasons: &mut Vec<NoCourtReason>,
+    ) -> Option<std::borrow::Cow<'p, Located>> {
+        match &place.loc {
+            Ok(l) => Some(std::borrow::Cow::Borrowed(l)),
+            Err(problem) => match self.agreeing_readings(problem) {
+                Some((l, units)) => {
+                    warnings.push(WarningKind::ReadingsAgree { place: pno, units });
+                    Some(std::borrow::Cow::Owned(l))
+                }
+                None => {
+                    warnings.push(WarningKind::PlaceSkipped { place: pno });
+                    reasons.push(NoCourtReason::Unlocated { place: pno });
+                    None
+                }
+            },
         }
     }
 
