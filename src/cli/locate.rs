@@ -294,7 +294,14 @@ struct Counts {
     at_sea: u64,
     outside: u64,
     failed: u64,
+    /// Well-formed records whose quoted fields span several physical lines, and the first
+    /// one's line range: so every line of the input is accounted for in the summary.
+    spanning: u64,
+    first_span: Option<LineSpan>,
 }
+
+/// The first and last physical line of a CSV record.
+type LineSpan = (u64, u64);
 
 impl Counts {
     /// Adds the counters of `c`.
@@ -385,6 +392,14 @@ fn run_file(
         counts.outside,
         counts.failed
     ));
+    if let Some((line, last)) = counts.first_span {
+        // A quoted field may hold line breaks (RFC 4180): say so, or the rows would not
+        // add up to the file's lines.
+        note(&format!(
+            "{} record(s) span several lines (quoted fields with line breaks), the first at lines {line}–{last}: each is one row",
+            counts.spanning
+        ));
+    }
     Ok(if counts.failed > 0 || counts.outside > 0 {
         Outcome::Negative
     } else {
@@ -463,7 +478,7 @@ fn locate_rows(
         }
         drop((tx_out, rx_in));
         let writer = sc.spawn(move || write_in_order(rx_out, sink));
-        let seq = read_chunks(rdr, input, cols, default_crs, tx_in)?;
+        let (seq, spanning, first_span) = read_chunks(rdr, input, cols, default_crs, tx_in)?;
         // A worker that panicked loses its chunk: fail instead of writing less.
         let (done, c) = writer
             .join()
@@ -474,7 +489,14 @@ fn locate_rows(
                 c.read
             )));
         }
-        Ok((done, c))
+        Ok((
+            done,
+            Counts {
+                spanning,
+                first_span,
+                ..c
+            },
+        ))
     });
     Ok(written?.1)
 }
@@ -525,9 +547,10 @@ fn read_chunks(
     cols: Columns,
     default_crs: Crs,
     tx_in: std::sync::mpsc::SyncSender<(usize, Chunk)>,
-) -> Result<usize, CliError> {
+) -> Result<(usize, u64, Option<LineSpan>), CliError> {
     let mut recs = crate::input::row::CsvRecords::default();
     let mut seq = 0usize;
+    let (mut spanning, mut first_span) = (0u64, None);
     loop {
         let mut chunk = Chunk {
             ids: String::with_capacity(CHUNK * 8),
@@ -536,6 +559,11 @@ fn read_chunks(
         rdr.next_records(CHUNK, &mut recs)
             .map_err(|e| CliError::Io(input.display().to_string(), e))?;
         for rec in recs.iter() {
+            let (line, last) = rec.lines();
+            if last > line && rec.error().is_none() {
+                spanning += 1;
+                first_span.get_or_insert((line, last));
+            }
             push_row(&mut chunk, &rec, cols, default_crs);
         }
         if chunk.rows.is_empty() || tx_in.send((seq, chunk)).is_err() {
@@ -543,7 +571,7 @@ fn read_chunks(
         }
         seq += 1;
     }
-    Ok(seq)
+    Ok((seq, spanning, first_span))
 }
 
 /// Parses one record into a row of `chunk`: its id (the `id` column, else the line), and

@@ -1168,3 +1168,30 @@ fn a_valid_but_overlong_jsonl_line_is_an_error_row_not_routed() {
     );
     assert_eq!(code, 0, "{err}");
 }
+
+/// Issue 13 item 7: a well-formed record whose quoted field spans lines is one row, and the
+/// summary says which lines it took, so the rows add up to the file's lines.
+#[test]
+fn locate_input_names_a_record_that_spans_lines() {
+    let d = tmp("span");
+    let input = d.join("pts.csv");
+    std::fs::write(
+        &input,
+        "id,lon,lat\np1,121.12,31.15\n\"p2\np3\",121.12,31.15\np4,121.12,31.15\n",
+    )
+    .unwrap();
+    let output = d.join("out.csv");
+    let out = bin()
+        .args(["locate", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rows read 3,"), "{stderr}");
+    assert!(
+        stderr.contains("1 record(s) span several lines") && stderr.contains("lines 3–4"),
+        "{stderr}"
+    );
+}
