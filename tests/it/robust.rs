@@ -738,16 +738,11 @@ fn serve_bounds_threads_and_the_response_limit() {
 // ---------------------------------------------------------------------------------------------
 // 7. CSV: an unbalanced quote loses no row; formula cells are escaped
 
-#[test]
-fn locate_input_keeps_every_row_after_an_unbalanced_quote_and_escapes_formula_ids() {
-    let d = tmp("quote");
-    let input = d.join("pts.csv");
-    std::fs::write(
-        &input,
-        "id,lon,lat\np1,121.12,31.15\np2,\"121.12,31.15\np3,121.12,31.15\n=1+2,121.12,31.15\n@x,130.9,30.9\n",
-    )
-    .unwrap();
-    let output = d.join("out.csv");
+/// Runs `locate --input` on `csv` written to `dir`: its stderr and the output file's path.
+fn locate_csv(dir: &Path, csv: &str) -> (String, std::path::PathBuf) {
+    let input = dir.join("pts.csv");
+    std::fs::write(&input, csv).unwrap();
+    let output = dir.join("out.csv");
     let out = bin()
         .args(["locate", "--input"])
         .arg(&input)
@@ -755,7 +750,16 @@ fn locate_input_keeps_every_row_after_an_unbalanced_quote_and_escapes_formula_id
         .arg(&output)
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    (String::from_utf8_lossy(&out.stderr).to_string(), output)
+}
+
+#[test]
+fn locate_input_keeps_every_row_after_an_unbalanced_quote_and_escapes_formula_ids() {
+    let d = tmp("quote");
+    let (stderr, output) = locate_csv(
+        &d,
+        "id,lon,lat\np1,121.12,31.15\np2,\"121.12,31.15\np3,121.12,31.15\n=1+2,121.12,31.15\n@x,130.9,30.9\n",
+    );
     assert!(stderr.contains("rows read 5,"), "{stderr}");
     assert!(stderr.contains("outside 1, failed 1"), "{stderr}");
     let text = std::fs::read_to_string(&output).unwrap();
@@ -1174,21 +1178,10 @@ fn a_valid_but_overlong_jsonl_line_is_an_error_row_not_routed() {
 #[test]
 fn locate_input_names_a_record_that_spans_lines() {
     let d = tmp("span");
-    let input = d.join("pts.csv");
-    std::fs::write(
-        &input,
+    let (stderr, _) = locate_csv(
+        &d,
         "id,lon,lat\np1,121.12,31.15\n\"p2\np3\",121.12,31.15\np4,121.12,31.15\n",
-    )
-    .unwrap();
-    let output = d.join("out.csv");
-    let out = bin()
-        .args(["locate", "--input"])
-        .arg(&input)
-        .arg("--output")
-        .arg(&output)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    );
     assert!(stderr.contains("rows read 3,"), "{stderr}");
     assert!(
         stderr.contains("1 record(s) span several lines") && stderr.contains("lines 3–4"),
