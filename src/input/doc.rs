@@ -183,7 +183,14 @@ pub fn parse<T: serde::de::DeserializeOwned>(
         serde_yaml::from_str::<T>(text).map_err(|e| {
             let msg = e.to_string();
             let mut d = match e.location() {
-                Some(l) => DocError::at(l.line(), l.column(), msg),
+                Some(l) => {
+                    // serde reports a duplicate field at the start of its mapping: point at
+                    // the second occurrence of the key instead.
+                    let (line, column) = duplicate_key(&msg)
+                        .and_then(|key| second_key_at(text, l.line(), l.column(), key))
+                        .unwrap_or((l.line(), l.column()));
+                    DocError::at(line, column, msg)
+                }
                 None => DocError::plain(msg),
             };
             // A syntax error too has the path the parser had reached.
@@ -330,6 +337,115 @@ pub fn json_path_at(text: &[u8], line: usize, column: usize) -> Option<String> {
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// The key of a "duplicate field `kind`" error (serde's message for a struct field given
+/// twice), if that is the error.
+fn duplicate_key(message: &str) -> Option<&str> {
+    let rest = &message[message.find("duplicate field `")? + "duplicate field `".len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
+/// The 1-based line and column of the second occurrence of `key` in the YAML mapping that
+/// starts at `line`, `column` (a block mapping: keys at that column on the following lines,
+/// until a line indented less; a flow mapping `{…}`: keys at its top level), or `None` when
+/// the text does not show it plainly.
+fn second_key_at(text: &str, line: usize, column: usize, key: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let first = *lines.get(line.checked_sub(1)?)?;
+    // The byte offset of the (character) column within its line.
+    let start = first
+        .char_indices()
+        .nth(column.checked_sub(1)?)
+        .map_or(first.len(), |(i, _)| i);
+    if first[start..].starts_with('{') {
+        return flow_second_key(&lines, line - 1, start, key);
+    }
+    let indent = first[..start].chars().count();
+    let mut seen = 0usize;
+    for (n, l) in lines.iter().enumerate().skip(line - 1) {
+        let (col, body) = if n == line - 1 {
+            (indent, &first[start..])
+        } else {
+            let trimmed = l.trim_start_matches(' ');
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let col = l.len() - trimmed.len();
+            if col < indent {
+                break;
+            }
+            (col, trimmed)
+        };
+        if col == indent && starts_with_key(body, key) {
+            seen += 1;
+            if seen == 2 {
+                return Some((n + 1, col + 1));
+            }
+        }
+    }
+    None
+}
+
+/// The second top-level occurrence of `key` in the flow mapping that opens at byte `start` of
+/// line `first` (0-based), quotes skipped; its line and column are 1-based.
+fn flow_second_key(
+    lines: &[&str],
+    first: usize,
+    start: usize,
+    key: &str,
+) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut expect_key = false;
+    let mut seen = 0usize;
+    for (n, l) in lines.iter().enumerate().skip(first) {
+        let from = if n == first { start } else { 0 };
+        for (i, c) in l[from..].char_indices() {
+            let i = i + from;
+            if let Some(q) = quote {
+                if c == q {
+                    quote = None;
+                }
+                continue;
+            }
+            if expect_key && depth == 1 && !c.is_whitespace() {
+                expect_key = false;
+                if starts_with_key(&l[i..], key) {
+                    seen += 1;
+                    if seen == 2 {
+                        return Some((n + 1, l[..i].chars().count() + 1));
+                    }
+                }
+            }
+            match c {
+                '\'' | '"' => quote = Some(c),
+                '{' | '[' => {
+                    depth += 1;
+                    expect_key = depth == 1;
+                }
+                '}' | ']' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return None;
+                    }
+                }
+                ',' => expect_key = depth == 1,
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// Whether a line's text (after its indentation) starts with `key` as a mapping key: plain or
+/// quoted, then optional spaces and `:`.
+fn starts_with_key(body: &str, key: &str) -> bool {
+    let rest = ["\"", "'", ""].iter().find_map(|q| {
+        let r = body.strip_prefix(q)?.strip_prefix(key)?;
+        r.strip_prefix(q)
+    });
+    rest.is_some_and(|r| r.trim_start_matches(' ').starts_with(':'))
 }
 
 /// The byte offset of a 1-based line and column (as serde_json reports them).
@@ -1030,6 +1146,35 @@ mod tests {
         let e = json_value(br#"{"a": 1, "b": {"c": 1, "c": 2}}"#).unwrap_err();
         assert!(e.to_string().contains("duplicate key `c`"), "{e}");
         assert!(json_value(b"\xEF\xBB\xBF{\"a\": [1, 2.5, null, true]}").is_ok());
+    }
+
+    #[test]
+    fn duplicate_yaml_keys_are_reported_at_the_second_key() {
+        let at = |t: &str| {
+            #[derive(Debug, serde::Deserialize)]
+            #[allow(dead_code, reason = "only the errors are read")]
+            struct P {
+                role: String,
+                at: Option<Vec<f64>>,
+            }
+            #[derive(Debug, serde::Deserialize)]
+            #[allow(dead_code, reason = "only the errors are read")]
+            struct C {
+                kind: String,
+                places: Option<Vec<P>>,
+            }
+            let e = parse::<C>(t, "x.yaml", Kind::Case).unwrap_err();
+            assert!(e.message.contains("duplicate field"), "{e:?}");
+            (e.line.unwrap(), e.column.unwrap())
+        };
+        assert_eq!(at("# c\n\nkind: civil\nplaces: []\nkind: civil\n"), (5, 1));
+        let t = "kind: civil\nplaces:\n  - role: conduct\n    at: [1, 2]\n\n    role: result\n";
+        assert_eq!(at(t), (6, 5));
+        let t = "kind: civil\nplaces:\n  - {role: conduct, at: [1, 2], \"role\": result}\n";
+        assert_eq!(at(t), (3, 33));
+        // A key that repeats only inside a nested value does not count.
+        let t = "kind: civil\nplaces:\n  - role: a\n  - role: b\n    role: c\n";
+        assert_eq!(at(t), (5, 5));
     }
 
     #[test]
