@@ -105,8 +105,8 @@ fn case_block(s: &mut String, o: &CaseOutcome) {
     }
 }
 
-/// The text report.
-pub(crate) fn render(r: &Report, all: bool) -> String {
+/// The text report: the case lines in English (their summaries are), the last line in `lang`.
+pub(crate) fn render(r: &Report, all: bool, lang: super::args::Lang) -> String {
     let mut s = String::new();
     for o in r
         .cases
@@ -132,8 +132,7 @@ pub(crate) fn render(r: &Report, all: bool) -> String {
     }
     tally_line(&mut s, "all", &r.total);
     let failing = r.failures().count();
-    let _ = writeln!(
-        s,
+    let summary = format!(
         "{} case(s) in {} file(s): {} matched, {} exact, {} explained, {} failing (unexplained misses, stale exceptions, invalid entries)",
         r.total.cases,
         r.files.len(),
@@ -142,6 +141,7 @@ pub(crate) fn render(r: &Report, all: bool) -> String {
         r.total.explained,
         failing
     );
+    let _ = writeln!(s, "{}", super::tr(lang, &summary));
     s
 }
 
@@ -155,7 +155,7 @@ pub(super) fn run(cli: &Cli, a: &EvidenceArgs) -> Result<Outcome, CliError> {
     let report = evidence::run(&engine, &files);
     match cli.format {
         Format::Json => out(&to_json(&report))?,
-        Format::Text => out(&render(&report, a.all))?,
+        Format::Text => out(&render(&report, a.all, cli.lang))?,
     }
     Ok(if report.passes() {
         Outcome::Ok

@@ -64,7 +64,8 @@ pub(super) fn run_test(cli: &Cli, a: &TestArgs) -> Result<Outcome, CliError> {
                     r.failure.as_deref().unwrap_or("")
                 );
             }
-            let _ = writeln!(s, "{passed} passed, {failed} failed");
+            let summary = format!("{passed} passed, {failed} failed");
+            let _ = writeln!(s, "{}", super::tr(cli.lang, &summary));
             out(&s)?;
         }
     }

@@ -101,6 +101,19 @@ pub(crate) fn error_prefix(lang: Lang) -> &'static str {
 /// 0 quiet, 1 normal, 2+ verbose (set once by [`run`]).
 static VERBOSITY: AtomicU8 = AtomicU8::new(1);
 
+/// The language of notes on stderr: 0 English, 1 Chinese (set once by [`run`] from `--lang`
+/// or the environment).
+static NOTE_LANG: AtomicU8 = AtomicU8::new(0);
+
+/// An English note or summary line in `lang`, through the catalogue
+/// ([`crate::explain::errors`]); a line it does not know stays English.
+pub(crate) fn tr(lang: Lang, en: &str) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Zh => crate::explain::errors::zh(en),
+    }
+}
+
 /// Whether `-q` was given: notes, summaries and progress stay silent.
 pub(crate) fn quiet() -> bool {
     VERBOSITY.load(Ordering::Relaxed) == 0
@@ -202,9 +215,11 @@ fn check_globals(cli: &Cli) -> Result<(), CliError> {
         Command::Route(_) => ("route", Ok(()), Ok(())),
         Command::Courts(_) => ("courts", Ok(()), Ok(())),
         Command::Sources(_) => ("sources", Ok(()), Ok(())),
-        Command::Test(_) => ("test", Ok(()), Err("its report is in English")),
-        Command::Evidence(_) => ("evidence", Ok(()), Err("its report is in English")),
-        Command::Validate(_) => ("validate", Ok(()), Err("its findings are in English")),
+        // Their summary lines follow the language; findings, failures and case lines are
+        // English (built from English data).
+        Command::Test(_) => ("test", Ok(()), Ok(())),
+        Command::Evidence(_) => ("evidence", Ok(()), Ok(())),
+        Command::Validate(_) => ("validate", Ok(()), Ok(())),
         Command::Rules { .. } => ("rules diff", Ok(()), Err("its report is in English")),
         Command::Scenario { .. } => (
             "scenario new",
@@ -280,6 +295,7 @@ pub fn run(cli: Cli) -> ExitCode {
         1u8.saturating_add(cli.verbose)
     };
     VERBOSITY.store(level, Ordering::Relaxed);
+    NOTE_LANG.store(u8::from(cli.lang == Lang::Zh), Ordering::Relaxed);
     if let Some(mib) = cli.max_input {
         crate::input::doc::set_max_input((mib as usize) << 20);
     }
@@ -336,7 +352,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, CliError> {
             command: GeodataCommand::Compile { source, out, name },
         } => {
             let set = crate::spatial::GeoSet::read_source_dir(source)?;
-            set.check_extent(&source.display().to_string())?;
+            set.check_source_extent(source)?;
             let mut set = set;
             set.name = name.clone();
             let bytes = set.to_bytes();
@@ -391,6 +407,12 @@ pub(crate) fn note(s: &str) {
     if quiet() {
         return;
     }
+    let lang = if NOTE_LANG.load(Ordering::Relaxed) == 1 {
+        Lang::Zh
+    } else {
+        Lang::En
+    };
+    let s = tr(lang, s);
     let mut e = std::io::stderr().lock();
     let _ = writeln!(e, "{s}");
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::args::{DiffArgs, Format, ValidateArgs};
-use super::{Cli, CliError, Outcome, load_geodata, out, to_json};
+use super::{Cli, CliError, Outcome, load_geodata, out, to_json, tr};
 use crate::model::Date;
 use crate::rules::{RuleFiles, RuleSet};
 use crate::spatial::Geodata;
@@ -41,15 +41,17 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
                     for d in &e.diagnostics {
                         let _ = writeln!(s, "error: {d}");
                     }
-                    let _ = writeln!(
-                        s,
+                    let summary = format!(
                         "{} load error(s); fix them before the coverage analysis can run",
                         e.diagnostics.len()
                     );
+                    let _ = writeln!(s, "{}", tr(cli.lang, &summary));
                     out(&s)?;
                 }
             }
-            return Ok(Outcome::Negative);
+            // A rule set or scenario that does not load is an input error (exit 2), like a
+            // case file that does not parse; findings of a loaded set are exit 1.
+            return Ok(Outcome::Error);
         }
     };
     let t = std::time::Instant::now();
@@ -87,10 +89,13 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
             }
             let e = &evidence.summary;
             if let Some(err) = &e.error {
-                let _ = writeln!(s, "evidence: not checked: {err}");
-            } else {
                 let _ = writeln!(
                     s,
+                    "{}",
+                    tr(cli.lang, &format!("evidence: not checked: {err}"))
+                );
+            } else {
+                let line = format!(
                     "evidence: {} real case(s); {} rule(s) supported by at least one; {} not supported by any real case (info): {}",
                     e.cases,
                     e.support.len(),
@@ -101,18 +106,18 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
                         e.unsupported.join(", ")
                     }
                 );
+                let _ = writeln!(s, "{}", tr(cli.lang, &line));
                 for c in e.contradicted.iter().filter(|c| c.unexplained.is_empty()) {
-                    let _ = writeln!(
-                        s,
+                    let line = format!(
                         "evidence: `{}` gave another court than the real one in {} case(s) explained by a known exception (info): {}",
                         c.rule,
                         c.explained.len(),
                         c.explained.join(", ")
                     );
+                    let _ = writeln!(s, "{}", tr(cli.lang, &line));
                 }
             }
-            let _ = writeln!(
-                s,
+            let summary = format!(
                 "{} rules, {} courts; {} combinations (unit or sea area × kind × level × {} date intervals) checked in {:.0} ms: {} finding(s)",
                 rules.rules.len(),
                 rules.courts.all().len(),
@@ -121,6 +126,7 @@ pub(super) fn run_validate(cli: &Cli, a: &ValidateArgs) -> Result<Outcome, CliEr
                 took.as_secs_f64() * 1000.0,
                 report.findings.len()
             );
+            let _ = writeln!(s, "{}", tr(cli.lang, &summary));
             out(&s)?;
         }
     }

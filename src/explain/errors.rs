@@ -422,6 +422,91 @@ const SENTENCES: &[(&str, &str)] = &[
         "`why_not` must be a list of court ids or names",
         "`why_not` 须为法院标识或名称的列表",
     ),
+    // Command-line notes (stderr) and summary lines (stdout) of `locate --input`, `batch`,
+    // `simulate`, `test`, `validate`, `evidence` and `serve`.
+    (
+        "rows read {}, located {}, near-border {}, at sea (no unit) {}, outside {}, failed {}",
+        "读取 {0} 行：已定位 {1}，靠近边界 {2}，位于海域（不属任何县级单位）{3}，在覆盖区域外 {4}，失败 {5}",
+    ),
+    (
+        "{} record(s) span several lines (quoted fields with line breaks), the first at lines {}–{}: each is one row",
+        "{0} 条记录跨越多行（引号内的字段含换行），第一条在第 {1}–{2} 行：每条记录计为一行",
+    ),
+    (
+        "read {} = routed {} + no court {} + needs clarification {} + failed {} (COUNTS DO NOT RECONCILE); {} s ({} rows/s); cache {} hits, {} routed",
+        "读取 {0} 行 = 已确定法院 {1} + 无管辖法院 {2} + 需澄清 {3} + 失败 {4}（计数不平衡）；{5} 秒（每秒 {6} 行）；缓存命中 {7}，实际判定 {8}",
+    ),
+    (
+        "read {} = routed {} + no court {} + needs clarification {} + failed {}; {} s ({} rows/s); cache {} hits, {} routed",
+        "读取 {0} 行 = 已确定法院 {1} + 无管辖法院 {2} + 需澄清 {3} + 失败 {4}；{5} 秒（每秒 {6} 行）；缓存命中 {7}，实际判定 {8}",
+    ),
+    (
+        "point `{}` is outside the covered area (Shanghai, Jiangsu, Zhejiang, Anhui and their coastal waters); nearest unit {} {} at {} km",
+        "点 `{0}` 在覆盖区域（上海、江苏、浙江、安徽及其近岸海域）之外；最近的县级单位为 {1} {2}，相距 {3} 公里",
+    ),
+    (
+        "point `{}` is outside the covered area (Shanghai, Jiangsu, Zhejiang, Anhui and their coastal waters)",
+        "点 `{0}` 在覆盖区域（上海、江苏、浙江、安徽及其近岸海域）之外",
+    ),
+    (
+        "interrupted by {}: stopped before the end; no output was written",
+        "被 {0} 中断：未运行完毕；未写出任何输出",
+    ),
+    (
+        "interrupted by {}: stopped before the end; no output written (removed the unfinished temporary file {})",
+        "被 {0} 中断：未运行完毕；未写出输出（已删除未完成的临时文件 {1}）",
+    ),
+    (
+        "interrupted by {}: stopped before the end; no output written (removed the unfinished temporary files {})",
+        "被 {0} 中断：未运行完毕；未写出输出（已删除未完成的临时文件 {1}）",
+    ),
+    (
+        "read {} cases: baseline routed {} / no court {} / failed {}; scenario routed {} / no court {} / failed {}; {} changed, {} flagged; {} unit-kind map cells changed; replay: {} of {} logged decisions move; report in `{}` ({} s)",
+        "读取 {0} 件案件：现行规则 已确定法院 {1} / 无管辖法院 {2} / 失败 {3}；方案 已确定法院 {4} / 无管辖法院 {5} / 失败 {6}；改变 {7} 件，标记 {8} 件；地图上 {9} 个“单位×案件类型”格改变；回放：{11} 个已记录判定中 {10} 个改变；报告在 `{12}`（{13} 秒）",
+    ),
+    (
+        "read {} cases: baseline routed {} / no court {} / failed {}; scenario routed {} / no court {} / failed {}; {} changed, {} flagged; {} unit-kind map cells changed; report in `{}` ({} s)",
+        "读取 {0} 件案件：现行规则 已确定法院 {1} / 无管辖法院 {2} / 失败 {3}；方案 已确定法院 {4} / 无管辖法院 {5} / 失败 {6}；改变 {7} 件，标记 {8} 件；地图上 {9} 个“单位×案件类型”格改变；报告在 `{10}`（{11} 秒）",
+    ),
+    (
+        "wrote {} cases to `{}`, assumptions to `{}`",
+        "已将 {0} 件案件写入 `{1}`，假设写入 `{2}`",
+    ),
+    (
+        "wrote the scenario template `{}`: edit it, then `{}`",
+        "已写出方案模板 `{0}`：编辑后运行 `{1}`",
+    ),
+    (
+        "warning: listening on `{}`, which is not a loopback address: the API has no authentication",
+        "警告：监听地址 `{0}` 不是本机回环地址，而 API 没有身份验证",
+    ),
+    (
+        "listening on {} (rules {}, geodata {})",
+        "正在监听 {0}（规则 {1}，地理数据 {2}）",
+    ),
+    ("done in {} ms, exit code {}", "用时 {0} 毫秒，退出码 {1}"),
+    ("{} passed, {} failed", "通过 {0}，失败 {1}"),
+    (
+        "{} load error(s); fix them before the coverage analysis can run",
+        "{0} 个加载错误：修正后才能进行覆盖分析",
+    ),
+    (
+        "{} rules, {} courts; {} combinations (unit or sea area × kind × level × {} date intervals) checked in {} ms: {} finding(s)",
+        "规则 {0} 条，法院 {1} 个；已检查 {2} 种组合（县级单位或海域 × 案件类型 × 审级 × {3} 个日期区间），用时 {4} 毫秒：发现 {5} 个问题",
+    ),
+    (
+        "evidence: {} real case(s); {} rule(s) supported by at least one; {} not supported by any real case (info): {}",
+        "实证：真实案例 {0} 件；{1} 条规则至少有一件案例支持；{2} 条规则尚无真实案例支持（提示）：{3}",
+    ),
+    (
+        "evidence: `{}` gave another court than the real one in {} case(s) explained by a known exception (info): {}",
+        "实证：`{0}` 在 {1} 件案例中给出的法院与实际不同，均有已知例外说明（提示）：{2}",
+    ),
+    ("evidence: not checked: {}", "实证：未检查：{0}"),
+    (
+        "{} case(s) in {} file(s): {} matched, {} exact, {} explained, {} failing (unexplained misses, stale exceptions, invalid entries)",
+        "{1} 个文件中共 {0} 件案例：相符 {2}，完全一致 {3}，有说明的不符 {4}，未通过 {5}（无说明的不符、过时的例外、无效条目）",
+    ),
     // serde_json's position suffix (`ecojuris batch` JSONL rows); last, so that every more
     // specific template wins.
     ("{} at line {} column {}", "{0}（第 {1} 行第 {2} 列）"),
@@ -429,6 +514,7 @@ const SENTENCES: &[(&str, &str)] = &[
 
 /// Values that are translated only when a hole is exactly them.
 const WORDS: &[(&str, &str)] = &[
+    ("none", "无"),
     ("`command line`", "命令行"),
     ("none", "无"),
     ("both `at` and `code`", "`at` 与 `code` 都有"),
@@ -444,7 +530,6 @@ const WORDS: &[(&str, &str)] = &[
     ("it writes CSV; its columns are fixed", "它输出 CSV，列固定"),
     ("its CSV columns are fixed", "其 CSV 列固定"),
     ("its report is in English", "其报告为英文"),
-    ("its findings are in English", "其检查结果为英文"),
     (
         "the API answers JSON and the page switches language itself",
         "API 只返回 JSON，网页自行切换语言",

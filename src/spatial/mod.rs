@@ -267,7 +267,8 @@ impl Geodata {
                     message: e.to_string(),
                 })?;
                 let set = GeoSet::from_bytes(&bytes, &p.display().to_string())?;
-                set.check_extent(&p.display().to_string())?;
+                let name = p.display().to_string();
+                set.check_extent(&name, &name, &name)?;
                 return Ok(Geodata::from_set(set, &bytes, config));
             }
         }
@@ -277,7 +278,7 @@ impl Geodata {
             dir.join("source")
         };
         let set = GeoSet::read_source_dir(&src)?;
-        set.check_extent(&src.display().to_string())?;
+        set.check_source_extent(&src)?;
         let bytes = set.to_bytes();
         Ok(Geodata::from_set(set, &bytes, config))
     }

@@ -487,8 +487,15 @@ impl GeoSet {
     /// Sanity checks for a geodata set given by the user: every vertex within
     /// [`COVERED_REGION`] ± [`REGION_MARGIN_DEG`] (a stray vertex at `(0, 0)` or a world-sized
     /// polygon would make the point index enormous) and at most [`MAX_VERTICES`] vertices.
-    /// `path` names the set in the error.
-    pub fn check_extent(&self, path: &str) -> Result<(), GeodataError> {
+    /// The errors name the file of the shape at fault: `units` (the counties), `features`
+    /// (the water and sea features), or `whole` (the vertex total); for a compiled set the
+    /// three are its one file.
+    pub fn check_extent(
+        &self,
+        units: &str,
+        features: &str,
+        whole: &str,
+    ) -> Result<(), GeodataError> {
         let [x0, y0, x1, y1] = COVERED_REGION;
         let m = REGION_MARGIN_DEG;
         let micro = |v: f64| (v * 1e6).round() as i64;
@@ -497,13 +504,13 @@ impl GeoSet {
         let shapes = self
             .units
             .iter()
-            .map(|(p, r)| (format!("unit `{}` {}", p.adcode, p.name), r))
+            .map(|(p, r)| (units, format!("unit `{}` {}", p.adcode, p.name), r))
             .chain(
                 self.features
                     .iter()
-                    .map(|(p, r)| (format!("feature `{}`", p.id), r)),
+                    .map(|(p, r)| (features, format!("feature `{}`", p.id), r)),
             );
-        for (what, rings) in shapes {
+        for (path, what, rings) in shapes {
             for ring in rings {
                 total = total.saturating_add(ring.len());
                 if let Some([x, y]) = ring.iter().find(|[x, y]| {
@@ -527,13 +534,25 @@ impl GeoSet {
         }
         if total > MAX_VERTICES {
             return Err(malformed(
-                path,
+                whole,
                 format!(
                     "{total} vertices is more than the limit of {MAX_VERTICES}: simplify the polygons"
                 ),
             ));
         }
         Ok(())
+    }
+}
+
+impl GeoSet {
+    /// [`GeoSet::check_extent`] for a set read from the source folder `dir`: a unit's error
+    /// names `counties.geojson`, a feature's `features.geojson`.
+    pub fn check_source_extent(&self, dir: &std::path::Path) -> Result<(), GeodataError> {
+        self.check_extent(
+            &dir.join("counties.geojson").display().to_string(),
+            &dir.join("features.geojson").display().to_string(),
+            &dir.display().to_string(),
+        )
     }
 }
 

@@ -154,18 +154,18 @@ fn a_case_file_with_case_flags_is_a_usage_error() {
 
 #[test]
 fn global_flags_a_subcommand_cannot_honour_are_errors() {
-    let o = run(&["validate", "--lang", "zh"]);
+    let o = run(&["man", "--lang", "zh"]);
     assert_eq!(o.status.code(), Some(2));
     // The error itself follows `--lang zh`.
     assert!(
-        stderr(&o).contains("错误：`--lang zh` 对 `ecojuris validate` 无效（其检查结果为英文）"),
+        stderr(&o).contains("错误：`--lang zh` 对 `ecojuris man` 无效（手册页为英文）"),
         "{}",
         stderr(&o)
     );
-    let o = run(&["validate", "--lang", "en"]);
+    let o = run(&["man", "--lang", "en"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("`--lang en` has no effect on `ecojuris validate`"),
+        stderr(&o).contains("`--lang en` has no effect on `ecojuris man`"),
         "{}",
         stderr(&o)
     );
@@ -236,6 +236,59 @@ fn quiet_and_verbose_change_only_stderr() {
 /// Whether `s` has a CJK character.
 fn has_chinese(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn summaries_are_chinese_under_a_chinese_locale() {
+    let zh = [("LANG", "zh_CN.UTF-8")];
+    let dir = std::env::temp_dir().join(format!("ecojuris-cli-sum-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("p.csv"), "id,lon,lat\n1,121.1,31.1\n2,0.5,0.5\n").unwrap();
+    std::fs::write(
+        dir.join("b.jsonl"),
+        "{\"kind\":\"civil\",\"filed_on\":\"2024-05-01\",\"places\":[{\"role\":\"conduct\",\"code\":\"310118\"}]}\n",
+    )
+    .unwrap();
+    // stderr summaries of the file commands.
+    let o = run_in(
+        Some(&dir),
+        &zh,
+        &["locate", "--input", "p.csv", "--output", "o.csv"],
+    );
+    let e = stderr(&o);
+    assert!(
+        e.contains("读取 2 行") && e.contains("在覆盖区域外 1"),
+        "{e}"
+    );
+    assert!(!e.contains("rows read"), "{e}");
+    let o = run_in(
+        Some(&dir),
+        &zh,
+        &["batch", "b.jsonl", "--output", "o.jsonl"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("读取 1 行 = 已确定法院 1"), "{e}");
+    // stdout summary lines of the checks (their findings and case lines stay English).
+    let o = run_in(None, &zh, &["test", "--today", "2026-11-27"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("失败 0"), "{}", stdout(&o));
+    let o = run_in(None, &zh, &["validate"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("规则") && out.contains("发现 0 个问题"),
+        "{out}"
+    );
+    let o = run_in(None, &zh, &["evidence"]);
+    assert!(stdout(&o).contains("件案例：相符"), "{}", stdout(&o));
+    // English without the locale.
+    let o = run_in(
+        Some(&dir),
+        &[],
+        &["locate", "--input", "p.csv", "--output", "o.csv"],
+    );
+    assert!(stderr(&o).contains("rows read 2"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

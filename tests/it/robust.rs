@@ -335,12 +335,19 @@ fn a_corrupted_compiled_file_is_refused_by_its_checksum() {
 #[test]
 fn geodata_outside_the_covered_region_is_refused_naming_the_unit() {
     let set = GeoSet::from_bytes(EMBEDDED, "<embedded>").unwrap();
-    assert!(set.check_extent("<embedded>").is_ok());
+    assert!(set.check_extent("<e>", "<e>", "<e>").is_ok());
     let mut stray = set.clone();
     stray.units[0].1[0][1] = [0, 0];
-    let err = stray.check_extent("custom").unwrap_err().to_string();
+    let err = stray
+        .check_extent(
+            "custom/counties.geojson",
+            "custom/features.geojson",
+            "custom",
+        )
+        .unwrap_err()
+        .to_string();
     assert!(
-        err.contains("custom")
+        err.contains("custom/counties.geojson")
             && err.contains(&format!("unit `{}`", set.units[0].0.adcode))
             && err.contains("outside the covered region"),
         "{err}"
@@ -368,7 +375,48 @@ fn geodata_outside_the_covered_region_is_refused_naming_the_unit() {
         err.contains("geodata.ejgeo") && err.contains("outside the covered region"),
         "{err}"
     );
+    // A source folder: the error names the file that holds the stray vertex.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/source");
+    let s = tmp("geo-source");
+    for f in std::fs::read_dir(&src).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, s.join(f.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(s.join("counties.geojson")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let ring = match doc["features"][0]["geometry"]["type"].as_str() {
+        Some("Polygon") => &mut doc["features"][0]["geometry"]["coordinates"][0],
+        _ => &mut doc["features"][0]["geometry"]["coordinates"][0][0],
+    };
+    ring.as_array_mut()
+        .unwrap()
+        .insert(1, serde_json::json!([0.0, 0.0]));
+    std::fs::write(s.join("counties.geojson"), doc.to_string()).unwrap();
+    for args in [
+        vec![
+            "--geodata",
+            s.to_str().unwrap(),
+            "locate",
+            "--at",
+            "121.12,31.15",
+        ],
+        vec![
+            "geodata",
+            "compile",
+            s.to_str().unwrap(),
+            "--out",
+            "x.ejgeo",
+        ],
+    ] {
+        let (code, _, err, _) = run_in(&d, &args);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("counties.geojson") && err.contains("vertex `[0, 0]`"),
+            "{err}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&d);
+    let _ = std::fs::remove_dir_all(&s);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -996,6 +1044,9 @@ fn duplicate_keys_are_an_error_in_case_files_and_batch_rows() {
             "{f}: {err}"
         );
     }
+    // The YAML error points at the second `kind`, not at the start of the mapping.
+    let (_, _, err, _) = run_in(&d, &["route", "dup.yaml"]);
+    assert!(err.contains("line 4 column 1"), "{err}");
     let nested =
         r#"{"kind":"civil","places":[{"role":"conduct","code":"310118","code":"320500"}]}"#;
     std::fs::write(
@@ -1063,6 +1114,21 @@ fn an_empty_rule_set_is_a_validate_finding_not_clean() {
     let (code, out, err, _) = run_in(&d, &["--rules", d.to_str().unwrap(), "validate"]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("the rule set has no rules"), "{out}");
+}
+
+#[test]
+fn a_scenario_that_does_not_load_is_an_input_error_of_validate() {
+    // Exit 2 (load error), not 1 (findings): the scripts that gate on validate tell them apart.
+    let d = tmp("bad-scenario");
+    std::fs::write(d.join("sc.yaml"), "name: x\nname: y\n").unwrap();
+    let (code, out, err, _) = run_in(&d, &["validate", "--scenario", "sc.yaml"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        out.contains("sc.yaml") && out.contains("load error"),
+        "{out}"
+    );
+    let (code, _, err, _) = run_in(&d, &["validate", "--scenario", "missing.yaml"]);
+    assert_eq!(code, 2, "{err}");
 }
 
 #[test]
