@@ -49,7 +49,6 @@ const TARGET: Shape = Shape {
 const FLOOR: Shape = Shape {
     cases: 226,
     per_province: 30,
-    per_province: 30,
     years: 8,
     kinds: 7,
 };
