@@ -59,13 +59,15 @@ pub(super) fn run(cli: &Cli, a: &ServeArgs) -> Result<Outcome, CliError> {
             ));
         }
         let router = server::router(engine.clone(), config);
+        // Installed before the announcement: a SIGTERM right after it shuts down gracefully.
+        let shutdown = server::shutdown_signal();
         note(&format!(
             "listening on http://{local} (rules {}, geodata {})",
             engine.rules().version,
             engine.geo().version()
         ));
         let signal = async move {
-            server::shutdown_signal().await;
+            shutdown.await;
             // Running batches end at a line boundary with an error line.
             stopping.store(true, std::sync::atomic::Ordering::Relaxed);
         };

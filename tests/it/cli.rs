@@ -200,6 +200,10 @@ fn sources_lists_every_source_with_a_title_and_a_date() {
         assert!(!s["title"].as_str().unwrap().is_empty(), "{key}");
         assert_ne!(s["title"].as_str(), Some(key), "{key}");
         assert!(s["date"].is_string(), "{key}");
+        assert!(
+            s["issuer"].as_str().is_some_and(|i| !i.trim().is_empty()),
+            "{key}: every source names its issuer"
+        );
         if let Some(u) = s["url"].as_str() {
             assert!(u.starts_with("http"), "{key}: {u}");
         }
