@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use super::args::{BatchFormat, GenerateArgs, PopulationMode, SimulateArgs};
 use super::batch::{
-    InFormat, Input, Progress, create_output, format_of, load_engine_with, spawn_reader, threads,
+    InFormat, Input, Progress, create_output, format_of, load_engine_over, load_engine_with,
+    release_at_exit, spawn_reader, threads,
 };
 use super::output::{AtomicDir, AtomicFile};
 use super::{Cli, CliError, Outcome, note};
@@ -81,7 +82,9 @@ fn provenance(cases: &Path) -> Option<Provenance> {
     Provenance::from_meta_json(&text)
 }
 
-/// Routes every case under both rule sets (workers per chunk, aggregated in input order).
+/// Routes every case under both rule sets: a reader thread parses chunks, workers route each
+/// chunk (contiguous slices, each with its own memos) and an aggregator thread adds the
+/// results in input order while the workers route the next chunk.
 fn aggregate(
     input: Input,
     base: &Router<'_>,
@@ -90,15 +93,45 @@ fn aggregate(
     mut replay: Option<&mut Replay>,
 ) -> Result<f64, CliError> {
     let columns = input.columns.clone();
-    let mut progress = Progress::new(input.total_bytes);
+    let total_bytes = input.total_bytes;
+    let mut progress = Progress::new(total_bytes);
     let n = threads();
     let mut memos: Vec<(Memo, Memo)> = (0..n).map(|_| (Memo::new(), Memo::new())).collect();
     let seats = scen.court_seats().to_vec();
     let court_ids = scen.court_ids().to_vec();
+    let prog = &mut progress;
     let result: Result<(), CliError> = std::thread::scope(|s| {
         let rx = spawn_reader(s, input);
+        let (atx, arx) = std::sync::mpsc::sync_channel::<(Vec<Vec<CaseResult>>, u64)>(2);
+        let aggregator = s.spawn(move || {
+            let mut reserved = false;
+            for (parts, bytes) in arx {
+                // From the first chunk's bytes per case, room for the whole file's incidents.
+                let rows: usize = parts.iter().map(Vec::len).sum();
+                if !reserved && bytes > 0 {
+                    reserved = true;
+                    let total = total_bytes.unwrap_or(0) as f64 / bytes as f64 * rows as f64;
+                    agg.reserve((total as usize).min(1 << 26));
+                }
+                for r in parts.into_iter().flatten() {
+                    if let Some(rp) = replay.as_deref_mut() {
+                        rp.check(&r, &court_ids);
+                    }
+                    agg.add(r, &seats);
+                }
+                prog.update(agg.read, bytes);
+            }
+        });
+        let mut routed = 0usize;
+        let mut status = Ok(());
         for chunk in rx {
-            let chunk = chunk?;
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    status = Err(e);
+                    break;
+                }
+            };
             let cols = columns.as_ref();
             let chunk = &chunk;
             let parts: Option<Vec<Vec<CaseResult>>> = std::thread::scope(|s2| {
@@ -119,25 +152,27 @@ fn aggregate(
                 // A worker that panicked would drop cases from the report: fail instead.
                 handles.into_iter().map(|h| h.join().ok()).collect()
             });
-            let parts = parts.ok_or_else(|| {
-                CliError::Msg(format!(
-                    "internal error: a worker failed on the cases after case {}",
-                    agg.read
-                ))
-            })?;
-            for part in parts {
-                for r in part {
-                    if let Some(rp) = replay.as_deref_mut() {
-                        rp.check(&r, &court_ids);
-                    }
-                    agg.add(r, &seats);
-                }
+            let Some(parts) = parts else {
+                status = Err(CliError::Msg(format!(
+                    "internal error: a worker failed on the cases after case {routed}"
+                )));
+                break;
+            };
+            routed += chunk.len();
+            if atx.send((parts, chunk.bytes)).is_err() {
+                break;
             }
-            progress.update(agg.read, chunk.bytes);
         }
-        Ok(())
+        drop(atx);
+        if aggregator.join().is_err() {
+            return Err(CliError::Msg(
+                "internal error: the aggregation of the cases failed".to_string(),
+            ));
+        }
+        status
     });
     progress.finish();
+    release_at_exit(memos);
     result?;
     Ok(progress.elapsed())
 }
@@ -175,8 +210,9 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
         .as_deref()
         .map(|d| parse_date("map-date", d))
         .transpose()?;
+    // One geodata (and one point index) for both engines.
     let base_engine = load_engine_with(cli, a.baseline.as_deref())?;
-    let scen_engine = load_engine_with(cli, Some(&a.scenario))?;
+    let scen_engine = load_engine_over(cli, Arc::clone(base_engine.geo_arc()), Some(&a.scenario))?;
     let (scenario, mut replay) = read_scenario_and_replay(a)?;
     let names = report_names();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -259,6 +295,7 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
         &a.report,
         elapsed,
     ));
+    release_at_exit(agg);
     Ok(Outcome::Ok)
 }
 

@@ -204,7 +204,79 @@ impl Hash for Admitted {
     }
 }
 
+/// Most units within the border tolerance a place of a [`MemoKey`] may have.
+const KEY_NEAR: usize = 6;
+
+/// The memo key of the common admitted cases, inline (no heap, so a hit compares a few
+/// words in one place instead of following the vectors of a stored [`Admitted`]): at most two
+/// places, each located in exactly one unit with at most [`KEY_NEAR`] units within the
+/// tolerance, no sea feature, area, estuary neighbour or address cross-check. Two such cases
+/// have equal keys exactly when they are equal as [`Admitted`] cases (the fields compared are
+/// the same), and a case outside that form has no key ([`Admitted::memo_key`]), so it can
+/// never equal one inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct MemoKey {
+    kind: CaseKind,
+    segment: u32,
+    attrs: Attributes,
+    marine: bool,
+    n_places: u8,
+    places: [PlaceKey; 2],
+}
+
+/// One place of a [`MemoKey`]; unused slots stay at their defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+struct PlaceKey {
+    role: Option<Role>,
+    unit: u32,
+    n_near: u8,
+    near: [u16; KEY_NEAR],
+}
+
 impl Admitted {
+    /// The inline memo key, when the case has the common form [`MemoKey`] describes.
+    pub(crate) fn memo_key(&self) -> Option<MemoKey> {
+        if self.places.len() > 2 {
+            return None;
+        }
+        let mut places = [PlaceKey::default(); 2];
+        for (slot, p) in places.iter_mut().zip(&self.places) {
+            let Ok(l) = &p.loc else {
+                return None;
+            };
+            if p.check.is_some()
+                || l.area.is_some()
+                || !l.features.is_empty()
+                || l.at_sea
+                || !l.adjacent.is_empty()
+                || l.near.len() > KEY_NEAR
+            {
+                return None;
+            }
+            let [unit] = l.units.as_slice() else {
+                return None;
+            };
+            let mut near = [0u16; KEY_NEAR];
+            for (d, (u, _)) in near.iter_mut().zip(&l.near) {
+                *d = u16::try_from(*u).ok()?;
+            }
+            *slot = PlaceKey {
+                role: Some(p.role),
+                unit: u32::try_from(*unit).ok()?,
+                n_near: u8::try_from(l.near.len()).ok()?,
+                near,
+            };
+        }
+        Some(MemoKey {
+            kind: self.kind,
+            segment: u32::try_from(self.segment).ok()?,
+            attrs: self.attrs,
+            marine: self.marine,
+            n_places: u8::try_from(self.places.len()).ok()?,
+            places,
+        })
+    }
+
     /// The case id.
     pub fn case_id(&self) -> Option<&str> {
         self.case_id.as_deref()
@@ -244,6 +316,36 @@ impl Admitted {
     /// Per place: the WGS-84 point when the place was given as one.
     pub fn place_points(&self) -> impl Iterator<Item = Option<[f64; 2]>> + '_ {
         self.places.iter().map(|p| p.point)
+    }
+
+    /// A copy with only what equality, hashing and deciding read (the memo's key): no case
+    /// id, place texts, points, zones or cross-check addresses, so a memo entry holds no
+    /// string it does not need.
+    pub(crate) fn key_copy(&self) -> Admitted {
+        Admitted {
+            case_id: None,
+            kind: self.kind,
+            date: self.date,
+            segment: self.segment,
+            attrs: self.attrs,
+            marine: self.marine,
+            places: self
+                .places
+                .iter()
+                .map(|p| AdmittedPlace {
+                    role: p.role,
+                    loc: p.loc.clone(),
+                    text: PlaceText::Text(String::new()),
+                    check: p.check.as_ref().map(|c| AddressCheck {
+                        address: String::new(),
+                        named: c.named.clone(),
+                    }),
+                    point: None,
+                    zone: None,
+                })
+                .collect(),
+            domicile_provinces: self.domicile_provinces.clone(),
+        }
     }
 }
 
@@ -348,6 +450,20 @@ impl Engine {
             places,
             domicile_provinces,
         })
+    }
+
+    /// Re-admits, for this engine, a case that an engine sharing this one's geodata
+    /// ([`Engine::shares_geodata`]) admitted with [`Engine::admit_located`] on the same
+    /// "today": locating, the code checks and the attributes read only the geodata and the
+    /// case, so only the date segment and the earliest-date check depend on the rules. Sets
+    /// the segment for this engine and returns the previous one, or `None` (nothing changed)
+    /// when the date is before this rule set's earliest rule: then admit afresh, for the
+    /// error.
+    pub(crate) fn resegment(&self, a: &mut Admitted) -> Option<usize> {
+        if self.earliest.is_some_and(|first| a.date < first) {
+            return None;
+        }
+        Some(std::mem::replace(&mut a.segment, self.segment(a.date)))
     }
 
     /// The second half of [`Engine::admit`]: some place has a role the kind connects through.

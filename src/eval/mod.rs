@@ -12,6 +12,8 @@ pub mod whynot;
 
 pub use admit::Admitted;
 
+use std::sync::Arc;
+
 use crate::address::AddressIndex;
 use crate::model::Date;
 use crate::rules::{LoadError, RuleFiles, RuleSet};
@@ -29,9 +31,13 @@ use crate::spatial::Geodata;
 /// let d = engine.route(&case, Date::parse("2026-01-01").unwrap(), "example").unwrap();
 /// assert_eq!(d.court_ids(), vec!["basic-310118"]);
 /// ```
+///
+/// The geodata is held in an [`Arc`]: engines over the same geodata with other rules (a
+/// baseline and a scenario, [`Engine::load_shared`]) share one copy and its point index, and
+/// can share admitted cases ([`Engine::shares_geodata`]).
 #[derive(Debug)]
 pub struct Engine {
-    pub(crate) geo: Geodata,
+    pub(crate) geo: Arc<Geodata>,
     pub(crate) rules: RuleSet,
     pub(crate) address: AddressIndex,
     /// [`RuleSet::segment_dates`]: the admitted case's date segment is its memo key part.
@@ -43,6 +49,11 @@ pub struct Engine {
 impl Engine {
     /// Builds an engine from loaded geodata and rule files.
     pub fn load(geo: Geodata, files: &RuleFiles) -> Result<Engine, LoadError> {
+        Engine::load_shared(Arc::new(geo), files)
+    }
+
+    /// Builds an engine over shared geodata (another engine's, [`Engine::geo_arc`]).
+    pub fn load_shared(geo: Arc<Geodata>, files: &RuleFiles) -> Result<Engine, LoadError> {
         let rules = files.load(&geo)?;
         let address = AddressIndex::new(geo.codes());
         let segments = rules.segment_dates();
@@ -73,6 +84,18 @@ impl Engine {
     /// The geodata.
     pub fn geo(&self) -> &Geodata {
         &self.geo
+    }
+
+    /// The shared geodata, to build another engine over it ([`Engine::load_shared`]).
+    pub fn geo_arc(&self) -> &Arc<Geodata> {
+        &self.geo
+    }
+
+    /// Whether both engines locate with the very same geodata: then a case admitted by one
+    /// is admitted by the other up to its date segment and earliest date
+    /// ([`Engine::readmit`]).
+    pub fn shares_geodata(&self, other: &Engine) -> bool {
+        Arc::ptr_eq(&self.geo, &other.geo)
     }
 
     /// The rule set.

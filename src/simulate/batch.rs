@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use crate::eval::Admitted;
 use crate::eval::Engine;
+use crate::eval::admit::MemoKey;
 use crate::model::{Case, Date, Decision, Outcome, RelationKind, Status};
 use crate::spatial::Geodata;
 
@@ -101,6 +102,22 @@ pub struct Summary {
     pub warnings: Vec<&'static str>,
     /// The outcome itself.
     pub outcome: Outcome,
+    /// The parts of the output rows that depend only on the summary, written once per memo
+    /// entry instead of once per row.
+    rendered: Rendered,
+}
+
+/// Pre-rendered output fragments of a [`Summary`] (see [`jsonl_compact_row`], [`csv_row`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Rendered {
+    /// `{"courts":[{"court":…,"rules":[…]},…]` (JSONL compact line, up to the id).
+    jsonl_courts: String,
+    /// `"warnings":[…]}` and the line end (JSONL compact line, after the status).
+    jsonl_warnings: String,
+    /// The `courts` cell of a CSV row (names joined by `|`).
+    csv_courts: String,
+    /// The `warnings` cell of a CSV row (codes joined by `|`).
+    csv_warnings: String,
 }
 
 /// A routed case of a batch: its admitted form and its (shared) summary.
@@ -122,11 +139,18 @@ pub struct Router<'e> {
     court_names: Vec<String>,
     court_seats: Vec<Option<[f64; 2]>>,
     unit_points: Arc<Vec<[f64; 2]>>,
+    /// Summaries of common-form cases shared by every thread's [`Memo`]: a thread that misses
+    /// its own memo looks here before deciding, so a distinct case is decided about once
+    /// per run, not once per thread. Locked only on a thread's own misses.
+    shared: std::sync::Mutex<FxMap<MemoKey, Arc<Summary>>>,
 }
 
 /// A per-thread cache for a [`Router`]: summaries by admitted case.
 #[derive(Debug, Default)]
 pub struct Memo {
+    /// Cases of the common form, by their inline key.
+    compact: FxMap<MemoKey, Arc<Summary>>,
+    /// The others, by their admitted form (stripped of what equality does not read).
     map: FxMap<Admitted, Arc<Summary>>,
     /// Lookups answered from the cache.
     pub hits: u64,
@@ -168,6 +192,7 @@ impl<'e> Router<'e> {
             court_names: Vec::new(),
             court_seats: Vec::new(),
             unit_points,
+            shared: std::sync::Mutex::default(),
         };
         let all = engine.rules().courts.all().iter().map(|c| c.id.as_str());
         for id in first.iter().map(String::as_str).chain(all) {
@@ -228,21 +253,77 @@ impl<'e> Router<'e> {
             .engine
             .admit_located(case, self.today, "")
             .map_err(|e| e.to_string())?;
-        if let Some(s) = memo.map.get(&admitted) {
+        let summary = self.summary_of_admitted(memo, &admitted, case)?;
+        Ok(Routed { admitted, summary })
+    }
+
+    /// The summary of `case` under this router, given its admission `r` by `other`: when both
+    /// engines share their geodata and "today", the admitted case is re-used with this rule
+    /// set's date segment (no second locating), else the case is admitted afresh. `r` is left
+    /// as it was.
+    pub fn summarize_after(
+        &self,
+        other: &Router<'_>,
+        memo: &mut Memo,
+        r: &mut Routed,
+        case: &Case,
+    ) -> Result<Arc<Summary>, String> {
+        if self.today == other.today && self.engine.shares_geodata(other.engine) {
+            let a = &mut r.admitted;
+            if let Some(was) = self.engine.resegment(a) {
+                let s = self.summary_of_admitted(memo, a, case);
+                a.segment = was;
+                return s;
+            }
+        }
+        self.summarize(memo, case).map(|r| r.summary)
+    }
+
+    /// The memoized summary of an admitted case (admitted with this engine, or re-segmented
+    /// for it).
+    fn summary_of_admitted(
+        &self,
+        memo: &mut Memo,
+        admitted: &Admitted,
+        case: &Case,
+    ) -> Result<Arc<Summary>, String> {
+        let key = admitted.memo_key();
+        let found = match &key {
+            Some(k) => memo.compact.get(k),
+            None => memo.map.get(admitted),
+        };
+        if let Some(s) = found {
             memo.hits += 1;
-            return Ok(Routed {
-                summary: Arc::clone(s),
-                admitted,
-            });
+            return Ok(Arc::clone(s));
+        }
+        if let Some(k) = &key
+            && let Some(s) = self.shared_get(k)
+        {
+            // Decided by another thread for an equal case (which passed the role check).
+            memo.hits += 1;
+            memo.compact.insert(*k, Arc::clone(&s));
+            return Ok(s);
         }
         // Not in the memo: the connecting roles are checked once per distinct admitted case.
         self.engine
-            .check_roles(&admitted, case, "")
+            .check_roles(admitted, case, "")
             .map_err(|e| e.to_string())?;
         memo.misses += 1;
-        let summary = Arc::new(self.summary_of(self.engine.decide(&admitted)));
-        memo.map.insert(admitted.clone(), Arc::clone(&summary));
-        Ok(Routed { admitted, summary })
+        let summary = Arc::new(self.summary_of(self.engine.decide(admitted)));
+        match key {
+            Some(k) => {
+                if let Ok(mut m) = self.shared.lock() {
+                    m.insert(k, Arc::clone(&summary));
+                }
+                memo.compact.insert(k, Arc::clone(&summary))
+            }
+            None => memo.map.insert(admitted.key_copy(), Arc::clone(&summary)),
+        };
+        Ok(summary)
+    }
+
+    fn shared_get(&self, k: &MemoKey) -> Option<Arc<Summary>> {
+        self.shared.lock().ok()?.get(k).cloned()
     }
 
     /// The unit index and a WGS-84 point (the point itself, or the unit's representative
@@ -288,7 +369,7 @@ impl<'e> Router<'e> {
                 warnings.push(w.code());
             }
         }
-        Summary {
+        let mut summary = Summary {
             status: if outcome.competent.is_empty() {
                 Status::NoCourt
             } else {
@@ -298,7 +379,65 @@ impl<'e> Router<'e> {
             relation: outcome.relation,
             warnings,
             outcome,
+            rendered: Rendered::default(),
+        };
+        summary.rendered = self.render(&summary);
+        summary
+    }
+
+    /// The output fragments of a summary.
+    fn render(&self, s: &Summary) -> Rendered {
+        let mut r = Rendered::default();
+        let out = &mut r.jsonl_courts;
+        out.push_str("{\"courts\":[");
+        for (i, c) in s.courts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"court\":");
+            json_str(
+                self.court_ids
+                    .get(usize::from(c.court))
+                    .map(String::as_str)
+                    .unwrap_or("?"),
+                out,
+            );
+            out.push_str(",\"rules\":[");
+            for (k, rule) in c.rules.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                json_str(rule, out);
+            }
+            out.push_str("]}");
         }
+        out.push(']');
+        let out = &mut r.jsonl_warnings;
+        out.push_str("\"warnings\":[");
+        for (k, w) in s.warnings.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            json_str(w, out);
+        }
+        out.push_str("]}\n");
+        csv_cell(
+            s.courts.iter().map(|c| {
+                self.court_names
+                    .get(usize::from(c.court))
+                    .map(String::as_str)
+                    .unwrap_or("?")
+            }),
+            "|",
+            &mut r.csv_courts,
+        );
+        for (i, w) in s.warnings.iter().enumerate() {
+            if i > 0 {
+                r.csv_warnings.push('|');
+            }
+            r.csv_warnings.push_str(w);
+        }
+        r
     }
 
     /// Admits and routes `case` to its full decision (no cache).
@@ -436,26 +575,11 @@ pub fn csv_row(
                     ",no_court,"
                 }
             });
-            let names = router.court_names();
-            csv_cell(
-                s.courts.iter().map(|c| {
-                    names
-                        .get(usize::from(c.court))
-                        .map(String::as_str)
-                        .unwrap_or("?")
-                }),
-                "|",
-                out,
-            );
+            out.push_str(&s.rendered.csv_courts);
             out.push(',');
             out.push_str(relation_name(s.relation));
             out.push(',');
-            for (i, w) in s.warnings.iter().enumerate() {
-                if i > 0 {
-                    out.push('|');
-                }
-                out.push_str(w);
-            }
+            out.push_str(&s.rendered.csv_warnings);
             out.push(',');
             if s.status != Status::Routed
                 && let Some(reason) = router.no_court_reason(r)
@@ -471,6 +595,12 @@ pub fn csv_row(
 /// characters; everything else as is).
 pub fn json_str(s: &str, out: &mut String) {
     out.push('"');
+    // Most strings need no escape: one scan, one copy.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut from = 0;
     for (i, b) in s.bytes().enumerate() {
         let esc: &str = match b {
@@ -542,30 +672,8 @@ pub fn jsonl_compact_row(
             "no_court"
         }
     };
-    out.push_str("{\"courts\":[");
-    for (i, c) in s.courts.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"court\":");
-        json_str(
-            router
-                .court_ids()
-                .get(usize::from(c.court))
-                .map(String::as_str)
-                .unwrap_or("?"),
-            out,
-        );
-        out.push_str(",\"rules\":[");
-        for (k, rule) in c.rules.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            json_str(rule, out);
-        }
-        out.push_str("]}");
-    }
-    out.push_str("],\"id\":");
+    out.push_str(&s.rendered.jsonl_courts);
+    out.push_str(",\"id\":");
     json_str(id, out);
     if s.status != Status::Routed
         && let Some(reason) = router.no_court_reason(r)
@@ -577,14 +685,8 @@ pub fn jsonl_compact_row(
     out.push_str(relation_name(s.relation));
     out.push_str("\",\"status\":\"");
     out.push_str(status);
-    out.push_str("\",\"warnings\":[");
-    for (k, w) in s.warnings.iter().enumerate() {
-        if k > 0 {
-            out.push(',');
-        }
-        json_str(w, out);
-    }
-    out.push_str("]}\n");
+    out.push_str("\",");
+    out.push_str(&s.rendered.jsonl_warnings);
 }
 
 /// Appends one JSONL output row: the full decision, or `{"case_id", "line", "status":

@@ -70,8 +70,12 @@ pub fn compare_case(
             after: Err(e),
         },
         Ok(mut c) => {
-            let before = base.summarize(memos.0, &c);
-            let after = scen.summarize(memos.1, &c);
+            let mut before = base.summarize(memos.0, &c);
+            // Located once: the scenario re-uses the baseline's admission when it can.
+            let after = match &mut before {
+                Ok(r) => scen.summarize_after(base, memos.1, r, &c),
+                Err(_) => scen.summarize(memos.1, &c).map(|r| r.summary),
+            };
             let (unit, point) = before
                 .as_ref()
                 .map(|r| base.first_place(r))
@@ -93,7 +97,7 @@ pub fn compare_case(
                 incident: c.incident_id.take(),
                 cross_province,
                 before: before.map(|r| r.summary),
-                after: after.map(|r| r.summary),
+                after,
             }
         }
     }
@@ -331,6 +335,12 @@ impl Aggregate {
             district_of,
             ..Aggregate::default()
         }
+    }
+
+    /// Makes room for about `cases` more cases' incidents (a caller that knows the input's
+    /// size saves the incident table's regrowths; the figures do not depend on it).
+    pub fn reserve(&mut self, cases: usize) {
+        self.incidents.reserve(cases);
     }
 
     /// Adds one case. `seats` are court seats by table index (the scenario router's, which

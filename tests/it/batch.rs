@@ -357,6 +357,115 @@ fn memo_agrees_with_route_on_random_cases() {
     }
 }
 
+/// The scenario router re-uses the baseline's admission (`Router::summarize_after`, shared
+/// geodata): its summaries are those of admitting afresh, on dates either side of the
+/// scenario's rules, with second places, large claims, sea and border points; and threads
+/// sharing one router (one memo each) answer as one thread does.
+#[test]
+fn scenario_reuse_of_the_baseline_admission_is_exact() {
+    let base_engine = engine_with(None);
+    let p = scenario_path("demo-zone-three-in-one");
+    let files = RuleFiles::embedded().with_scenario(
+        &p.display().to_string(),
+        std::fs::read_to_string(&p).unwrap(),
+    );
+    let scen_engine =
+        Engine::load_shared(std::sync::Arc::clone(base_engine.geo_arc()), &files).unwrap();
+    assert!(scen_engine.shares_geodata(&base_engine));
+    let today = day("2026-01-01");
+    let base = Router::new(&base_engine, today);
+    let points = std::sync::Arc::clone(base.unit_points());
+    let reuse = Router::with_courts(&scen_engine, today, base.court_ids(), points.clone());
+    let fresh = Router::with_courts(&scen_engine, today, base.court_ids(), points);
+    let (mut mb, mut mr, mut mf) = (Memo::new(), Memo::new(), Memo::new());
+    let mut rng = Rng(0x0dd_ba11_5eed_f00d);
+    let kinds = [
+        CaseKind::Criminal,
+        CaseKind::Civil,
+        CaseKind::Administrative,
+        CaseKind::CivilPublicInterest,
+    ];
+    let mut cases = Vec::new();
+    for i in 0..4000 {
+        let (lon, lat) = if i % 4 == 0 {
+            (116.0 + rng.next() * 7.0, 28.0 + rng.next() * 7.0)
+        } else {
+            (120.7 + rng.next() * 0.6, 30.8 + rng.next() * 0.4)
+        };
+        let kind = kinds[i % kinds.len()];
+        let role = match kind {
+            CaseKind::Administrative => Role::Agency,
+            _ => Role::Conduct,
+        };
+        let date = Date::from_days(day("2014-01-01").days() + (rng.next() * 4800.0) as i32);
+        let mut case = Case::simple(
+            kind,
+            role,
+            PlaceSpec::At {
+                lon,
+                lat,
+                crs: Crs::Wgs84,
+            },
+            Some(date),
+        );
+        if i % 5 == 0 {
+            let mut p = case.places[0].clone();
+            p.role = Role::DefendantDomicile;
+            p.spec = PlaceSpec::Code(["310118", "320509", "330421", "320583"][i % 4].into());
+            case.places.push(p);
+        }
+        if i % 9 == 0 {
+            case.claim_amount_cny = Some(2e9);
+        }
+        cases.push(case);
+    }
+    let mut answers = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let got = match base.summarize(&mut mb, case) {
+            Ok(mut r) => reuse.summarize_after(&base, &mut mr, &mut r, case),
+            Err(_) => reuse.summarize(&mut mr, case).map(|r| r.summary),
+        };
+        let want = fresh.summarize(&mut mf, case).map(|r| r.summary);
+        match (&got, &want) {
+            (Ok(g), Ok(w)) => assert_eq!(**g, **w, "case {i}: {case:?}"),
+            (Err(g), Err(w)) => assert_eq!(g, w, "case {i}"),
+            _ => panic!("case {i}: re-used {got:?} vs fresh {want:?}"),
+        }
+        answers.push(want);
+    }
+    assert!(mr.hits > 500, "{} hits", mr.hits);
+    // Two threads on one router, each with its own memo, over halves of the cases.
+    let shared = Router::with_courts(
+        &scen_engine,
+        today,
+        base.court_ids(),
+        base.unit_points().clone(),
+    );
+    let (a, b) = cases.split_at(cases.len() / 2);
+    let got: Vec<_> = std::thread::scope(|s| {
+        let hs: Vec<_> = [a, b]
+            .into_iter()
+            .map(|part| {
+                let shared = &shared;
+                s.spawn(move || {
+                    let mut memo = Memo::new();
+                    part.iter()
+                        .map(|c| shared.summarize(&mut memo, c).map(|r| r.summary))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    for (i, (g, w)) in got.iter().zip(&answers).enumerate() {
+        match (g, w) {
+            (Ok(g), Ok(w)) => assert_eq!(**g, **w, "case {i}"),
+            (Err(g), Err(w)) => assert_eq!(g, w, "case {i}"),
+            _ => panic!("case {i}: threads {g:?} vs one {w:?}"),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // `ecojuris batch`
 // ---------------------------------------------------------------------------------------------
