@@ -20,6 +20,11 @@
 //!   cast;
 //! - candidate shapes of a cell are numbered (at most 64), so a query's state is one `u64`
 //!   mask and its answer the lowest set bit.
+//! - random-order lookups are bound by memory latency, not by instructions, so
+//!   [`FastIndex::unit_at`] first reads a 16-bit copy of the unit layer's cell words
+//!   (0.5 MB for the default set, which stays in a core's cache where the 32-bit words
+//!   interleaved with the feature layer's take 2 MB); it holds no shape, one shape or a
+//!   sub-grid number, and says when the full word must be read instead.
 //!
 //! Cells the structure cannot express (more than 64 candidate shapes) are marked and the
 //! caller falls back to [`GridIndex::query`]. [`NearestIndex`] is an exact nearest-unit-edge
@@ -139,6 +144,40 @@ pub struct FastIndex {
     /// Per cell, the top words of the unit and the feature layer side by side (one cache
     /// line for both).
     tops: Vec<[u32; 2]>,
+    /// Per cell, the unit layer's top word in 16 bits (a quarter of `tops`, so that it
+    /// stays in cache for [`FastIndex::unit_at`]): see [`short_word`].
+    unit_tops: Vec<u16>,
+}
+
+/// `0x8000 | b`: sub-grid `b` in 16 bits; [`SHORT_FULL`]: read the 32-bit word.
+const SHORT_SUB: u16 = 0x8000;
+const SHORT_FULL: u16 = u16::MAX;
+
+/// A unit-layer top word in 16 bits: no shape or one shape (value − 1) below
+/// [`SHORT_SUB`], a sub-grid as `SHORT_SUB | b`, else [`SHORT_FULL`] (leaves, generic cells
+/// and numbers too large).
+fn short_word(w: u32) -> u16 {
+    if w < u32::from(SHORT_SUB) {
+        return w as u16;
+    }
+    if w != GENERIC
+        && w & TAG_LEAF == 0
+        && w & TAG_SUB != 0
+        && (w & VAL) < u32::from(SHORT_FULL & !SHORT_SUB)
+    {
+        return SHORT_SUB | (w & VAL) as u16;
+    }
+    SHORT_FULL
+}
+
+/// The 32-bit word of a [`short_word`]; `None` for [`SHORT_FULL`].
+#[inline]
+fn long_word(s: u16) -> Option<u32> {
+    match s {
+        SHORT_FULL => None,
+        s if s < SHORT_SUB => Some(u32::from(s)),
+        s => Some(TAG_SUB | u32::from(s & !SHORT_SUB)),
+    }
 }
 
 #[inline]
@@ -771,6 +810,7 @@ impl FastIndex {
             tolerance_m: g.tolerance_m,
             near_max_y: maxy,
             narrow,
+            unit_tops: units.top.iter().map(|&w| short_word(w)).collect(),
             tops: units
                 .top
                 .iter()
@@ -829,7 +869,11 @@ impl FastIndex {
         let Some(at) = self.cell_at(p) else {
             return Ok(None);
         };
-        let w = self.tops.get(at.k).map_or(GENERIC, |t| t[0]);
+        // The 16-bit word first (it stays in cache); the 32-bit one only when it says so.
+        let w = match self.unit_tops.get(at.k).copied().and_then(long_word) {
+            Some(w) => w,
+            None => self.tops.get(at.k).map_or(GENERIC, |t| t[0]),
+        };
         match self.units.probe(self, w, &at, p) {
             None => Ok(None),
             Some(Probe::Direct(w)) => Ok(w.checked_sub(1)),
@@ -1139,5 +1183,41 @@ impl NearestIndex {
             }
         }
         best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_words_round_trip_or_defer_to_the_full_word() {
+        let words = [
+            0,
+            1,
+            0x7ffe,
+            0x7fff,
+            0x8000,
+            VAL,
+            TAG_SUB,
+            TAG_SUB | 1,
+            TAG_SUB | 0x7ffe,
+            TAG_SUB | 0x7fff,
+            TAG_SUB | 0x1_0000,
+            TAG_LEAF,
+            TAG_LEAF | 3,
+            GENERIC,
+        ];
+        for w in words {
+            match long_word(short_word(w)) {
+                Some(back) => assert_eq!(back, w, "{w:#x}"),
+                None => assert_eq!(short_word(w), SHORT_FULL, "{w:#x}"),
+            }
+        }
+        // Everything a 16-bit word can hold is kept in 16 bits.
+        assert_ne!(short_word(0x7fff), SHORT_FULL);
+        assert_ne!(short_word(TAG_SUB | 0x7ffe), SHORT_FULL);
+        assert_eq!(short_word(TAG_LEAF | 3), SHORT_FULL);
+        assert_eq!(short_word(GENERIC), SHORT_FULL);
     }
 }

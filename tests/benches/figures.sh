@@ -96,7 +96,7 @@ if [ -n "${BEFORE:-}" ]; then
 fi
 
 echo "== (a) point lookup, one thread (FastIndex unit_at vs brute force)" >&2
-LOOKUP=$(ECOJURIS_BENCH_RATIOS_ONLY=1 ECOJURIS_BENCH_NO_SHAPELY=1 "$BENCH" 2>/dev/null | grep -E "^ +(unit_at |brute force |agreement)" || true)
+LOOKUP=$(ECOJURIS_BENCH_RATIOS_ONLY=1 ECOJURIS_BENCH_NO_SHAPELY=1 "$BENCH" 2>/dev/null | grep -E "^ +(unit_at |unit_at, |brute force |agreement)" || true)
 
 python3 - "$TIMES" "$NP" "$NC" "$LW" "$BW" "$BLINES" "$(nproc)" <<EOF
 import json, sys

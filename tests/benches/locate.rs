@@ -16,6 +16,9 @@
 //!   this bench through `tests/benches/baseline/shapely_locate.py` in the venv that
 //!   `tests/benches/baseline/venv.sh` creates (pinned shapely; set `ECOJURIS_BENCH_PY` to use
 //!   another python, `ECOJURIS_BENCH_NO_SHAPELY=1` to skip).
+//!   The block also times `unit_at` on the same points sorted by cell and on the first
+//!   4,096 points cycled: the same instructions with the cache on their side, which shows how
+//!   much of the random-order time is memory latency.
 //!
 //! Ratios only (for `tests/benches/figures.sh`): with `ECOJURIS_BENCH_RATIOS_ONLY=1` the
 //! criterion benches are skipped and only the `ratios` block runs.
@@ -281,6 +284,37 @@ fn ratios(geo: &Geodata, pts: &[(f64, f64)]) {
             .filter(|&&(x, y)| geo.unit_index_at(black_box(x), black_box(y)).is_some())
             .count()
     });
+    let n0 = pts.len() as f64;
+    // Why random order is slower: the same points sorted by cell, and a few points cycled,
+    // cost the same instructions but hit the cache.
+    {
+        let mut sorted = pts.to_vec();
+        sorted.sort_by_key(|&(x, y)| ((y * 64.0) as i64, (x * 64.0) as i64));
+        let (_, sc) = timed(5, || {
+            sorted
+                .iter()
+                .filter(|&&(x, y)| geo.unit_index_at(black_box(x), black_box(y)).is_some())
+                .count()
+        });
+        let small: Vec<(f64, f64)> = pts
+            .iter()
+            .take(4096)
+            .cycle()
+            .take(pts.len())
+            .copied()
+            .collect();
+        let (_, rc) = timed(5, || {
+            small
+                .iter()
+                .filter(|&&(x, y)| geo.unit_index_at(black_box(x), black_box(y)).is_some())
+                .count()
+        });
+        println!(
+            "  unit_at, same points in cell order (cache-friendly): {:.0} points/s on-CPU; the first 4,096 points cycled (cache-resident): {:.0} points/s on-CPU",
+            n0 / sc,
+            n0 / rc
+        );
+    }
     let (bw, bc) = timed(3, || {
         pts[..2_000]
             .iter()
