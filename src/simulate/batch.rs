@@ -402,25 +402,15 @@ impl<'e> Router<'e> {
                     .unwrap_or("?"),
                 out,
             );
-            out.push_str(",\"rules\":[");
-            for (k, rule) in c.rules.iter().enumerate() {
-                if k > 0 {
-                    out.push(',');
-                }
-                json_str(rule, out);
-            }
-            out.push_str("]}");
+            out.push_str(",\"rules\":");
+            json_str_list(c.rules.iter().map(String::as_str), out);
+            out.push('}');
         }
         out.push(']');
         let out = &mut r.jsonl_warnings;
-        out.push_str("\"warnings\":[");
-        for (k, w) in s.warnings.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            json_str(w, out);
-        }
-        out.push_str("]}\n");
+        out.push_str("\"warnings\":");
+        json_str_list(s.warnings.iter().copied(), out);
+        out.push_str("}\n");
         csv_cell(
             s.courts.iter().map(|c| {
                 self.court_names
@@ -589,6 +579,18 @@ pub fn csv_row(
         }
     }
     out.push('\n');
+}
+
+/// Appends a JSON array of strings (`["a","b"]`).
+fn json_str_list<'a>(items: impl Iterator<Item = &'a str>, out: &mut String) {
+    out.push('[');
+    for (k, item) in items.enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        json_str(item, out);
+    }
+    out.push(']');
 }
 
 /// Appends `s` as a JSON string, escaped as `serde_json` does (`"`, `\\` and control

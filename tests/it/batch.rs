@@ -285,6 +285,34 @@ impl Rng {
     }
 }
 
+/// A case with one point place and, for `domicile = Some(i)`, a defendant's domicile at one
+/// of four county codes (by `i`), as the random-case tests build them.
+fn point_case(
+    kind: CaseKind,
+    role: Role,
+    (lon, lat): (f64, f64),
+    date: Date,
+    domicile: Option<usize>,
+) -> Case {
+    let mut case = Case::simple(
+        kind,
+        role,
+        PlaceSpec::At {
+            lon,
+            lat,
+            crs: Crs::Wgs84,
+        },
+        Some(date),
+    );
+    if let Some(i) = domicile {
+        let mut p = case.places[0].clone();
+        p.role = Role::DefendantDomicile;
+        p.spec = PlaceSpec::Code(["310118", "320509", "330421", "320583"][i % 4].into());
+        case.places.push(p);
+    }
+    case
+}
+
 #[test]
 fn memo_agrees_with_route_on_random_cases() {
     for scenario in [None, Some("demo-zone-three-in-one")] {
@@ -315,22 +343,7 @@ fn memo_agrees_with_route_on_random_cases() {
                 _ => Role::Conduct,
             };
             let date = Date::from_days(day("2018-06-01").days() + (rng.next() * 3000.0) as i32);
-            let mut case = Case::simple(
-                kind,
-                role,
-                PlaceSpec::At {
-                    lon,
-                    lat,
-                    crs: Crs::Wgs84,
-                },
-                Some(date),
-            );
-            if i % 7 == 0 {
-                let mut p = case.places[0].clone();
-                p.role = Role::DefendantDomicile;
-                p.spec = PlaceSpec::Code(["310118", "320509", "330421", "320583"][i % 4].into());
-                case.places.push(p);
-            }
+            let mut case = point_case(kind, role, (lon, lat), date, (i % 7 == 0).then_some(i));
             if i % 11 == 0 {
                 case.claim_amount_cny = Some(2e9);
                 case.parties_cross_province = Some(false);
@@ -398,22 +411,7 @@ fn scenario_reuse_of_the_baseline_admission_is_exact() {
             _ => Role::Conduct,
         };
         let date = Date::from_days(day("2014-01-01").days() + (rng.next() * 4800.0) as i32);
-        let mut case = Case::simple(
-            kind,
-            role,
-            PlaceSpec::At {
-                lon,
-                lat,
-                crs: Crs::Wgs84,
-            },
-            Some(date),
-        );
-        if i % 5 == 0 {
-            let mut p = case.places[0].clone();
-            p.role = Role::DefendantDomicile;
-            p.spec = PlaceSpec::Code(["310118", "320509", "330421", "320583"][i % 4].into());
-            case.places.push(p);
-        }
+        let mut case = point_case(kind, role, (lon, lat), date, (i % 5 == 0).then_some(i));
         if i % 9 == 0 {
             case.claim_amount_cny = Some(2e9);
         }
