@@ -25,6 +25,15 @@ pub enum Lang {
     Zh,
 }
 
+impl From<Lang> for crate::explain::Lang {
+    fn from(l: Lang) -> crate::explain::Lang {
+        match l {
+            Lang::En => crate::explain::Lang::En,
+            Lang::Zh => crate::explain::Lang::Zh,
+        }
+    }
+}
+
 /// Which global flags were given on the command line (not defaulted), filled in by
 /// [`super::parse`]: a flag a subcommand cannot honour is then an error, never ignored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

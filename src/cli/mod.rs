@@ -108,10 +108,7 @@ static NOTE_LANG: AtomicU8 = AtomicU8::new(0);
 /// An English note or summary line in `lang`, through the catalogue
 /// ([`crate::explain::errors`]); a line it does not know stays English.
 pub(crate) fn tr(lang: Lang, en: &str) -> String {
-    match lang {
-        Lang::En => en.to_string(),
-        Lang::Zh => crate::explain::errors::zh(en),
-    }
+    crate::explain::errors::localized(en, lang.into())
 }
 
 /// Whether `-q` was given: notes, summaries and progress stay silent.

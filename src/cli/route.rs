@@ -6,7 +6,7 @@ use std::io::Read as _;
 use super::args::{CourtsArgs, Format, Lang, RouteArgs};
 use super::{Cli, CliError, Outcome, load_geodata, out, to_json};
 use crate::eval::Engine;
-use crate::explain::{self, render_text};
+use crate::explain::render_text;
 use crate::model::{Case, CaseKind, Date, Place, PlaceSpec, Role, Status};
 use crate::rules::RuleFiles;
 
@@ -27,13 +27,6 @@ pub(crate) fn load_engine(cli: &Cli) -> Result<Engine, CliError> {
         None => RuleFiles::embedded(),
     };
     Engine::load(geo, &files).map_err(|e| CliError::Msg(e.to_string()))
-}
-
-fn explain_lang(l: Lang) -> explain::Lang {
-    match l {
-        Lang::En => explain::Lang::En,
-        Lang::Zh => explain::Lang::Zh,
-    }
 }
 
 fn flag_place(role: Role, v: &str, crs: crate::spatial::Crs) -> Result<Place, CliError> {
@@ -180,10 +173,10 @@ pub(super) fn run_route(cli: &Cli, a: &RouteArgs) -> Result<Outcome, CliError> {
             out(&to_json(&v))?;
         }
         Format::Text => {
-            let mut s = render_text(&d, explain_lang(cli.lang));
+            let mut s = render_text(&d, cli.lang.into());
             s.push_str(&crate::explain::whynot::render_why_not(
                 &why_not,
-                explain_lang(cli.lang),
+                cli.lang.into(),
             ));
             out(&s)?;
         }

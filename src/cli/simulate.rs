@@ -232,10 +232,7 @@ pub(super) fn run(cli: &Cli, a: &SimulateArgs) -> Result<Outcome, CliError> {
     let elapsed = aggregate(input, &base, &scen, &mut agg, replay.as_mut())?;
     // Maps of the kinds that change, on the map date; bar charts of the workload change.
     let date = map_date.or(agg.max_date).unwrap_or(today);
-    let lang = match cli.lang {
-        super::args::Lang::En => crate::explain::Lang::En,
-        super::args::Lang::Zh => crate::explain::Lang::Zh,
-    };
+    let lang: crate::explain::Lang = cli.lang.into();
     let versions = (
         base_engine.rules().version.as_str(),
         scen_engine.rules().version.as_str(),
